@@ -1,0 +1,1 @@
+"""paperfeed: turns paper records kept in Git into a static site with tag pages, archives and feeds."""
