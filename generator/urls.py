@@ -1,0 +1,50 @@
+"""The site's permanent URLs, as paths relative to the site root (no leading slash, directory style)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def paper(slug: str) -> str:
+    return f"papers/{slug}/"
+
+
+def tags_index() -> str:
+    return "tags/"
+
+
+def tag(slug: str, page: int = 1) -> str:
+    return f"tags/{slug}/" if page == 1 else f"tags/{slug}/page/{page}/"
+
+
+def day(date: dt.date) -> str:
+    return f"date/{date.isoformat()}/"
+
+
+def week_key(date: dt.date) -> str:
+    """The ISO week of a day, as 2025-W11."""
+    year, week, _ = date.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week(date: dt.date) -> str:
+    return f"week/{week_key(date)}/"
+
+
+def month_key(date: dt.date) -> str:
+    return f"{date.year:04d}-{date.month:02d}"
+
+
+def month(date: dt.date) -> str:
+    return f"month/{month_key(date)}/"
+
+
+def feed(kind: str, tag_slug: str | None = None) -> str:
+    """A feed file: kind is rss, atom or json; per-tag feeds live beside the tag's page."""
+    name = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}[kind]
+    return f"tags/{tag_slug}/{name}" if tag_slug else name
+
+
+def absolute(site_url: str, path: str) -> str:
+    """`path` under the site's URL, which may itself have a path (https://user.github.io/repo/)."""
+    return site_url.rstrip("/") + "/" + path.lstrip("/")
