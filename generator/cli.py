@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
 import sys
 from collections.abc import Iterable
 from importlib.metadata import version
@@ -143,6 +144,30 @@ def new(
         print_problems(err.problems, "text")
         raise click.ClickException("not written: the record would be invalid (see above)") from None
     click.echo(f"wrote {records.display_path(path)}")
+
+
+def _mkdocs(*args: str) -> None:
+    """Run MkDocs in a child process: the CLI stays free of MkDocs, which only the plugin imports."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner, printed on every run
+    code = subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
+    if code:
+        sys.exit(code)
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="The site's configuration.")
+@click.option("-d", "--site-dir", help="Where to write the site [site/].")
+def build(config_file: str, site_dir: str | None) -> None:
+    """Build the site into site/ (mkdocs build --strict): invalid records stop the build."""
+    _mkdocs("build", "--strict", "--config-file", config_file, *(["--site-dir", site_dir] if site_dir else []))
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="The site's configuration.")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve(config_file: str, dev_addr: str) -> None:
+    """Serve the site locally, rebuilding it when content/, the theme or mkdocs.yml change."""
+    _mkdocs("serve", "--config-file", config_file, "--dev-addr", dev_addr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,260 @@
+"""The feed as Markdown pages (jinja2 templates in generator/templates/): papers, days, weeks, months, tags.
+
+Pages carry their body as escaped HTML inside Markdown, so that no contributed text is ever read as
+Markdown or markup; the only unescaped HTML is the abstract, which `abstracts.render` has sanitized.
+Titles and descriptions go into front matter already HTML-escaped, because Material prints `page.title`
+and `page.meta` unescaped in `<title>`, meta tags and the header (MkDocs renders themes without
+autoescape).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import groupby
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import abstracts, urls
+from .config import SiteConfig
+from .model import Feed, Paper
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated Markdown page: its path in the virtual docs folder, its text, and its last change."""
+
+    src: str
+    text: str
+    updated: dt.date | None
+    in_nav: bool = False
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["front"] = front_value
+    return env
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day:%A}, {day.day} {day:%B %Y}"
+
+
+def front_value(text: str) -> Markup:
+    """A front-matter value: HTML-escaped (Material prints it raw), then JSON-quoted (valid YAML)."""
+    return Markup(json.dumps(html.escape(text, quote=True), ensure_ascii=False))
+
+
+def src_of(url_path: str) -> str:
+    """The docs-relative Markdown source of a directory URL: papers/x/ -> papers/x.md, '' -> index.md."""
+    if url_path.startswith("papers/"):
+        return url_path.rstrip("/") + ".md"
+    return url_path + "index.md"
+
+
+class _Linker:
+    """Relative links from one page to another, so the site works under any base path."""
+
+    def __init__(self, here: str) -> None:
+        self.here = here
+
+    def __call__(self, target: str) -> str:
+        rel = posixpath.relpath("/" + target, "/" + self.here) if target != self.here else "."
+        return rel + "/" if target.endswith("/") and rel != "." else rel if rel != "." else "./"
+
+
+@dataclass(frozen=True)
+class _Nav:
+    """Links to the neighbours of a day, week or month page."""
+
+    prev_url: str | None
+    prev_label: str | None
+    next_url: str | None
+    next_label: str | None
+
+
+def _neighbours(keys: Sequence[str], key: str, url: Callable[[str], str], label: Callable[[str], str]) -> _Nav:
+    """`keys` newest first: "previous" is older, "next" is newer."""
+    i = keys.index(key)
+    older = keys[i + 1] if i + 1 < len(keys) else None
+    newer = keys[i - 1] if i > 0 else None
+    return _Nav(
+        url(older) if older else None,
+        label(older) if older else None,
+        url(newer) if newer else None,
+        label(newer) if newer else None,
+    )
+
+
+def _week_label(key: str) -> str:
+    year, week = key.split("-W")
+    monday = dt.date.fromisocalendar(int(year), int(week), 1)
+    return f"Week {int(week)}, {year} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b})"
+
+
+def _month_label(key: str) -> str:
+    return dt.date.fromisoformat(key + "-01").strftime("%B %Y")
+
+
+def bibtex(paper: Paper, page_url: str) -> str:
+    """A BibTeX entry for the paper; LaTeX's special characters in values are escaped."""
+
+    def tex(text: str) -> str:
+        return re.sub(r"(?<!\\)([&%$#_{}])", r"\\\1", text)
+
+    first = paper.authors[0].split()[-1] if paper.authors else paper.title.split()[0]
+    word = next((w for w in re.findall(r"[A-Za-z0-9]+", paper.title) if len(w) > 3), "paper")
+    year = (paper.published or paper.date).year
+    key = unicodedata.normalize("NFKD", f"{first}{year}{word}").encode("ascii", "ignore").decode()
+    key = re.sub(r"[^A-Za-z0-9]", "", key).lower() or paper.slug
+    fields = [("title", "{" + tex(paper.title) + "}")]
+    if paper.authors:
+        fields.append(("author", " and ".join(tex(a) for a in paper.authors)))
+    fields.append(("year", str(year)))
+    if paper.arxiv:
+        fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]
+    fields.append(("url", paper.arxiv_url or page_url))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{key},\n{body}\n}}"
+
+
+class SiteBuilder:
+    """Writes every page of the site for one feed."""
+
+    def __init__(self, feed: Feed, site: SiteConfig) -> None:
+        self.feed = feed
+        self.site = site
+        self.env = _environment()
+        self.days = [(d, list(ps)) for d, ps in groupby(feed.papers, key=lambda p: p.date)]
+        self.day_keys = [d.isoformat() for d, _ in self.days]
+        self.weeks = _group(feed.papers, lambda p: urls.week_key(p.date))
+        self.months = _group(feed.papers, lambda p: urls.month_key(p.date))
+
+    def render(self, template: str, here: str, **context: Any) -> str:
+        return self.env.get_template(template).render(
+            link=_Linker(here),
+            site=self.site,
+            tags=self.feed.tags,
+            urls=urls,
+            excerpt=abstracts.excerpt,
+            **context,
+        )
+
+    def pages(self) -> Iterable[Page]:
+        yield from self.paper_pages()
+        yield from self.day_pages()
+        yield from self.period_pages("week", self.weeks, _week_label, urls.week)
+        yield from self.period_pages("month", self.months, _month_label, urls.month)
+        yield from self.tag_pages()
+        yield self.archive_page()
+        yield self.feeds_page()
+
+    def paper_pages(self) -> Iterable[Page]:
+        for _, papers in self.days:
+            for i, paper in enumerate(papers):
+                here = urls.paper(paper.slug)
+                text = self.render(
+                    "paper.md.j2",
+                    here,
+                    paper=paper,
+                    abstract=Markup(abstracts.render(paper.abstract)),
+                    description=abstracts.excerpt(paper.abstract, 200),
+                    cite=bibtex(paper, urls.absolute(self.site.site_url, here)),
+                    prev=papers[i - 1] if i > 0 else None,
+                    next=papers[i + 1] if i + 1 < len(papers) else None,
+                    tag_objects=[self.feed.tags[t] for t in paper.tags if t in self.feed.tags],
+                )
+                yield Page(src_of(here), text, paper.date)
+
+    def day_pages(self) -> Iterable[Page]:
+        for n, (day, papers) in enumerate(self.days):
+            nav = _neighbours(self.day_keys, day.isoformat(), lambda k: urls.day(dt.date.fromisoformat(k)), _day_label)
+            context = {"day": day, "papers": papers, "nav": nav}
+            here = urls.day(day)
+            yield Page(src_of(here), self.render("day.md.j2", here, home=False, **context), day)
+            if n == 0:
+                yield Page("index.md", self.render("day.md.j2", "", home=True, **context), day, in_nav=True)
+        if not self.days:
+            yield Page("index.md", self.render("empty.md.j2", ""), None, in_nav=True)
+
+    def period_pages(
+        self,
+        kind: str,
+        groups: dict[str, list[Paper]],
+        label: Callable[[str], str],
+        url: Callable[[dt.date], str],
+    ) -> Iterable[Page]:
+        keys = list(groups)
+        for key, papers in groups.items():
+            here = url(papers[0].date)
+            nav = _neighbours(keys, key, lambda k: url(groups[k][0].date), label)
+            by_day = [(d, list(ps)) for d, ps in groupby(papers, key=lambda p: p.date)]
+            text = self.render("period.md.j2", here, kind=kind, title=label(key), by_day=by_day, nav=nav, count=len(papers))
+            yield Page(src_of(here), text, papers[0].date)
+
+    def tag_pages(self) -> Iterable[Page]:
+        counts = {slug: 0 for slug in self.feed.tags}
+        tagged: dict[str, list[Paper]] = {slug: [] for slug in self.feed.tags}
+        for paper in self.feed.papers:
+            for slug in paper.tags:
+                tagged[slug].append(paper)
+                counts[slug] += 1
+        newest = self.feed.papers[0].date if self.feed.papers else None
+        text = self.render("tags.md.j2", urls.tags_index(), counts=counts)
+        yield Page(src_of(urls.tags_index()), text, newest, in_nav=True)
+        size = self.site.page_size
+        for slug, papers in tagged.items():
+            tag = self.feed.tags[slug]
+            pages = max(1, -(-len(papers) // size))
+            for number in range(1, pages + 1):
+                here = urls.tag(slug, number)
+                chunk = papers[(number - 1) * size : number * size]
+                text = self.render(
+                    "tag.md.j2", here, tag=tag, papers=chunk, number=number, pages=pages, total=len(papers)
+                )
+                yield Page(src_of(here), text, chunk[0].date if chunk else None)
+
+    def archive_page(self) -> Page:
+        years = [(y, list(ms)) for y, ms in groupby(self.months.items(), key=lambda kv: kv[0][:4])]
+        text = self.render("archive.md.j2", "archive/", years=years, month_label=_month_label, weeks=self.weeks)
+        newest = self.feed.papers[0].date if self.feed.papers else None
+        return Page("archive/index.md", text, newest, in_nav=True)
+
+    def feeds_page(self) -> Page:
+        newest = self.feed.papers[0].date if self.feed.papers else None
+        return Page("feeds/index.md", self.render("feeds.md.j2", "feeds/"), newest, in_nav=True)
+
+
+def _day_label(key: str) -> str:
+    return long_date(dt.date.fromisoformat(key))
+
+
+def _group(papers: Iterable[Paper], key: Callable[[Paper], str]) -> dict[str, list[Paper]]:
+    """Papers grouped by key, groups and papers in feed order (newest first)."""
+    groups: dict[str, list[Paper]] = {}
+    for paper in papers:
+        groups.setdefault(key(paper), []).append(paper)
+    return groups
+
+
+def build_pages(feed: Feed, site: SiteConfig) -> list[Page]:
+    """Every generated page of the site, in a stable order."""
+    return list(SiteBuilder(feed, site).pages())

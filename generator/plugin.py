@@ -1,0 +1,85 @@
+"""The MkDocs adapter: hands generated pages and feeds to MkDocs; the only module that imports mkdocs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as opt
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from . import feeds, pages, records
+from .config import ConfigError, SiteConfig
+from .model import Tag
+
+
+class PaperfeedConfig(base.Config):
+    """The plugin's options in mkdocs.yml; see generator/config.py for their meaning."""
+
+    content_dir = opt.Type(str, default="content")
+    page_size = opt.Type(int, default=50)
+    feed_size = opt.Type(int, default=50)
+    subscribe_url = opt.Optional(opt.URL())
+    digest_from = opt.Optional(opt.Type(str))
+    digest_list_id = opt.Optional(opt.Type(str))
+    unsubscribe_url = opt.Optional(opt.URL())
+    unsubscribe_mailto = opt.Optional(opt.Type(str))
+
+
+class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
+    """Loads content/ and adds every page and feed of the feed to the build."""
+
+    def __init__(self) -> None:
+        self.site: SiteConfig | None = None
+        self.tags: dict[str, Tag] = {}
+        self.updated: dict[str, str] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base_dir = Path(config.config_file_path).parent
+        try:
+            self.site = SiteConfig.from_options(dict(config), dict(self.config), base_dir)
+        except ConfigError as err:
+            raise PluginError(str(err)) from None
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.site is not None
+        try:
+            feed = records.load_feed(self.site.content_dir)
+        except records.ContentError as err:
+            # The same lines `paperfeed check` prints; MkDocs shows them and stops, with no traceback.
+            raise PluginError(f"the content has problems:\n{err}") from None
+        self.tags = feed.tags
+        self.updated = {}
+        for page in pages.build_pages(feed, self.site):
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
+            if page.updated:
+                self.updated[page.src] = page.updated.isoformat()
+        for path, data in feeds.render_feeds(feed, self.site).items():
+            files.append(File.generated(config, path, content=data))
+        return files
+
+    def on_page_context(self, context: dict[str, Any], /, *, page: Page, **_: Any) -> dict[str, Any]:
+        # Material's sitemap prints each page's update_date, which MkDocs sets to the build day: use the
+        # day the page's content last changed instead, so that two builds of the same content match.
+        page.update_date = self.updated.get(page.file.src_uri, _EPOCH)
+        if self.site is not None:
+            tag = self.tags.get(str((page.meta or {}).get("feed_tag", "")))
+            context["paperfeed_feeds"] = feeds.feed_links(self.site, tag)
+        return context
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        assert self.site is not None
+        server.watch(str(self.site.content_dir))
+        return server
+
+
+_EPOCH = dt.date(1970, 1, 1).isoformat()
