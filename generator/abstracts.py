@@ -58,7 +58,7 @@ ATTRIBUTES = {
 def _math(latex: str, display: bool) -> str:
     try:
         mathml = latex_to_mathml(latex.strip(), display="block" if display else "inline")
-    except Exception:  # noqa: BLE001 - any LaTeX the converter cannot read stays visible as text
+    except Exception:  # any LaTeX the converter cannot read stays visible as text
         return html.escape(f"${latex}$")
     return str(mathml)
 
@@ -68,6 +68,7 @@ def _markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=[], output_format="html")
 
 
+@lru_cache(maxsize=20_000)  # pages and feeds render the same abstracts; a paper is rendered once per build
 def render(text: str) -> str:
     """The abstract as sanitized HTML, math as MathML; links are http(s) only and open no referrer."""
     maths: list[str] = []
@@ -84,7 +85,9 @@ def render(text: str) -> str:
     md = _markdown()
     md.reset()
     body = md.convert(text)
-    body = re.sub("\ue000(\\d+)\ue001", lambda m: maths[int(m.group(1))] if int(m.group(1)) < len(maths) else "", body)
+    body = re.sub(
+        "\ue000(\\d+)\ue001", lambda m: maths[int(m.group(1))] if int(m.group(1)) < len(maths) else "", body
+    )
     return sanitize(body)
 
 
@@ -108,6 +111,7 @@ def plain_text(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=20_000)
 def excerpt(text: str, limit: int = 280) -> str:
     """The opening of the abstract in plain text, cut at a word boundary, with an ellipsis if cut."""
     plain = plain_text(text)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -74,11 +73,10 @@ class _Linker:
     """Relative links from one page to another, so the site works under any base path."""
 
     def __init__(self, here: str) -> None:
-        self.here = here
+        self.prefix = "../" * here.count("/")  # every page URL is a directory: papers/x/ is two deep
 
     def __call__(self, target: str) -> str:
-        rel = posixpath.relpath("/" + target, "/" + self.here) if target != self.here else "."
-        return rel + "/" if target.endswith("/") and rel != "." else rel if rel != "." else "./"
+        return self.prefix + target if self.prefix or target else "./"
 
 
 @dataclass(frozen=True)
@@ -91,7 +89,9 @@ class _Nav:
     next_label: str | None
 
 
-def _neighbours(keys: Sequence[str], key: str, url: Callable[[str], str], label: Callable[[str], str]) -> _Nav:
+def _neighbours(
+    keys: Sequence[str], key: str, url: Callable[[str], str], label: Callable[[str], str]
+) -> _Nav:
     """`keys` newest first: "previous" is older, "next" is newer."""
     i = keys.index(key)
     older = keys[i + 1] if i + 1 < len(keys) else None
@@ -107,7 +107,7 @@ def _neighbours(keys: Sequence[str], key: str, url: Callable[[str], str], label:
 def _week_label(key: str) -> str:
     year, week = key.split("-W")
     monday = dt.date.fromisocalendar(int(year), int(week), 1)
-    return f"Week {int(week)}, {year} ({monday:%d %b} – {monday + dt.timedelta(days=6):%d %b})"
+    return f"Week {int(week)}, {year} ({monday:%d %b} to {monday + dt.timedelta(days=6):%d %b})"
 
 
 def _month_label(key: str) -> str:
@@ -120,7 +120,7 @@ def bibtex(paper: Paper, page_url: str) -> str:
     def tex(text: str) -> str:
         return re.sub(r"(?<!\\)([&%$#_{}])", r"\\\1", text)
 
-    first = paper.authors[0].split()[-1] if paper.authors else paper.title.split()[0]
+    first = paper.authors[0].split()[-1] if paper.authors else ""
     word = next((w for w in re.findall(r"[A-Za-z0-9]+", paper.title) if len(w) > 3), "paper")
     year = (paper.published or paper.date).year
     key = unicodedata.normalize("NFKD", f"{first}{year}{word}").encode("ascii", "ignore").decode()
@@ -186,7 +186,9 @@ class SiteBuilder:
 
     def day_pages(self) -> Iterable[Page]:
         for n, (day, papers) in enumerate(self.days):
-            nav = _neighbours(self.day_keys, day.isoformat(), lambda k: urls.day(dt.date.fromisoformat(k)), _day_label)
+            nav = _neighbours(
+                self.day_keys, day.isoformat(), lambda k: urls.day(dt.date.fromisoformat(k)), _day_label
+            )
             context = {"day": day, "papers": papers, "nav": nav}
             here = urls.day(day)
             yield Page(src_of(here), self.render("day.md.j2", here, home=False, **context), day)
@@ -207,7 +209,9 @@ class SiteBuilder:
             here = url(papers[0].date)
             nav = _neighbours(keys, key, lambda k: url(groups[k][0].date), label)
             by_day = [(d, list(ps)) for d, ps in groupby(papers, key=lambda p: p.date)]
-            text = self.render("period.md.j2", here, kind=kind, title=label(key), by_day=by_day, nav=nav, count=len(papers))
+            text = self.render(
+                "period.md.j2", here, kind=kind, title=label(key), by_day=by_day, nav=nav, count=len(papers)
+            )
             yield Page(src_of(here), text, papers[0].date)
 
     def tag_pages(self) -> Iterable[Page]:
@@ -234,7 +238,9 @@ class SiteBuilder:
 
     def archive_page(self) -> Page:
         years = [(y, list(ms)) for y, ms in groupby(self.months.items(), key=lambda kv: kv[0][:4])]
-        text = self.render("archive.md.j2", "archive/", years=years, month_label=_month_label, weeks=self.weeks)
+        text = self.render(
+            "archive.md.j2", "archive/", years=years, month_label=_month_label, weeks=self.weeks
+        )
         newest = self.feed.papers[0].date if self.feed.papers else None
         return Page("archive/index.md", text, newest, in_nav=True)
 
