@@ -55,11 +55,11 @@ ATTRIBUTES = {
 }
 
 
-def _math(latex: str, display: bool) -> str:
+def _math(latex: str, display: bool, source: str) -> str:
     try:
         mathml = latex_to_mathml(latex.strip(), display="block" if display else "inline")
-    except Exception:  # any LaTeX the converter cannot read stays visible as text
-        return html.escape(f"${latex}$")
+    except Exception:  # any LaTeX the converter cannot read stays visible, as written
+        return html.escape(source)
     return str(mathml)
 
 
@@ -76,7 +76,7 @@ def render(text: str) -> str:
     def stash(match: re.Match[str]) -> str:
         display = match.group("d1") is not None or match.group("d2") is not None
         latex = next(g for g in match.group("d1", "d2", "i1", "i2") if g is not None)
-        maths.append(_math(latex, display))
+        maths.append(_math(latex, display, match.group(0)))
         return PLACEHOLDER.format(len(maths) - 1)
 
     text = MATH_RE.sub(stash, text)

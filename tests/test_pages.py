@@ -1,0 +1,161 @@
+"""The generated Markdown pages: golden files for the small fixture feed, and the pieces they are made of."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator import abstracts, pages, records, urls
+from generator.config import SiteConfig
+from generator.model import Feed, Paper
+
+FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
+SITE = SiteConfig(site_name="Small feed", site_url="https://example.org/feed/", page_size=2, feed_size=5)
+
+
+@pytest.fixture(scope="module")
+def feed() -> Feed:
+    return records.load_feed(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def built(feed: Feed) -> dict[str, pages.Page]:
+    return {page.src: page for page in pages.build_pages(feed, SITE)}
+
+
+def test_generated_pages_match_their_golden_files(built: dict[str, pages.Page], golden) -> None:  # type: ignore[no-untyped-def]
+    for src, page in sorted(built.items()):
+        golden(f"pages/{src}", page.text)
+
+
+def test_every_kind_of_page_is_generated(built: dict[str, pages.Page], feed: Feed) -> None:
+    days = {p.date for p in feed.papers}
+    expected = {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md"}
+    expected |= {pages.src_of(urls.paper(p.slug)) for p in feed.papers}
+    expected |= {pages.src_of(urls.day(d)) for d in days}
+    expected |= {pages.src_of(urls.week(d)) for d in days} | {pages.src_of(urls.month(d)) for d in days}
+    for slug in feed.tags:
+        count = len(feed.papers_tagged(slug))
+        expected |= {pages.src_of(urls.tag(slug, n)) for n in range(1, max(1, -(-count // 2)) + 1)}
+    assert set(built) == expected
+
+
+def test_only_the_listings_of_the_menu_are_in_the_navigation(built: dict[str, pages.Page]) -> None:
+    in_nav = {src for src, page in built.items() if page.in_nav}
+    assert in_nav == {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md"}
+
+
+def test_home_is_the_newest_day_ordered_by_upvotes_then_title(built: dict[str, pages.Page], feed: Feed) -> None:
+    newest = feed.papers[0].date
+    day = [p for p in feed.papers if p.date == newest]
+    assert [p.upvotes for p in day] == sorted((p.upvotes for p in day), reverse=True)
+    home = built["index.md"].text
+    positions = [home.index(f'href="papers/{p.slug}/"') for p in day]
+    assert positions == sorted(positions)
+    assert built["index.md"].text.count('class="pf-card"') == len(day)
+
+
+def test_titles_in_front_matter_are_escaped_once_for_material(built: dict[str, pages.Page], feed: Feed) -> None:
+    paper = next(p for p in feed.papers if "&" in p.title)
+    text = built[pages.src_of(urls.paper(paper.slug))].text
+    front = text.split("---\n")[1]
+    assert 'title: "Attention &amp; &quot;Memory&quot;: What Transformers Store"\n' in front
+
+
+def test_tag_pages_are_paginated_newest_first(built: dict[str, pages.Page], feed: Feed) -> None:
+    slug = max(feed.tags, key=lambda s: len(feed.papers_tagged(s)))
+    tagged = feed.papers_tagged(slug)
+    assert len(tagged) > 2
+    first = built[pages.src_of(urls.tag(slug))].text
+    second = built[pages.src_of(urls.tag(slug, 2))].text
+    assert tagged[0].title.split()[0] in first
+    assert 'rel="next" href="../../tags/' + slug + '/page/2/"' in first
+    assert 'rel="prev" href="../../../../tags/' + slug + '/"' in second
+
+
+@pytest.mark.parametrize(
+    ("here", "target", "expected"),
+    [
+        ("", "papers/x/", "papers/x/"),
+        ("", "", "./"),
+        ("papers/x/", "tags/y/", "../../tags/y/"),
+        ("tags/y/page/2/", "feed.xml", "../../../../feed.xml"),
+    ],
+)
+def test_links_are_relative_to_the_page(here: str, target: str, expected: str) -> None:
+    assert pages._Linker(here)(target) == expected
+
+
+def _paper(**fields: object) -> Paper:
+    values: dict[str, object] = {
+        "slug": "s",
+        "title": "T",
+        "date": dt.date(2025, 3, 14),
+        "tags": ("x",),
+        "abstract": "A.",
+    }
+    values.update(fields)
+    return Paper(**values)  # type: ignore[arg-type]
+
+
+def test_bibtex_escapes_latex_specials_and_uses_the_arxiv_id() -> None:
+    paper = _paper(
+        title="Costs & 100% gains_now {braces}",
+        authors=("Zoë Müller", "Alan Turing"),
+        arxiv="2401.01234v2",
+        published=dt.date(2024, 1, 2),
+    )
+    assert pages.bibtex(paper, "https://example.org/papers/s/") == (
+        "@misc{muller2024costs,\n"
+        "  title = {{Costs \\& 100\\% gains\\_now \\{braces\\}}},\n"
+        "  author = {Zoë Müller and Alan Turing},\n"
+        "  year = {2024},\n"
+        "  eprint = {2401.01234v2},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  url = {https://arxiv.org/abs/2401.01234v2}\n"
+        "}"
+    )
+
+
+def test_bibtex_without_authors_or_arxiv_links_the_page() -> None:
+    cite = pages.bibtex(_paper(title="A Survey of Mamba"), "https://example.org/papers/s/")
+    assert cite.startswith("@misc{2025survey,\n")
+    assert "url = {https://example.org/papers/s/}" in cite
+    assert "author" not in cite
+
+
+def test_abstract_math_becomes_mathml_and_latex_escapes_read_right() -> None:
+    html = abstracts.render(r"Costs $O(n^2)$ and \(\alpha\) for 13\% of ``memory wall'' in \textbf{Mamba}.")
+    assert html.count("<math") == 2
+    assert "<msup><mi>n</mi><mn>2</mn></msup>" in html
+    assert "13% of" in html
+    assert "<strong>Mamba</strong>" in html
+    assert "\\%" not in html
+
+
+def test_dollar_amounts_are_not_math() -> None:
+    assert "<math" not in abstracts.render("It costs $5 and $10 a month.")
+
+
+def test_bad_latex_stays_visible_as_written() -> None:
+    assert abstracts.render(r"Broken $\frac{a}{$ math.") == r"<p>Broken $\frac{a}{$ math.</p>"
+    assert abstracts.render(r"Broken \(\frac{a}{\) math.") == r"<p>Broken \(\frac{a}{\) math.</p>"
+
+
+def test_abstract_html_is_sanitized() -> None:
+    html = abstracts.render(
+        '<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) '
+        '<a href="https://example.org" onclick="steal()">ok</a> <iframe src="https://evil.example"></iframe>'
+    )
+    assert "<script" not in html and "onerror" not in html and "onclick" not in html
+    assert "javascript:" not in html and "<iframe" not in html and "<img" not in html
+    assert '<a href="https://example.org" rel="nofollow noopener noreferrer">ok</a>' in html
+
+
+def test_excerpt_cuts_at_a_word_with_an_ellipsis() -> None:
+    text = "word " * 100
+    cut = abstracts.excerpt(text, 42)
+    assert cut.endswith("…") and len(cut) <= 43 and not cut.startswith(" ")
+    assert abstracts.excerpt("Short one.", 42) == "Short one."
