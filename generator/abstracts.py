@@ -119,3 +119,17 @@ def excerpt(text: str, limit: int = 280) -> str:
         return plain
     cut = plain.rfind(" ", 0, limit)
     return plain[: cut if cut > limit // 2 else limit].rstrip(" ,;:.") + "…"
+
+
+@lru_cache(maxsize=20_000)
+def excerpt_html(text: str, limit: int = 280) -> str:
+    """The opening of the abstract as sanitized inline HTML, math rendered; never cut inside a formula."""
+    text = " ".join(text.split())  # one paragraph
+    if len(text) > limit:
+        cut = text.rfind(" ", 0, limit)
+        for match in MATH_RE.finditer(text):
+            if match.start() < cut < match.end():
+                cut = text.rfind(" ", 0, match.start())
+        text = text[: cut if cut > 0 else limit].rstrip(" ,;:.") + "…"
+    rendered = render(text)
+    return rendered.removeprefix("<p>").removesuffix("</p>")

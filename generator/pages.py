@@ -107,7 +107,8 @@ def _neighbours(
 def _week_label(key: str) -> str:
     year, week = key.split("-W")
     monday = dt.date.fromisocalendar(int(year), int(week), 1)
-    return f"Week {int(week)}, {year} ({monday:%d %b} to {monday + dt.timedelta(days=6):%d %b})"
+    sunday = monday + dt.timedelta(days=6)
+    return f"Week {int(week)}, {year} ({monday.day} {monday:%b} to {sunday.day} {sunday:%b})"
 
 
 def _month_label(key: str) -> str:
@@ -154,7 +155,7 @@ class SiteBuilder:
             site=self.site,
             tags=self.feed.tags,
             urls=urls,
-            excerpt=abstracts.excerpt,
+            excerpt=lambda text: Markup(abstracts.excerpt_html(text)),
             **context,
         )
 
