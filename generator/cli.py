@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from . import authoring, records
+from . import arxiv as arxiv_api
+from . import authoring, pathcheck, records, suggest
 from .model import Link
 from .records import Problem
 
@@ -65,18 +66,20 @@ def print_problems(problems: Iterable[Problem], fmt: str) -> None:
 def check(paths: tuple[Path, ...], fmt: str, content_dir: Path) -> None:
     """Validate the content, or just PATHS against it; exit 1 with one line per problem."""
     report = records.check(content_dir, only=paths or None)
-    tags = len(report.feed.tags)
+    feed = f"{_count(len(report.feed.papers), 'paper')}, {_count(len(report.feed.tags), 'tag')}"
     if report.problems:
         print_problems(report.problems, fmt)
         files = len({p.path for p in report.problems})
-        click.echo(f"{len(report.problems)} problem(s) in {files} file(s)", err=True)
+        click.echo(f"{_count(len(report.problems), 'problem')} in {_count(files, 'file')}", err=True)
         sys.exit(1)
     if paths:
-        click.echo(
-            f"{report.checked} file(s) checked against {len(report.feed.papers)} papers, {tags} tags: ok"
-        )
+        click.echo(f"{_count(report.checked, 'file')} checked against {feed}: ok")
     else:
-        click.echo(f"{len(report.feed.papers)} papers, {tags} tags: ok")
+        click.echo(f"{feed}: ok")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _parse_link(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[Link, ...]:
@@ -94,7 +97,12 @@ def _parse_link(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
 @click.option("--tag", "tags", multiple=True, help="A tag slug from content/tags.yml (repeat for more).")
 @click.option("--abstract", help="The abstract (Markdown, math as $...$); '-' reads it from standard input.")
 @click.option("--author", "authors", multiple=True, help="An author (repeat, in order).")
-@click.option("--arxiv", help="The arXiv id, e.g. 2401.01234.")
+@click.option(
+    "--arxiv",
+    help="The arXiv id or URL, e.g. 2401.01234. Unless both --title and --abstract are given, fetches what "
+    f"is missing, the authors and the first publication date from the arXiv API (${arxiv_api.API_ENV}), "
+    "and suggests tags when no --tag is given.",
+)
 @click.option(
     "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The day it enters the feed [today, UTC]."
 )
@@ -119,6 +127,13 @@ def new(
     """Write a new, valid paper record at content/papers/<year>/<slug>.md."""
     if abstract == "-":
         abstract = sys.stdin.read()
+    first_version = published.date() if published else None
+    if arxiv and not (title and abstract):
+        paper = _fetch_arxiv(arxiv)
+        arxiv, title, abstract = paper.arxiv, title or paper.title, abstract or paper.abstract
+        authors = authors or paper.authors
+        first_version = first_version or paper.published
+        tags = tags or _suggest_tags(content_dir, title, abstract)
     missing = [
         name for name, value in (("--title", title), ("--abstract", abstract), ("--tag", tags)) if not value
     ]
@@ -132,18 +147,65 @@ def new(
         date=day.date() if day else dt.datetime.now(dt.UTC).date(),
         authors=authors,
         arxiv=arxiv,
-        published=published.date() if published else None,
+        published=first_version,
         links=links,
         submitted_by=submitted_by,
     )
     try:
         path = authoring.write_record(content_dir, draft, slug)
-    except authoring.DuplicateError as err:
+    except authoring.RefusedError as err:
         raise click.ClickException(f"not written: {err}") from None
     except records.ContentError as err:
         print_problems(err.problems, "text")
         raise click.ClickException("not written: the record would be invalid (see above)") from None
     click.echo(f"wrote {records.display_path(path)}")
+
+
+def _fetch_arxiv(arxiv_id: str) -> arxiv_api.ArxivPaper:
+    try:
+        return arxiv_api.fetch(arxiv_id)
+    except arxiv_api.ArxivError as err:
+        raise click.ClickException(f"not written: {err}") from None
+
+
+def _suggest_tags(content_dir: Path, title: str, abstract: str) -> tuple[str, ...]:
+    """The tags the abstract names, printed with the words that earned them."""
+    tags_file = content_dir / "tags.yml"
+    problems: list[Problem] = []
+    vocabulary = records.read_tags(tags_file, problems)
+    if problems:
+        print_problems(problems, "text")
+        raise click.ClickException("not written: the tag vocabulary has problems (see above)")
+    found = suggest.suggest(title, abstract, vocabulary)
+    if not found:
+        raise click.ClickException(
+            f"not written: the abstract names no tag of {records.display_path(tags_file)}; choose with --tag"
+        )
+    click.echo(f"suggested tags (choose others with --tag): {', '.join(str(s) for s in found)}")
+    return tuple(s.tag for s in found)
+
+
+@main.command("check-paths")
+@click.option("--base", help="Compare HEAD with this revision, e.g. origin/main [file names on stdin].")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github"]),
+    default=pathcheck.default_format,
+    help="github prints workflow annotations (the default when GITHUB_ACTIONS=true).",
+)
+def check_paths(base: str | None, fmt: str) -> None:
+    """Fail when a change touches anything but content/papers/**.md and content/tags.yml."""
+    try:
+        changes = pathcheck.changes_since(base) if base is not None else pathcheck.changes_piped(sys.stdin)
+    except pathcheck.PathCheckError as err:
+        raise click.ClickException(str(err)) from None
+    lines, summary = pathcheck.report(changes, fmt)
+    for line in lines:
+        click.echo(line)
+    click.echo(summary, err=bool(lines))
+    if lines:
+        sys.exit(1)
 
 
 def _mkdocs(*args: str) -> None:
@@ -155,19 +217,86 @@ def _mkdocs(*args: str) -> None:
 
 
 @main.command()
-@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="The site's configuration.")
+@click.option(
+    "-f", "--config-file", default="mkdocs.yml", show_default=True, help="The site's configuration."
+)
 @click.option("-d", "--site-dir", help="Where to write the site [site/].")
 def build(config_file: str, site_dir: str | None) -> None:
     """Build the site into site/ (mkdocs build --strict): invalid records stop the build."""
-    _mkdocs("build", "--strict", "--config-file", config_file, *(["--site-dir", site_dir] if site_dir else []))
+    _mkdocs(
+        "build", "--strict", "--config-file", config_file, *(["--site-dir", site_dir] if site_dir else [])
+    )
 
 
 @main.command()
-@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="The site's configuration.")
+@click.option(
+    "-f", "--config-file", default="mkdocs.yml", show_default=True, help="The site's configuration."
+)
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(config_file: str, dev_addr: str) -> None:
     """Serve the site locally, rebuilding it when content/, the theme or mkdocs.yml change."""
     _mkdocs("serve", "--config-file", config_file, "--dev-addr", dev_addr)
+
+
+@main.command("digest")
+@click.option("--period", "kind", type=click.Choice(["day", "week"]), default="day", show_default=True)
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Any day of the period [the newest with papers]."
+)
+@click.option("--send", is_flag=True, help="Send it over SMTP (PAPERFEED_SMTP_*) to PAPERFEED_DIGEST_TO.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="The file [digest-<period>.eml]."
+)
+@click.option(
+    "-f", "--config-file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True
+)
+def digest_command(
+    kind: str, day: dt.datetime | None, send: bool, out: Path | None, config_file: Path
+) -> None:
+    """The e-mail digest of a day's or a week's papers: write it to a .eml file, or --send it (at most once
+    per recipient, as content/digests.yml records)."""
+    # Imported here so that the other commands do not load the mail and template machinery.
+    from . import config, digest, ledger, mailer, periods
+
+    if send and out:
+        raise click.UsageError("--out writes the message for a look; --send sends it and writes no file")
+    try:
+        site = config.load(config_file)
+        feed = records.load_feed(site.content_dir)
+        period = periods.Period.of(kind, day.date()) if day else periods.newest(feed, kind)
+        if period is None:
+            click.echo(f"no papers in {records.display_path(site.content_dir)}: no digest")
+            return
+        if send:
+            today = dt.datetime.now(dt.UTC).date()
+            sent, outcome = mailer.send_digest(feed, site, period, os.environ, today)
+        else:
+            sender = digest.Sender.from_site(site)
+            sent = digest.build(feed, period, ledger.Ledger.load(ledger.default_path(site.content_dir)))
+    except records.ContentError as err:
+        print_problems(err.problems, "text")
+        raise click.ClickException("no digest: the content has problems (see above)") from None
+    except (config.ConfigError, digest.DigestError, ledger.LedgerError, mailer.MailError) as err:
+        raise click.ClickException(str(err)) from None
+    if not sent.papers:
+        click.echo(f"{period.id}: no papers, nothing {'sent' if send else 'written'}")
+        return
+    if not send:
+        out = out or Path(f"digest-{period.id}.eml")
+        try:
+            out.write_bytes(digest.compose(sent, feed, site, sender).as_bytes())
+        except OSError as err:
+            raise click.ClickException(f"cannot write {records.display_path(out)} ({err.strerror})") from None
+        click.echo(f"{period.id}: {len(sent.papers)} paper(s); wrote {records.display_path(out)}")
+        return
+    click.echo(outcome.summary(period.id, len(sent.papers)))
+    for failure in outcome.failures:
+        click.echo(f"error: {failure}", err=True)
+    if outcome.missing:
+        raise click.ClickException(
+            f"{outcome.missing} of {outcome.total} recipient(s) still lack the digest of {period.id};"
+            " the ledger has the others: run again to send only what is missing"
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

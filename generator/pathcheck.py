@@ -1,0 +1,183 @@
+"""The pull-request path check: fail when a change touches anything but paper records and the tag list.
+
+A contributor's pull request adds or edits `content/papers/**.md` and `content/tags.yml`, nothing else;
+a change to code, theme, configuration or workflows needs a maintainer's eyes, and this check makes it
+visible. It uses only the standard library, so CI runs it with any Python 3.11 before installing anything:
+
+    python3 -m generator.pathcheck --base origin/main      (also: paperfeed check-paths --base origin/main)
+    git diff --name-only origin/main...HEAD | python3 -m generator.pathcheck
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TextIO
+
+DESCRIPTION = (
+    "Fail when a change touches anything but paper records (content/papers/**.md) and content/tags.yml."
+)
+ALLOWED = "content/papers/**.md and content/tags.yml"
+TAGS_FILE = "content/tags.yml"
+REGULAR_FILE_MODES = ("100644", "100755")
+VERBS = {"A": "added", "D": "deleted", "M": "changed", "T": "changed (file type)"}
+
+
+class PathCheckError(Exception):
+    """The changes could not be listed; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed path; status and mode as `git diff --raw` gives them (mode 000000 when deleted)."""
+
+    path: str
+    status: str = "M"
+    mode: str = "100644"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A change a contributor's pull request should not make, in the `path:line: field: message` form."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:1: file: {self.message}"
+
+    def annotation(self) -> str:
+        """A GitHub Actions error annotation, escaped as the workflow-command format requires."""
+
+        def data(text: str) -> str:
+            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        def prop(text: str) -> str:
+            return data(text).replace(":", "%3A").replace(",", "%2C")
+
+        return (
+            f"::error file={prop(self.path)},line=1,title=path check::{data(f'{self.path}: {self.message}')}"
+        )
+
+
+def is_content(path: str) -> bool:
+    """Whether a contributor may change this path: a Markdown file under content/papers/, or the tag list."""
+    if path == TAGS_FILE:
+        return True
+    parts = PurePosixPath(path).parts
+    return (
+        len(parts) >= 3
+        and parts[:2] == ("content", "papers")
+        and path.endswith(".md")
+        and not any(part in ("..", ".") for part in parts)
+        and "\\" not in path
+    )
+
+
+def check(changes: Iterable[Change]) -> list[Finding]:
+    """Every change outside the content a contributor may change, and every record that is not a file."""
+    findings = []
+    for change in changes:
+        if not is_content(change.path):
+            verb = VERBS.get(change.status, "changed")
+            findings.append(
+                Finding(
+                    change.path,
+                    f"{verb} outside {ALLOWED}; take it out of the pull request, "
+                    "or ask a maintainer to review it",
+                )
+            )
+        elif change.mode == "120000":
+            findings.append(Finding(change.path, "is a symbolic link; add the record as a regular file"))
+        elif change.mode == "160000":
+            findings.append(Finding(change.path, "is a Git submodule; add the record as a regular file"))
+        elif change.status != "D" and change.mode not in REGULAR_FILE_MODES:
+            findings.append(Finding(change.path, f"has file mode {change.mode}; add it as a regular file"))
+    return findings
+
+
+def parse_raw(output: bytes) -> list[Change]:
+    """Read `git diff --raw -z --no-renames`: ':old new sha sha STATUS' NUL 'path' NUL, for each path."""
+    fields = output.split(b"\0")
+    changes = []
+    for meta, path in zip(fields[::2], fields[1::2], strict=False):
+        if not meta.startswith(b":"):
+            raise PathCheckError(f"cannot read git's list of changes near {meta[:60]!r}")
+        _old, new_mode, _old_sha, _new_sha, status = meta[1:].decode("ascii").split(" ")
+        changes.append(Change(path.decode("utf-8", "surrogateescape"), status[:1], new_mode))
+    return changes
+
+
+def changes_since(base: str, repo: str | None = None) -> list[Change]:
+    """The changes of HEAD since it forked from `base` (`git diff base...HEAD`), renames as delete + add."""
+    if not base or base.startswith("-"):
+        raise PathCheckError(f"'{base}' is not a Git revision; give a branch such as origin/main")
+    command = ["git", "diff", "--raw", "-z", "--no-renames", "--no-textconv", f"{base}...HEAD", "--"]
+    try:
+        done = subprocess.run(command, cwd=repo, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise PathCheckError("git is not installed; install it, or pipe the file names in") from None
+    if done.returncode != 0:
+        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = why[0].removeprefix("fatal: ") if why else f"exit status {done.returncode}"
+        raise PathCheckError(
+            f"cannot list the changes since {base} ({detail}); fetch it first, e.g. git fetch origin main"
+        )
+    return parse_raw(done.stdout)
+
+
+def changes_named(lines: Iterable[str]) -> list[Change]:
+    """Changes from file names, one a line (as `git diff --name-only` prints them); blank lines skipped."""
+    return [Change(line.strip()) for line in lines if line.strip()]
+
+
+def changes_piped(stdin: TextIO) -> list[Change]:
+    """Changes from file names piped in; a terminal is refused rather than waited on."""
+    if stdin.isatty():
+        raise PathCheckError("give --base with a revision such as origin/main, or pipe file names in")
+    return changes_named(stdin)
+
+
+def report(changes: list[Change], fmt: str) -> tuple[list[str], str]:
+    """The lines to print (one per finding) and the closing summary."""
+    findings = check(changes)
+    lines = [f.annotation() if fmt == "github" else str(f) for f in findings]
+    if findings:
+        summary = (
+            f"{len(findings)} of {len(changes)} changed file(s) need a maintainer's review: a pull request "
+            f"that adds papers changes only {ALLOWED}, as regular files"
+        )
+    else:
+        summary = f"{len(changes)} changed file(s), all paper records or the tag list: ok"
+    return lines, summary
+
+
+def default_format() -> str:
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
+    """`python3 -m generator.pathcheck`: exit 0 when only content changed, 1 when not, 2 on an error."""
+    parser = argparse.ArgumentParser(prog="python3 -m generator.pathcheck", description=DESCRIPTION)
+    parser.add_argument("--base", help="compare HEAD with this revision, e.g. origin/main [names on stdin]")
+    parser.add_argument("--format", choices=["text", "github"], default=default_format())
+    args = parser.parse_args(argv)
+    try:
+        changes = changes_since(args.base) if args.base is not None else changes_piped(stdin)
+    except PathCheckError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return 2
+    lines, summary = report(changes, args.format)
+    for line in lines:
+        print(line)
+    print(summary, file=sys.stderr if lines else sys.stdout)
+    return 1 if lines else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
