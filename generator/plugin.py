@@ -18,7 +18,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from . import feeds, pages, records
+from . import digest, feeds, ledger, pages, records
 from .config import ConfigError, SiteConfig
 from .model import Tag
 
@@ -67,6 +67,13 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
+        try:
+            digests = digest.digest_pages(feed, self.site, ledger.default_path(self.site.content_dir))
+        except ledger.LedgerError as err:
+            raise PluginError(str(err)) from None
+        for src, text in digests.items():
+            inclusion = InclusionLevel.UNDEFINED if src == "digests/index.md" else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, src, content=text, inclusion=inclusion))
         for path, data in feeds.render_feeds(feed, self.site).items():
             files.append(File.generated(config, path, content=data))
         return files
@@ -76,6 +83,13 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         # every page (MkDocs serve makes a new environment for each rebuild).
         env.auto_reload = False
         return env
+
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        # The sitemap prints each page's update_date, which MkDocs sets to the build day: use the day the
+        # page's content last changed instead, so that two builds of the same content match. It must be
+        # set here: MkDocs renders sitemap.xml after reading the pages but before on_page_context.
+        page.update_date = self.updated.get(page.file.src_uri, _EPOCH)
+        return page
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, **_: Any) -> str:
         # Generated pages are HTML already (escaped, sanitized) inside Markdown, which Markdown would pass
@@ -91,9 +105,6 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        # Material's sitemap prints each page's update_date, which MkDocs sets to the build day: use the
-        # day the page's content last changed instead, so that two builds of the same content match.
-        page.update_date = self.updated.get(page.file.src_uri, _EPOCH)
         if self.site is not None:
             tag = self.tags.get(str((page.meta or {}).get("feed_tag", "")))
             context["paperfeed_feeds"] = feeds.feed_links(self.site, tag)  # type: ignore[typeddict-unknown-key]

@@ -1,0 +1,93 @@
+"""The periods a digest covers: one day (2025-03-14) or one ISO week (2025-W11)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from . import urls
+from .model import Feed, Paper
+
+KINDS = ("day", "week")
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+DASH = "\N{EN DASH}"
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+class PeriodError(ValueError):
+    """Not a period id; the message says what one looks like."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A day or an ISO week (Monday to Sunday); `id` is its permanent name."""
+
+    start: dt.date
+    kind: str
+
+    @classmethod
+    def of(cls, kind: str, day: dt.date) -> Period:
+        """The period of this kind that contains `day`."""
+        if kind == "day":
+            return cls(day, kind)
+        if kind == "week":
+            return cls(day - dt.timedelta(days=day.weekday()), kind)
+        raise PeriodError(f"a period is a day or a week, not '{kind}'")
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Read an id: 2025-03-14 or 2025-W11."""
+        week = _WEEK_RE.match(text)
+        try:
+            if week:
+                return cls(dt.date.fromisocalendar(int(week[1]), int(week[2]), 1), "week")
+            if _DAY_RE.match(text):
+                return cls(dt.date.fromisoformat(text), "day")
+        except ValueError:
+            pass
+        raise PeriodError(f"'{text}' is not a day (2025-03-14) or an ISO week (2025-W11)")
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the period."""
+        return self.start + dt.timedelta(days=6 if self.kind == "week" else 0)
+
+    @property
+    def id(self) -> str:
+        return urls.week_key(self.start) if self.kind == "week" else self.start.isoformat()
+
+    @property
+    def label(self) -> str:
+        """For people: 14 March 2025, or Week 11 of 2025 (10-16 March)."""
+        if self.kind == "day":
+            return _date(self.start)
+        year, week, _ = self.start.isocalendar()
+        if self.start.month == self.end.month:
+            span = f"{self.start.day}{DASH}{_date(self.end)}"
+        elif self.start.year == self.end.year:
+            span = f"{self.start.day} {_MONTHS[self.start.month - 1]} {DASH} {_date(self.end)}"
+        else:
+            span = f"{_date(self.start)} {DASH} {_date(self.end)}"
+        return f"Week {week} of {year} ({span})"
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def papers(self, feed: Feed) -> tuple[Paper, ...]:
+        """The feed's papers of this period, in feed order."""
+        return tuple(p for p in feed.papers if self.contains(p.date))
+
+
+def newest(feed: Feed, kind: str) -> Period | None:
+    """The newest period of this kind that has papers."""
+    return Period.of(kind, feed.papers[0].date) if feed.papers else None
+
+
+def _date(day: dt.date) -> str:
+    # Month names from a table, not strftime, so the text does not depend on the machine's locale.
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
