@@ -2,7 +2,7 @@
 """The project's two commands, for a fresh machine with only Python 3.11:
 
     python3 tasks.py site [--serve]   set up .venv, then build the site from content/ into site/ (or serve it)
-    python3 tasks.py test             set up .venv with the test tools, then lint, type-check and run every test
+    python3 tasks.py test             set up .venv with the test tools, then lint, type-check, run all tests
 
 Each creates the virtual environment `.venv` on first use and installs the project into it.
 """
@@ -20,6 +20,9 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 # What the browser and HTML-validator tests need from the system, as Debian packages.
 DEBIAN_PACKAGES = {"chromium": "chromium", "java": "default-jre-headless", "npm": "npm"}
+# The Nu HTML Checker, from npm, for the HTML-validity tests (.cache/ is git-ignored).
+NODE_PREFIX = ROOT / ".cache" / "node"
+VNU_JAR = NODE_PREFIX / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def run(*args: str | Path, **env: str) -> None:
@@ -48,7 +51,14 @@ def system_packages() -> None:
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         sys.exit(f"the tests need these Debian packages: {' '.join(missing)} (apt-get install them)")
     run("apt-get", "update", "-qq")
-    run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, DEBIAN_FRONTEND="noninteractive")
+    apt_env = {"DEBIAN_FRONTEND": "noninteractive"}
+    run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, **apt_env)
+
+
+def html_checker() -> None:
+    """Install the Nu HTML Checker (npm's vnu-jar) into .cache/node when it is not there yet."""
+    if not VNU_JAR.is_file():
+        run("npm", "install", "--no-save", "--prefix", NODE_PREFIX, "vnu-jar")
 
 
 def site(serve: bool) -> None:
@@ -59,6 +69,7 @@ def site(serve: bool) -> None:
 def test(pytest_args: list[str]) -> None:
     system_packages()
     setup("test")
+    html_checker()
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy", "--strict", "generator")

@@ -10,12 +10,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Feed, Link
-from .records import ContentError, arxiv_base, check, display_path
+from .records import (
+    HANDLE_RE,
+    LINK_LABEL_RE,
+    SLUG_RE,
+    TAG_SLUG_RE,
+    ContentError,
+    arxiv_base,
+    check,
+    display_path,
+)
 
 SLUG_MAX = 60
+# Letters that Unicode does not decompose into an ASCII letter plus accents, so NFKD alone would drop them;
+# Greek letters by name, as titles use them (β-VAE, μP).
+_GREEK = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau"
+_GREEK += " upsilon phi chi psi omega"
+_TRANSLITERATE = str.maketrans(
+    {"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "\u0131": "i", "ς": "sigma"}
+    | dict(zip("αβγδεζηθικλμνξοπρστυφχψω", _GREEK.split(), strict=True))
+)
 
 
-class DuplicateError(Exception):
+class RefusedError(Exception):
+    """The record was not written; the message says why."""
+
+
+class DuplicateError(RefusedError):
     """The paper is already in the feed."""
 
 
@@ -36,12 +57,15 @@ class Draft:
 
 def slugify(title: str, limit: int = SLUG_MAX) -> str:
     """A URL slug from a title: ASCII lowercase words joined by hyphens, cut at a word boundary."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    letters = unicodedata.normalize("NFKD", title.casefold().translate(_TRANSLITERATE))
+    ascii_title = letters.encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.replace("'", "")).strip("-")  # what's -> whats
     if len(slug) > limit:
         cut = slug.rfind("-", 0, limit + 1)
         slug = slug[: cut if cut > 0 else limit].strip("-")
-    return slug or "paper"
+    if len(slug) < 2:  # a slug has two characters at least; a title of one letter, or of none in ASCII
+        slug = f"{slug}-paper" if slug else "paper"
+    return slug
 
 
 def title_key(title: str) -> str:
@@ -50,14 +74,17 @@ def title_key(title: str) -> str:
 
 
 def find_duplicate(feed: Feed, slug: str, draft: Draft) -> str | None:
-    """Why the draft duplicates a paper of the feed, or None."""
+    """Why the draft duplicates a paper of the feed, or None; the same paper first, then the same slug."""
+    for paper in feed.papers:
+        if draft.arxiv and paper.arxiv and arxiv_base(paper.arxiv) == arxiv_base(draft.arxiv):
+            return f"arXiv {draft.arxiv} is already in the feed: {paper.source}"
+    key = title_key(draft.title)
+    for paper in feed.papers:
+        if title_key(paper.title) == key:
+            return f"the title is already in the feed: {paper.source} ({paper.title})"
     for paper in feed.papers:
         if paper.slug.casefold() == slug.casefold():
             return f"the slug '{slug}' is taken by {paper.source}; choose another with --slug"
-        if draft.arxiv and paper.arxiv and arxiv_base(paper.arxiv) == arxiv_base(draft.arxiv):
-            return f"arXiv {draft.arxiv} is already in the feed: {paper.source}"
-        if title_key(paper.title) == title_key(draft.title):
-            return f"the title is already in the feed: {paper.source}"
     return None
 
 
@@ -67,8 +94,12 @@ def record_text(draft: Draft) -> str:
     def quote(text: str) -> str:
         return json.dumps(text, ensure_ascii=False)
 
+    def plain(text: str, pattern: re.Pattern[str]) -> str:
+        # Slugs and handles as contributors write them by hand; anything else quoted, for check to judge.
+        return text if pattern.fullmatch(text) else quote(text)
+
     lines = ["---", f"title: {quote(draft.title)}", f"date: {draft.date.isoformat()}"]
-    lines.append(f"tags: [{', '.join(draft.tags)}]")
+    lines.append(f"tags: [{', '.join(plain(tag, TAG_SLUG_RE) for tag in draft.tags)}]")
     if draft.authors:
         lines.append(f"authors: [{', '.join(quote(a) for a in draft.authors)}]")
     if draft.arxiv:
@@ -77,22 +108,34 @@ def record_text(draft: Draft) -> str:
         lines.append(f"published: {draft.published.isoformat()}")
     if draft.links:
         lines.append("links:")
-        lines += [f"  {link.label}: {link.url}" for link in draft.links]
+        lines += [f"  {plain(link.label, LINK_LABEL_RE)}: {quote(link.url)}" for link in draft.links]
     if draft.submitted_by:
-        lines.append(f"submitted_by: {draft.submitted_by}")
+        lines.append(f"submitted_by: {plain(draft.submitted_by, HANDLE_RE)}")
     lines.append("---")
     return "\n".join(lines) + "\n" + draft.abstract.strip() + "\n"
 
 
 def write_record(content_dir: Path, draft: Draft, slug: str | None = None) -> Path:
     """Write the draft as a valid record; refuse duplicates, and leave no file behind when invalid."""
+    tags_file = content_dir / "tags.yml"
+    if not tags_file.is_file():  # most likely run outside the repository: say so, rather than write there
+        raise RefusedError(
+            f"{display_path(tags_file)} is missing; run this in the feed's repository, or give its content"
+            " folder with --content"
+        )
     report = check(content_dir)
     slug = slug or slugify(draft.title)
+    folder = content_dir / "papers" / str(draft.date.year)
+    path = folder / f"{slug}.md"
+    if not SLUG_RE.fullmatch(slug):  # before any file is made: a slug such as ../x would leave the tree
+        raise RefusedError(
+            f"the slug '{slug}' must be lowercase letters, digits and hyphens, e.g. {slugify(slug)}"
+        )
     reason = find_duplicate(report.feed, slug, draft)
     if reason:
         raise DuplicateError(reason)
-    path = content_dir / "papers" / str(draft.date.year) / f"{slug}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    made_folder = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as out:
             out.write(record_text(draft))
@@ -103,5 +146,7 @@ def write_record(content_dir: Path, draft: Draft, slug: str | None = None) -> Pa
     problems = check(content_dir, only=[path]).problems
     if problems:
         path.unlink()
+        if made_folder:
+            folder.rmdir()
         raise ContentError(problems)
     return path

@@ -64,7 +64,10 @@ def print_problems(problems: Iterable[Problem], fmt: str) -> None:
 )
 @_content_option
 def check(paths: tuple[Path, ...], fmt: str, content_dir: Path) -> None:
-    """Validate the content, or just PATHS against it; exit 1 with one line per problem."""
+    """Validate the content, or just PATHS (records or folders of them) against it; exit 1 if it has problems.
+
+    Prints one line per problem, or a summary line when there is none.
+    """
     report = records.check(content_dir, only=paths or None)
     feed = f"{_count(len(report.feed.papers), 'paper')}, {_count(len(report.feed.tags), 'tag')}"
     if report.problems:

@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,15 +23,35 @@ REQUIRED = ("title", "date", "tags")
 TITLE_MAX = 300
 ABSTRACT_MAX = 10_000
 FILE_MAX_BYTES = 256 * 1024
+UPVOTES_MAX = 999_999_999
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 TAG_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
-ARXIV_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+# New-style ids (YYMM.NNNNN, a real month) and old-style ones (hep-th/9901001), either with a version.
+ARXIV_RE = re.compile(
+    r"^(?:[0-9]{2}(?:0[1-9]|1[0-2])\.[0-9]{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/[0-9]{7})(?:v[1-9][0-9]*)?$"
+)
 HANDLE_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 LINK_LABEL_RE = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
+YEAR_RE = re.compile(r"^[0-9]{4}$")
+# Digits are ASCII ones: `\d` would take "١٢" (Arabic-Indic) for 12.
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt]| +)\S.*")
+_DIGITS_RE = re.compile(r"[0-9]+")
+_NEGATIVE_RE = re.compile(r"-[0-9]+")
+_NUMBER_LIKE_RE = re.compile(r"[0-9.eE+-]+")  # what YAML 1.1 would read as a number
+_VERSION_RE = re.compile(r"v[0-9]+$")
 # C0 and C1 controls (tab and newline are fine) and the bidirectional embeddings, overrides and isolates
 # that can make text read differently from what it is (CVE-2021-42574).
 FORBIDDEN_CHAR_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 BOM = b"\xef\xbb\xbf"
+_FENCE_RE = re.compile(r"^---[^\S\n]*$", re.MULTILINE)  # a front-matter fence: '---', maybe trailing spaces
+RECORD_HINT = "a record starts with '---', its fields, '---', then the abstract"
+# What may not reach a problem line as it is: anything that would break the line or hide what it says.
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
 
 
 @dataclass(frozen=True, order=True)
@@ -42,6 +62,13 @@ class Problem:
     line: int
     field: str
     message: str
+
+    def __post_init__(self) -> None:
+        # One problem, one line: a file name, key or value quoted here may hold a newline or a control.
+        for name in ("path", "field", "message"):
+            text = getattr(self, name)
+            if _UNPRINTABLE_RE.search(text):
+                object.__setattr__(self, name, _UNPRINTABLE_RE.sub(_escape, text))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
@@ -69,6 +96,11 @@ def display_path(path: Path) -> str:
     return path.as_posix()
 
 
+def _q(value: str, limit: int = 80) -> str:
+    """A contributed value quoted in a message, cut short so that a huge one cannot flood the output."""
+    return f"'{value}'" if len(value) <= limit else f"'{value[:limit]}…'"
+
+
 def load_feed(content_dir: Path) -> Feed:
     """Load the whole content tree; raise ContentError listing every problem if any."""
     report = check(content_dir)
@@ -78,70 +110,195 @@ def load_feed(content_dir: Path) -> Feed:
 
 
 def check(content_dir: Path, only: Iterable[Path] | None = None) -> Report:
-    """Validate `content_dir`; with `only`, report just those files (checked against the whole tree)."""
+    """Validate `content_dir`; with `only`, report just those files (checked against the whole tree).
+
+    A folder in `only` stands for every record under it. Problems of `tags.yml` are always reported, since
+    no record can be checked against a broken vocabulary.
+    """
     tags_path = content_dir / "tags.yml"
+    papers_dir = content_dir / "papers"
     problems: list[Problem] = []
-    tags = read_tags(tags_path, problems)
-    paths = sorted(_record_paths(content_dir / "papers", problems))
-    extra = list(only or ())
-    if extra:  # the given files may be in the tree already, under another spelling of their path
-        in_tree = {p.resolve(): p for p in paths}
-        extra = [in_tree.get(p.resolve(), p) for p in extra]
-        paths += [p for p in dict.fromkeys(extra) if p not in paths and p.suffix == ".md" and p.is_file()]
+    tags, declared = _read_vocabulary(tags_path, problems)
+    paths = list(_record_paths(papers_dir, problems))
+    given: list[Path] = []
+    if only is not None:
+        in_tree = {p.resolve(): p for p in paths}  # a given file may be in the tree under another spelling
+        given = list(dict.fromkeys(in_tree.get(p.resolve(), p) for p in _expand(only)))
+        # Given files go last, so that a duplicate is reported on the file being checked, not its twin.
+        chosen = set(given)
+        paths = [p for p in paths if p not in chosen]
+        paths += [p for p in given if p.suffix == ".md" and p.is_file()]
     papers: list[Paper] = []
     for path in paths:
-        paper = read_paper(path, tags, problems)
+        paper = read_paper(path, tags, problems, declared)
         if paper is not None:
             papers.append(paper)
-    _check_unique(papers, problems)
-    if only is not None:
-        wanted = {display_path(p) for p in extra}
-        problems = [p for p in problems if p.path in wanted]
-        for path in extra:
-            if not path.is_file():
-                problems.append(Problem(display_path(path), 1, "file", "does not exist"))
-            elif path.suffix != ".md" and path.resolve() != tags_path.resolve():
-                problems.append(Problem(display_path(path), 1, "file", "is not a paper record (.md)"))
+    _check_slugs(paths, problems)
+    _check_arxiv_ids(papers, problems)
     bad = {p.path for p in problems}
     good = [p for p in papers if p.source not in bad]
-    checked = len(set(extra)) if only is not None else len(paths)
+    if only is not None:
+        wanted = {display_path(p) for p in given} | {display_path(tags_path), display_path(papers_dir)}
+        problems = [p for p in problems if p.path in wanted]
+        for path in given:
+            if not path.exists():
+                problems.append(Problem(display_path(path), 1, "file", "does not exist"))
+            elif not path.is_file():
+                problems.append(Problem(display_path(path), 1, "file", "is not a file"))
+            elif path.suffix != ".md" and path.resolve() != tags_path.resolve():
+                problems.append(
+                    Problem(display_path(path), 1, "file", "is not a paper record (.md) or content/tags.yml")
+                )
+    checked = len(given) if only is not None else len(paths)
     return Report(Feed.of(good, tags), tuple(sorted(problems)), checked)
 
 
-def _record_paths(papers_dir: Path, problems: list[Problem]) -> Iterable[Path]:
-    """Every `papers/<year>/<slug>.md`; anything else under papers/ is reported, never read."""
+def _expand(paths: Iterable[Path]) -> Iterator[Path]:
+    """The given paths, a folder replaced by the files under it (records and tags.yml), in sorted order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix == ".md" or p.name == "tags.yml")
+        else:
+            yield path
+
+
+def _record_paths(papers_dir: Path, problems: list[Problem]) -> Iterator[Path]:
+    """Every `papers/<year>/<slug>.md`, in a stable order; anything else there is reported, not read."""
+
+    def fail(path: Path, field: str, message: str) -> None:
+        problems.append(Problem(display_path(path), 1, field, message))
+
     if not papers_dir.is_dir():
-        problems.append(Problem(display_path(papers_dir), 1, "folder", "is missing; create content/papers/"))
+        fail(papers_dir, "folder", "is missing; create content/papers/")
         return
-    for root, dirs, files in os.walk(papers_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(root) / name
-            if name.startswith("."):
-                continue
-            if not name.endswith(".md"):
-                problems.append(
-                    Problem(
-                        display_path(path),
-                        1,
-                        "file",
-                        "is not a paper record; only .md records belong in content/papers/",
-                    )
-                )
-            elif Path(root) == papers_dir:
-                problems.append(
-                    Problem(
-                        display_path(path),
-                        1,
-                        "file",
-                        "move it into the folder of its year, content/papers/<year>/",
-                    )
-                )
-            else:
-                yield path
+    yield from _walk(papers_dir, 0, fail)
+
+
+def _walk(folder: Path, depth: int, fail: Callable[[Path, str, str], None]) -> Iterator[Path]:
+    # os.scandir knows from the directory listing which entries are folders and links: no stat per file.
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError as err:
+        fail(folder, "folder", f"cannot be read ({err.strerror})")
+        return
+    in_year = depth == 1 and YEAR_RE.fullmatch(folder.name)
+    for entry in entries:
+        path = folder / entry.name
+        if entry.is_symlink():  # it could point anywhere on the machine that builds the site
+            fail(path, "file", "is a symbolic link; content/papers/ holds real files and folders only")
+        elif entry.is_dir():
+            yield from _walk(path, depth + 1, fail)
+        elif not entry.name.endswith(".md"):
+            fail(path, "file", "is not a paper record; only .md records belong in content/papers/")
+        elif not in_year:
+            fail(path, "file", "move it into the folder of its year, content/papers/<year>/")
+        else:
+            yield path
 
 
 # --- reading one file -------------------------------------------------------------------------------------
+
+
+def _decode(
+    path: Path, shown: str, problems: list[Problem], hint: str, field_of: Callable[[str, int], str]
+) -> str | None:
+    """The file's text with LF line ends; report why when it is not a readable UTF-8 text.
+
+    `hint` says what the file should hold (if it is empty); `field_of(text, line)` names a line's field.
+    """
+
+    def fail(line: int, message: str, field: str = "file") -> None:
+        problems.append(Problem(shown, line, field, message))
+
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(FILE_MAX_BYTES + 1)  # no more, whatever the file's size
+            size = os.fstat(stream.fileno()).st_size if len(raw) > FILE_MAX_BYTES else len(raw)
+    except OSError as err:
+        fail(1, f"cannot be read ({err.strerror})")
+        return None
+    if size > FILE_MAX_BYTES:
+        fail(1, f"is {size} bytes; a file here is at most {FILE_MAX_BYTES} bytes")
+        return None
+    had_bom = raw.startswith(BOM)
+    raw = raw.removeprefix(BOM)
+    if not raw.strip():
+        what = "holds only a byte-order mark" if had_bom else "is empty"
+        fail(1, f"{what}; {hint}")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        fail(line, f"is not UTF-8 (byte 0x{raw[err.start]:02x}); save the file with UTF-8 encoding")
+        return None
+    text = text.replace("\r\n", "\n")
+    bad = FORBIDDEN_CHAR_RE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        char = bad.group()
+        if char == "\r":
+            fail(line, "ends a line with a lone carriage return (CR); save the file with LF line ends")
+        else:
+            fail(line, f"contains {_char_name(char)}; delete it", field_of(text, line))
+        return None
+    return text
+
+
+def _char_name(char: str) -> str:
+    kind = "a bidirectional control" if "\u202a" <= char <= "\u2069" else "a control character"
+    return f"{kind} (U+{ord(char):04X})"
+
+
+def _key_of_line(lines: list[str], line: int) -> str | None:
+    """The field a YAML line belongs to, with the keys it is nested under (`links.code`), if it has one."""
+    keys: list[str] = []
+    indent = None
+    for ln in reversed(lines[:line]):
+        match = re.match(r"( *)([A-Za-z0-9_-]+) *:(?: |$)", ln)
+        if ln.strip() == "---":
+            break
+        if match and (indent is None or len(match.group(1)) < indent):
+            keys.insert(0, match.group(2))
+            indent = len(match.group(1))
+            if indent == 0:
+                break
+    return ".".join(keys) if keys and indent == 0 else None
+
+
+def _check_values(node: Node, field: str | None, fail: Callable[[int, str, str], None]) -> bool:
+    """Report controls that YAML escapes (`"\\u202E"`) let into a value or key; true when there are none."""
+    if isinstance(node, Scalar):
+        bad = FORBIDDEN_CHAR_RE.search(node.text)
+        if bad:
+            fail(node.line, field or "front matter", f"contains {_char_name(bad.group())}; delete it")
+        return bad is None
+    if isinstance(node, Sequence):
+        return all([_check_values(item, field, fail) for item in node.items])
+    ok = True
+    for key, value in node.items:
+        name = key.text if field is None else f"{field}.{key.text}"
+        ok = _check_values(key, name, fail) and _check_values(value, name, fail) and ok
+    return ok
+
+
+def _record_field(text: str, line: int) -> str:
+    lines = text.split("\n")
+    if lines[0].rstrip() == "---":
+        close = next((i for i, ln in enumerate(lines[1:], start=1) if ln.rstrip() == "---"), len(lines))
+        if line > close + 1:
+            return "abstract"
+    return _key_of_line(lines, line) or "front matter"
+
+
+def _tab_indented(lines: list[str], end: int, fail: Callable[[int, str, str], None], field: str) -> bool:
+    """Report the first of the lines before `end` that is indented with a tab (YAML forbids it)."""
+    for number, line_text in enumerate(lines[:end], start=1):
+        if "\t" in line_text[: len(line_text) - len(line_text.lstrip(" \t"))]:
+            fail(number, _key_of_line(lines, number) or field, "is indented with a tab; YAML needs spaces")
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -157,57 +314,42 @@ def _read_source(path: Path, shown: str, problems: list[Problem]) -> _Source | N
     def fail(line: int, field: str, message: str) -> None:
         problems.append(Problem(shown, line, field, message))
 
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        fail(1, "file", f"cannot be read ({err.strerror})")
+    text = _decode(path, shown, problems, RECORD_HINT, _record_field)
+    if text is None:
         return None
-    if len(raw) > FILE_MAX_BYTES:
-        fail(1, "file", f"is {len(raw)} bytes; a record is at most {FILE_MAX_BYTES} bytes")
-        return None
-    had_bom = raw.startswith(BOM)
-    raw = raw.removeprefix(BOM)
-    if not raw.strip():
-        what = "holds only a byte-order mark" if had_bom else "is empty"
-        fail(1, "file", f"{what}; a record starts with '---', its fields, '---', then the abstract")
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        fail(line, "file", f"is not UTF-8 (byte 0x{raw[err.start]:02x}); save the file with UTF-8 encoding")
-        return None
-    text = text.replace("\r\n", "\n")
-    lines = text.split("\n")
-    close = next((i for i, ln in enumerate(lines[1:], start=1) if ln.rstrip() == "---"), None)
-    bad = FORBIDDEN_CHAR_RE.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        field = "front matter" if close is not None and line <= close + 1 else "text"
-        name = "a bidirectional control" if ord(bad.group()) >= 0x202A else "a control character"
-        fail(line, field, f"contains {name} (U+{ord(bad.group()):04X}); delete it")
-        return None
-    if lines[0].rstrip() != "---":
+    opening = _FENCE_RE.match(text)
+    if opening is None:
         fail(1, "front matter", "is missing; start the file with a line '---', the fields, then '---'")
         return None
-    if close is None:
+    closing = _FENCE_RE.search(text, opening.end() + 1)
+    if closing is None:
         fail(1, "front matter", "is not closed; add a line '---' after the last field")
         return None
-    for number, line_text in enumerate(lines[1:close], start=2):
-        indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
-        if "\t" in indent:
-            fail(number, "front matter", "is indented with a tab; YAML needs spaces")
-            return None
-    try:
-        front = yamlnodes.read("\n".join(lines[1:close]), first_line=2)
-    except yamlnodes.YamlProblem as err:
-        fail(err.line, err.key or "front matter", err.message)
+    front_text = text[opening.end() + 1 : closing.start()]
+    close_line = 2 + front_text.count("\n")
+    front_text = front_text.removesuffix("\n")
+    # The checks below are gated on a character that must be there for them to find anything: a fast path.
+    if "\t" in front_text and _tab_indented(text.split("\n"), close_line, fail, "front matter"):
         return None
-    return _Source(front, "\n".join(lines[close + 1 :]), close + 2)
+    try:
+        front = yamlnodes.read(front_text, first_line=2)
+    except yamlnodes.YamlProblem as err:
+        fail(err.line, err.key or _key_of_line(text.split("\n"), err.line) or "front matter", err.message)
+        return None
+    if front is not None and "\\" in front_text and not _check_values(front, None, fail):
+        return None  # only a YAML escape (a backslash) can make a control that the text check did not see
+    return _Source(front, text[closing.end() + 1 :], close_line + 1)
 
 
-def read_paper(path: Path, tags: dict[str, Tag], problems: list[Problem]) -> Paper | None:
-    """Read one record; on any problem, report it and return None."""
+def read_paper(
+    path: Path, tags: dict[str, Tag], problems: list[Problem], declared: Collection[str] | None = ()
+) -> Paper | None:
+    """Read one record; on any problem, report it and return None.
+
+    A tag in `declared` (named in tags.yml, but with a bad entry) is not reported again here; with
+    `declared=None` the vocabulary could not be read at all, and tags are not checked against it. The slug
+    rules that span files are `check`'s.
+    """
     shown = display_path(path)
     before = len(problems)
     source = _read_source(path, shown, problems)
@@ -233,7 +375,7 @@ def read_paper(path: Path, tags: dict[str, Tag], problems: list[Problem]) -> Pap
 
     title = get("title", lambda n, f: fields.text(n, f, TITLE_MAX))
     date = get("date", fields.date)
-    paper_tags = get("tags", lambda n, f: fields.tags(n, f, tags))
+    paper_tags = get("tags", lambda n, f: fields.tags(n, f, tags, declared))
     authors = get("authors", lambda n, f: fields.text_list(n, f))
     arxiv = get("arxiv", fields.arxiv)
     published = get("published", fields.date)
@@ -242,24 +384,20 @@ def read_paper(path: Path, tags: dict[str, Tag], problems: list[Problem]) -> Pap
     upvotes = get("upvotes", fields.count)
 
     abstract = source.body.strip()
-    body_start = source.body_line + source.body[: len(source.body) - len(source.body.lstrip())].count("\n")
     if not abstract:
         fields.fail(
             source.body_line - 1, "abstract", "is missing; write the abstract after the closing '---'"
         )
     elif len(abstract) > ABSTRACT_MAX:
-        fields.fail(body_start, "abstract", f"is {len(abstract)} characters; the limit is {ABSTRACT_MAX}")
-
-    slug = path.stem
-    if not SLUG_RE.match(slug):
-        fix = _slug_fix(slug)
+        blank_lines = source.body[: len(source.body) - len(source.body.lstrip())].count("\n")
         fields.fail(
-            1,
-            "slug",
-            f"'{slug}' (the file name) must be lowercase letters, digits and hyphens; rename it {fix}.md",
+            source.body_line + blank_lines,
+            "abstract",
+            f"is {len(abstract)} characters; the limit is {ABSTRACT_MAX}, shorten it",
         )
+
     year_dir = path.parent.name
-    if isinstance(date, dt.date) and re.fullmatch(r"\d{4}", year_dir) and int(year_dir) != date.year:
+    if isinstance(date, dt.date) and YEAR_RE.fullmatch(year_dir) and int(year_dir) != date.year:
         fields.fail(
             values["date"][0].line,
             "date",
@@ -269,7 +407,7 @@ def read_paper(path: Path, tags: dict[str, Tag], problems: list[Problem]) -> Pap
         return None
     assert isinstance(title, str) and isinstance(date, dt.date) and isinstance(paper_tags, tuple)
     return Paper(
-        slug=slug,
+        slug=path.stem,
         title=title,
         date=date,
         tags=paper_tags,
@@ -285,13 +423,29 @@ def read_paper(path: Path, tags: dict[str, Tag], problems: list[Problem]) -> Pap
 
 
 def _slug_fix(slug: str) -> str:
-    fixed = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:80]
-    return fixed if SLUG_RE.match(fixed) else "like my-paper-title"
+    fixed = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:80].strip("-")
+    return fixed if SLUG_RE.fullmatch(fixed) else "my-paper-title"
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else f"; the known ones are: {', '.join(choices)}"
+
+
+def _suggest_tag(word: str, known: Collection[str]) -> str:
+    """The known tag a misspelt one most resembles: `World Models`, `world-model`, `ssm` (an acronym)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", word.casefold()).strip("-")
+    initials = {"".join(part[0] for part in tag.split("-")): tag for tag in sorted(known) if "-" in tag}
+    match = slug if slug in known else initials.get(slug.replace("-", ""))
+    if match:
+        return f"; did you mean '{match}'?"
+    return _suggest(slug or word, sorted(known))
+
+
+def _is_empty(scalar: Scalar) -> bool:
+    """Nothing written, or `~` or `null` unquoted (YAML's nothing); `Null` is a name and read as written."""
+    value = scalar.text.strip()
+    return not value or (scalar.plain and value in ("~", "null"))
 
 
 class _Fields:
@@ -311,13 +465,18 @@ class _Fields:
         self.fail(node.line, field, f"must be a single value, not {kind}")
         return None
 
-    def text(self, node: Node, field: str, limit: int = 500) -> str | None:
+    def empty(self, node: Node, field: str, example: str, required: bool | None = None) -> None:
+        """Report an empty value; a required field cannot be left out, an optional one can."""
+        remove = "" if (field in REQUIRED if required is None else required) else ", or remove the line"
+        self.fail(node.line, field, f"is empty; {example}{remove}")
+
+    def text(self, node: Node, field: str, limit: int = 500, required: bool | None = None) -> str | None:
         scalar = self.scalar(node, field)
         if scalar is None:
             return None
         value = scalar.text.strip()
-        if not value or (scalar.plain and value in ("~", "null")):
-            self.fail(scalar.line, field, "is empty; give it a value or remove the line")
+        if _is_empty(scalar):
+            self.empty(scalar, field, "give it a value", required)
             return None
         if "\n" in value:
             self.fail(scalar.line, field, "must be on one line")
@@ -327,32 +486,38 @@ class _Fields:
             return None
         return value
 
-    def text_list(self, node: Node, field: str) -> tuple[str, ...] | None:
-        if isinstance(node, Scalar):
-            example = node.text.strip() or "..."
-            self.fail(node.line, field, f'must be a list; write {field}: ["{example}"]')
+    def text_list(self, node: Node, field: str, example: str = '"Ada Lovelace"') -> tuple[str, ...] | None:
+        quote = field != "tags"  # tags are plain slugs; names are quoted, so that YAML keeps them as text
+        if isinstance(node, Scalar) and not _is_empty(node):
+            items = [item.strip() for item in node.text.split(",") if item.strip()]
+            shown = ", ".join(f'"{item}"' if quote else item for item in items)
+            self.fail(node.line, field, f"must be a list; write {field}: [{_q(shown)[1:-1]}]")
             return None
-        if not isinstance(node, Sequence):
-            self.fail(node.line, field, "must be a list of names")
+        if isinstance(node, Mapping):
+            self.fail(node.line, field, f"must be a list, e.g. {field}: [{example}]")
             return None
-        if not node.items:
-            self.fail(node.line, field, "is an empty list; give at least one value or remove the line")
+        if not isinstance(node, Sequence) or not node.items:
+            self.empty(node, field, f"list one or more, e.g. {field}: [{example}]")
             return None
         values = [self.text(item, field, 200) for item in node.items]
         return None if None in values else tuple(v for v in values if v is not None)
 
-    def tags(self, node: Node, field: str, known: dict[str, Tag]) -> tuple[str, ...] | None:
-        values = self.text_list(node, field)
+    def tags(
+        self, node: Node, field: str, known: dict[str, Tag], declared: Collection[str] | None
+    ) -> tuple[str, ...] | None:
+        values = self.text_list(node, field, next(iter(sorted(known)), "world-models"))
         if values is None or not isinstance(node, Sequence):
             return None
         ok = True
         for item, value in zip(node.items, values, strict=True):
-            if value not in known:
-                ok = False
-                hint = _suggest(value, known) if known else "; define tags in content/tags.yml"
-                self.fail(item.line, field, f"'{value}' is not a tag of content/tags.yml{hint}")
+            if declared is None or value in known or value in declared:
+                continue  # an unreadable vocabulary, or a bad entry of it, is reported on tags.yml
+            ok = False
+            hint = _suggest_tag(value, known) if known else "; define tags in content/tags.yml"
+            self.fail(item.line, field, f"{_q(value)} is not a tag of content/tags.yml{hint}")
         if len(set(values)) != len(values):
-            self.fail(node.line, field, "lists a tag twice; keep one")
+            twice = next(v for v in values if values.count(v) > 1)
+            self.fail(node.line, field, f"lists {_q(twice)} twice; keep one")
             return None
         return values if ok else None
 
@@ -361,16 +526,19 @@ class _Fields:
         if scalar is None:
             return None
         value = scalar.text.strip()
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[Tt ].*", value):
+        if _is_empty(scalar):
+            self.empty(scalar, field, f"write it as YYYY-MM-DD, e.g. {field}: 2025-03-14")
+            return None
+        if _DATETIME_RE.fullmatch(value):
             self.fail(
-                scalar.line, field, f"'{value}' has a time; a date is a day only: {field}: {value[:10]}"
+                scalar.line, field, f"{_q(value)} has a time; a date is a day only: {field}: {value[:10]}"
             )
             return None
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not _DATE_RE.fullmatch(value):
             self.fail(
                 scalar.line,
                 field,
-                f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. {field}: 2025-03-14",
+                f"{_q(value)} is not a date; write it as YYYY-MM-DD, e.g. {field}: 2025-03-14",
             )
             return None
         try:
@@ -386,13 +554,20 @@ class _Fields:
         if scalar is None:
             return None
         value = scalar.text.strip()
-        if scalar.plain and re.fullmatch(r"[\d.eE+-]+", value):
+        if _is_empty(scalar):
+            self.empty(scalar, field, f'give the id, e.g. {field}: "2401.01234"')
+            return None
+        if scalar.plain and _NUMBER_LIKE_RE.fullmatch(value):
             self.fail(
-                scalar.line, field, f'write the id in quotes, {field}: "{value}", so YAML keeps it as text'
+                scalar.line,
+                field,
+                f'write the id in quotes, {field}: "{value}", so that YAML keeps it as text, not a number',
             )
             return None
-        if not ARXIV_RE.match(value):
-            self.fail(scalar.line, field, f"'{value}' is not an arXiv id; write it like \"2401.01234\"")
+        if not ARXIV_RE.fullmatch(value):
+            fix = re.sub(r"^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)", "", value, flags=re.IGNORECASE)
+            example = fix if fix != value and ARXIV_RE.fullmatch(fix) else "2401.01234"
+            self.fail(scalar.line, field, f'{_q(value)} is not an arXiv id; write it like "{example}"')
             return None
         return value
 
@@ -400,10 +575,12 @@ class _Fields:
         value = self.text(node, field, 100)
         if value is None:
             return None
-        if not HANDLE_RE.match(value):
+        if not HANDLE_RE.fullmatch(value):
             fix = " (without the @)" if value.startswith("@") else ""
             self.fail(
-                node.line, field, f"'{value}' is not a GitHub user name; write the handle{fix}, e.g. octocat"
+                node.line,
+                field,
+                f"{_q(value)} is not a GitHub user name; write the handle{fix}, e.g. octocat",
             )
             return None
         return value
@@ -413,12 +590,20 @@ class _Fields:
         if scalar is None:
             return None
         value = scalar.text.strip()
-        if re.fullmatch(r"-\d+", value):
+        if _is_empty(scalar):
+            self.empty(scalar, field, f"write a whole number, e.g. {field}: 12")
+        elif _NEGATIVE_RE.fullmatch(value):
             self.fail(scalar.line, field, f"{value} is negative; write 0 or more")
-        elif not scalar.plain or not re.fullmatch(r"\d{1,9}", value):
+        elif not _DIGITS_RE.fullmatch(value):
             self.fail(
-                scalar.line, field, f"'{value}' is not a whole number; write digits only, e.g. {field}: 12"
+                scalar.line, field, f"{_q(value)} is not a whole number; write digits only, e.g. {field}: 12"
             )
+        elif not scalar.plain:
+            self.fail(scalar.line, field, f"is a number; write it without quotes: {field}: {value}")
+        elif len(value) > 1 and value.startswith("0"):  # YAML 1.1 reads 012 as the octal number 10
+            self.fail(scalar.line, field, f"{value} starts with 0; write {field}: {int(value)}")
+        elif int(value) > UPVOTES_MAX:
+            self.fail(scalar.line, field, f"{value} is too large; the most is {UPVOTES_MAX}")
         else:
             return int(value)
         return None
@@ -434,7 +619,7 @@ class _Fields:
         links: list[Link] = []
         for key, value in node.items:
             name = f"{field}.{key.text}"
-            if not LINK_LABEL_RE.match(key.text):
+            if not LINK_LABEL_RE.fullmatch(key.text):
                 self.fail(
                     key.line, name, "a link kind is a short lowercase word, such as code, project or pdf"
                 )
@@ -454,10 +639,10 @@ def url_problem(url: str) -> str | None:
     """Why `url` is not an absolute http(s) URL that is safe to link to, or None when it is."""
     match = re.match(r"^https?://([^/?#\s]+)", url, re.IGNORECASE)
     if not match or re.search(r"[\s<>\"'`\\]", url):
-        return f"'{url}' is not an http(s) address; write the full address, starting with https://"
+        return f"{_q(url)} is not an http(s) address; write the full address, starting with https://"
     host = match.group(1).rsplit("@", 1)[-1]
-    if not re.fullmatch(r"[A-Za-z0-9.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?", host):
-        return f"'{url}' has an invalid host; write the full address, starting with https://"
+    if not re.fullmatch(r"[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?", host):
+        return f"{_q(url)} has an invalid host; write the full address, starting with https://"
     return None
 
 
@@ -466,74 +651,83 @@ def url_problem(url: str) -> str | None:
 
 def read_tags(path: Path, problems: list[Problem]) -> dict[str, Tag]:
     """Read `tags.yml`: slug -> {name, description}. Bad entries are reported and left out."""
+    return _read_vocabulary(path, problems)[0]
+
+
+def _read_vocabulary(path: Path, problems: list[Problem]) -> tuple[dict[str, Tag], frozenset[str] | None]:
+    """The good tags, and every slug the file names (None when it cannot be read at all)."""
     shown = display_path(path)
     if not path.is_file():
         problems.append(
             Problem(shown, 1, "file", "is missing; create content/tags.yml with the tag vocabulary")
         )
-        return {}
-    fake_front = _read_yaml_file(path, shown, problems)
-    if fake_front is None:
-        return {}
+        return {}, None
+    node = _read_yaml_file(path, shown, problems)
+    if node is None:
+        return {}, None
     fields = _Fields(shown, problems)
-    if not isinstance(fake_front, Mapping):
-        fields.fail(
-            fake_front.line, "tags", "must be a mapping: 'slug:' lines, each with a name and a description"
-        )
-        return {}
+    if not isinstance(node, Mapping):
+        fields.fail(node.line, "tags", "must be a mapping: 'slug:' lines, each with a name and a description")
+        return {}, None
     tags: dict[str, Tag] = {}
-    for key, value in fake_front.items:
+    declared: set[str] = set()
+    for key, value in node.items:
         slug = key.text
-        if not TAG_SLUG_RE.match(slug):
+        if not TAG_SLUG_RE.fullmatch(slug):
+            fix = re.sub(r"[^a-z0-9]+", "-", slug.casefold()).strip("-")[:50].strip("-")
+            example = fix if TAG_SLUG_RE.fullmatch(fix) else "world-models"
             fields.fail(
-                key.line, slug, "a tag slug is lowercase letters, digits and hyphens, e.g. world-models"
+                key.line,
+                slug,
+                f"a tag slug is lowercase letters, digits and hyphens; write it like {example}",
             )
             continue
+        declared.add(slug)
         if not isinstance(value, Mapping):
             fields.fail(value.line, slug, 'must have a name and a description, e.g. name: "World models"')
             continue
         entry = {k.text: (k, v) for k, v in value.items}
-        for unknown in set(entry) - {"name", "description"}:
+        for unknown in sorted(set(entry) - {"name", "description"}):
             fields.fail(
                 entry[unknown][0].line, f"{slug}.{unknown}", "is not a known field; use name and description"
             )
         if "name" not in entry:
-            fields.fail(value.line, f"{slug}.name", 'is missing; add name: "..."')
+            fields.fail(key.line, f"{slug}.name", 'is missing; add name: "..."')
             continue
-        name = fields.text(entry["name"][1], f"{slug}.name", 100)
+        name = fields.text(entry["name"][1], f"{slug}.name", 100, required=True)
         description = (
             fields.text(entry["description"][1], f"{slug}.description", 500) if "description" in entry else ""
         )
         if name is not None and description is not None and len(entry) <= 2:
             tags[slug] = Tag(slug, name, description)
-    return tags
+    return tags, frozenset(declared)
 
 
 def _read_yaml_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
     """Read a whole-YAML file with the same strictness as front matter."""
-    try:
-        raw = path.read_bytes().removeprefix(BOM)
-        text = raw.decode("utf-8").replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        problems.append(Problem(shown, 1, "file", "is not UTF-8; save the file with UTF-8 encoding"))
+
+    def fail(line: int, field: str, message: str) -> None:
+        problems.append(Problem(shown, line, field, message))
+
+    text = _decode(path, shown, problems, "define at least one tag", _yaml_field)
+    if text is None:
         return None
-    bad = FORBIDDEN_CHAR_RE.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        problems.append(
-            Problem(
-                shown, line, "file", f"contains a control character (U+{ord(bad.group()):04X}); delete it"
-            )
-        )
+    if _tab_indented(text.split("\n"), len(text), fail, "tags"):
         return None
     try:
         node = yamlnodes.read(text)
     except yamlnodes.YamlProblem as err:
-        problems.append(Problem(shown, err.line, err.key or "tags", err.message))
+        fail(err.line, err.key or _key_of_line(text.split("\n"), err.line) or "tags", err.message)
         return None
     if node is None:
-        problems.append(Problem(shown, 1, "tags", "is empty; define at least one tag"))
+        fail(1, "tags", "is empty; define at least one tag")
+    elif not _check_values(node, None, fail):
+        return None
     return node
+
+
+def _yaml_field(text: str, line: int) -> str:
+    return _key_of_line(text.split("\n"), line) or "file"
 
 
 # --- rules across files -----------------------------------------------------------------------------------
@@ -541,34 +735,59 @@ def _read_yaml_file(path: Path, shown: str, problems: list[Problem]) -> Node | N
 
 def arxiv_base(arxiv: str) -> str:
     """The id without its version suffix: 2401.01234v2 -> 2401.01234."""
-    return re.sub(r"v\d+$", "", arxiv)
+    return _VERSION_RE.sub("", arxiv)
 
 
-def _check_unique(papers: list[Paper], problems: list[Problem]) -> None:
-    slugs: dict[str, Paper] = {}
-    ids: dict[str, Paper] = {}
-    for paper in papers:  # in path order, so the later file is the one reported
-        first = slugs.setdefault(paper.slug.casefold(), paper)
-        if first is not paper:
-            problems.append(
-                Problem(
-                    paper.source,
-                    1,
-                    "slug",
-                    f"'{paper.slug}' is already used by {first.source}; rename this file",
-                )
-            )
-        if paper.arxiv:
-            other = ids.setdefault(arxiv_base(paper.arxiv), paper)
-            if other is not paper:
+def _check_slugs(paths: list[Path], problems: list[Problem]) -> None:
+    """A slug is the file stem: lowercase, and unique across year folders, also when case is ignored."""
+    owners: dict[str, Path] = {}
+    for path in paths:  # in order, so the later file is the one reported
+        if SLUG_RE.fullmatch(path.stem):
+            first = owners.setdefault(path.stem, path)
+            if first is not path:
                 problems.append(
                     Problem(
-                        paper.source,
-                        _field_line(paper, "arxiv"),
-                        "arxiv",
-                        f"{paper.arxiv} is already the paper {other.source}; a paper is listed once",
+                        display_path(path),
+                        1,
+                        "slug",
+                        f"'{path.stem}' is already used by {display_path(first)}; rename this file",
                     )
                 )
+    for path in paths:
+        slug = path.stem
+        if SLUG_RE.fullmatch(slug):
+            continue
+        twin = owners.get(slug.casefold())
+        if twin is not None:
+            message = (
+                f"{_q(slug)} (the file name) differs only in case from {display_path(twin)}; slugs are"
+                " lowercase and unique, so delete this file if it is the same paper, or rename it"
+            )
+        else:
+            fix = _slug_fix(slug)
+            rename = f"rename it {fix}.md" if fix not in owners else "rename it like my-paper-title.md"
+            message = f"{_q(slug)} (the file name) must be lowercase letters, digits and hyphens; {rename}"
+        problems.append(Problem(display_path(path), 1, "slug", message))
+
+
+def _check_arxiv_ids(papers: list[Paper], problems: list[Problem]) -> None:
+    """One record per arXiv paper, whatever the version suffix; the later file is the one reported."""
+    ids: dict[str, Paper] = {}
+    for paper in papers:
+        if not paper.arxiv:
+            continue
+        first = ids.setdefault(arxiv_base(paper.arxiv), paper)
+        if first is paper:
+            continue
+        same = "" if first.arxiv == paper.arxiv else f' as "{first.arxiv}" (the version does not count)'
+        problems.append(
+            Problem(
+                paper.source,
+                _field_line(paper, "arxiv"),
+                "arxiv",
+                f'"{paper.arxiv}" is already in the feed{same}: {first.source}; a paper is listed once',
+            )
+        )
 
 
 def _field_line(paper: Paper, field: str) -> int:

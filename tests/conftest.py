@@ -32,6 +32,8 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
             return
         assert path.exists(), f"no golden file {path}; run pytest --update-goldens and review the diff"
         expected = path.read_text(encoding="utf-8")
-        assert actual == expected, f"{name} differs from its golden file; if intended, run pytest --update-goldens"
+        assert actual == expected, (
+            f"{name} differs from its golden file (if intended: pytest --update-goldens)"
+        )
 
     return check

@@ -47,7 +47,9 @@ def test_only_the_listings_of_the_menu_are_in_the_navigation(built: dict[str, pa
     assert in_nav == {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md"}
 
 
-def test_home_is_the_newest_day_ordered_by_upvotes_then_title(built: dict[str, pages.Page], feed: Feed) -> None:
+def test_home_is_the_newest_day_ordered_by_upvotes_then_title(
+    built: dict[str, pages.Page], feed: Feed
+) -> None:
     newest = feed.papers[0].date
     day = [p for p in feed.papers if p.date == newest]
     assert [p.upvotes for p in day] == sorted((p.upvotes for p in day), reverse=True)
@@ -57,7 +59,9 @@ def test_home_is_the_newest_day_ordered_by_upvotes_then_title(built: dict[str, p
     assert built["index.md"].text.count('class="pf-card"') == len(day)
 
 
-def test_titles_in_front_matter_are_escaped_once_for_material(built: dict[str, pages.Page], feed: Feed) -> None:
+def test_titles_in_front_matter_are_escaped_once_for_material(
+    built: dict[str, pages.Page], feed: Feed
+) -> None:
     paper = next(p for p in feed.papers if "&" in p.title)
     text = built[pages.src_of(urls.paper(paper.slug))].text
     front = text.split("---\n")[1]
@@ -146,7 +150,7 @@ def test_bad_latex_stays_visible_as_written() -> None:
 
 def test_abstract_html_is_sanitized() -> None:
     html = abstracts.render(
-        '<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) '
+        "<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) "
         '<a href="https://example.org" onclick="steal()">ok</a> <iframe src="https://evil.example"></iframe>'
     )
     assert "<script" not in html and "onerror" not in html and "onclick" not in html

@@ -79,9 +79,9 @@ def test_a_paper_page_does_not_grow_with_the_feed(tmp_path: Path, small_site: Pa
     shutil.copytree(FIXTURE, content)
     for i in range(40):
         (content / "papers" / "2024").mkdir(exist_ok=True)
+        front = f'title: "Older paper {i}"\ndate: 2024-06-{1 + i % 28:02d}\ntags: [robotics]'
         (content / "papers" / "2024" / f"older-paper-{i}.md").write_text(
-            f'---\ntitle: "Older paper {i}"\ndate: 2024-06-{1 + i % 28:02d}\ntags: [robotics]\n---\nAbstract {i}.\n',
-            encoding="utf-8",
+            f"---\n{front}\n---\nAbstract {i}.\n", encoding="utf-8"
         )
     done = build_site(tmp_path, content, "https://example.org/feed/", page_size=2)
     assert done.returncode == 0, done.stderr
