@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterable
+from dataclasses import astuple
 from importlib.metadata import version
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import click
 
 from . import arxiv as arxiv_api
 from . import authoring, pathcheck, records, suggest
+from .github_annotations import error_annotation
 from .model import Link
 from .records import Problem
 
@@ -35,22 +37,9 @@ def main() -> None:
     """paperfeed: a research-paper feed kept in Git, built into a static site with feeds and a digest."""
 
 
-def _annotation(problem: Problem) -> str:
-    """A GitHub Actions error annotation, escaped as the workflow-command format requires."""
-
-    def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    def prop(text: str) -> str:
-        return data(text).replace(":", "%3A").replace(",", "%2C")
-
-    where = f"file={prop(problem.path)},line={problem.line},title={prop(problem.field)}"
-    return f"::error {where}::{data(problem.message)}"
-
-
 def print_problems(problems: Iterable[Problem], fmt: str) -> None:
     for problem in problems:
-        click.echo(_annotation(problem) if fmt == "github" else str(problem))
+        click.echo(error_annotation(*astuple(problem)) if fmt == "github" else str(problem))
 
 
 @main.command()

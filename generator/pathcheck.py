@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TextIO
 
+from .github_annotations import error_annotation
+
 DESCRIPTION = (
     "Fail when a change touches anything but paper records (content/papers/**.md) and content/tags.yml."
 )
@@ -52,17 +54,7 @@ class Finding:
         return f"{self.path}:1: file: {self.message}"
 
     def annotation(self) -> str:
-        """A GitHub Actions error annotation, escaped as the workflow-command format requires."""
-
-        def data(text: str) -> str:
-            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-        def prop(text: str) -> str:
-            return data(text).replace(":", "%3A").replace(",", "%2C")
-
-        return (
-            f"::error file={prop(self.path)},line=1,title=path check::{data(f'{self.path}: {self.message}')}"
-        )
+        return error_annotation(self.path, 1, "path check", f"{self.path}: {self.message}")
 
 
 def is_content(path: str) -> bool:
