@@ -23,6 +23,7 @@ DEBIAN_PACKAGES = {"chromium": "chromium", "java": "default-jre-headless", "npm"
 # The Nu HTML Checker, from npm, for the HTML-validity tests (.cache/ is git-ignored).
 NODE_PREFIX = ROOT / ".cache" / "node"
 VNU_JAR = NODE_PREFIX / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+VNU_PACKAGE = "vnu-jar@26.9.27"  # pinned: a new checker release may report new errors
 
 
 def run(*args: str | Path, **env: str) -> None:
@@ -58,7 +59,7 @@ def system_packages() -> None:
 def html_checker() -> None:
     """Install the Nu HTML Checker (npm's vnu-jar) into .cache/node when it is not there yet."""
     if not VNU_JAR.is_file():
-        run("npm", "install", "--no-save", "--prefix", NODE_PREFIX, "vnu-jar")
+        run("npm", "install", "--no-save", "--prefix", NODE_PREFIX, VNU_PACKAGE)
 
 
 def site(serve: bool) -> None:

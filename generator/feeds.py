@@ -10,6 +10,7 @@ a constant). So rebuilding unchanged content gives byte-identical files.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import uuid
@@ -221,7 +222,8 @@ def _rss_and_atom(
     fg.id(channel.url(site, "atom"))
     fg.title(channel.title)
     fg.subtitle(channel.description)
-    fg.description(channel.description)
+    # Readers take an RSS description for HTML (the channel's too); this one is plain text from tags.yml.
+    fg.description(html.escape(channel.description, quote=False))
     fg.author({"name": site.site_name})  # Atom needs a feed author for entries that name none
     fg.generator(GENERATOR)
     fg.docs("https://www.rssboard.org/rss-specification")

@@ -43,6 +43,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.site: SiteConfig | None = None
         self.tags: dict[str, Tag] = {}
         self.updated: dict[str, str] = {}
+        self.newest = _EPOCH
         self.bodies: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -61,6 +62,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             # The same lines `paperfeed check` prints; MkDocs shows them and stops, with no traceback.
             raise PluginError(f"the content has problems:\n{err}") from None
         self.tags = feed.tags
+        # Hand-written pages (About) have no date of their own: the feed's newest day stands for it.
+        self.newest = feed.papers[0].date.isoformat() if feed.papers else _EPOCH
         self.updated = {}
         for page in pages.build_pages(feed, self.site):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -88,7 +91,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         # The sitemap prints each page's update_date, which MkDocs sets to the build day: use the day the
         # page's content last changed instead, so that two builds of the same content match. It must be
         # set here: MkDocs renders sitemap.xml after reading the pages but before on_page_context.
-        page.update_date = self.updated.get(page.file.src_uri, _EPOCH)
+        page.update_date = self.updated.get(page.file.src_uri, self.newest)
         return page
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, **_: Any) -> str:
