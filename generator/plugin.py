@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +13,15 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from . import digest, feeds, ledger, pages, records
+from . import digest, feeds, ledger, pages, records, search
 from .config import ConfigError, SiteConfig
-from .model import Tag
+from .model import Feed, Tag
 
 
 class PaperfeedConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -44,6 +45,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.tags: dict[str, Tag] = {}
         self.updated: dict[str, str] = {}
         self.newest = _EPOCH
+        self.feed: Feed | None = None
         self.bodies: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -62,6 +64,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             # The same lines `paperfeed check` prints; MkDocs shows them and stops, with no traceback.
             raise PluginError(f"the content has problems:\n{err}") from None
         self.tags = feed.tags
+        self.feed = feed
         # Hand-written pages (About) have no date of their own: the feed's newest day stands for it.
         self.newest = feed.papers[0].date.isoformat() if feed.papers else _EPOCH
         self.updated = {}
@@ -112,6 +115,15 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             tag = self.tags.get(str((page.meta or {}).get("feed_tag", "")))
             context["paperfeed_feeds"] = feeds.feed_links(self.site, tag)  # type: ignore[typeddict-unknown-key]
         return context
+
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if self.feed is None or not index.is_file():
+            return
+        data = json.loads(index.read_text(encoding="utf-8"))
+        data["docs"] += search.paper_entries(self.feed)
+        index.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

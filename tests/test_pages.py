@@ -163,3 +163,15 @@ def test_excerpt_cuts_at_a_word_with_an_ellipsis() -> None:
     cut = abstracts.excerpt(text, 42)
     assert cut.endswith("…") and len(cut) <= 43 and not cut.startswith(" ")
     assert abstracts.excerpt("Short one.", 42) == "Short one."
+
+
+def test_search_entries_come_from_the_model_escaped(feed: Feed) -> None:
+    from generator import search
+
+    entries = {e["location"]: e for e in search.paper_entries(feed)}
+    assert set(entries) == {urls.paper(p.slug) for p in feed.papers}
+    entry = entries["papers/attention-and-memory/"]
+    assert entry["title"] == "Attention &amp; &quot;Memory&quot;: What Transformers Store"
+    assert entry["text"].startswith(
+        "<p>Zoë Müller-Łukasiewicz, Grace Hopper</p><p>Language models</p><p>We probe"
+    )
