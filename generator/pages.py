@@ -210,8 +210,17 @@ class SiteBuilder:
             here = url(papers[0].date)
             nav = _neighbours(keys, key, lambda k: url(groups[k][0].date), label)
             by_day = [(d, list(ps)) for d, ps in groupby(papers, key=lambda p: p.date)]
+            # A month page leads on to its weeks (newest first), so the archive reaches every week.
+            weeks = {urls.week_key(d): d for d, _ in reversed(by_day)} if kind == "month" else {}
             text = self.render(
-                "period.md.j2", here, kind=kind, title=label(key), by_day=by_day, nav=nav, count=len(papers)
+                "period.md.j2",
+                here,
+                kind=kind,
+                title=label(key),
+                by_day=by_day,
+                nav=nav,
+                count=len(papers),
+                weeks=[(_week_label(k), urls.week(d)) for k, d in sorted(weeks.items(), reverse=True)],
             )
             yield Page(src_of(here), text, papers[0].date)
 
