@@ -22,7 +22,7 @@ from . import abstracts, urls
 from .config import SiteConfig
 from .ledger import Ledger
 from .model import Feed, Paper
-from .pages import SiteBuilder
+from .pages import Page, SiteBuilder
 from .periods import Period
 
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -255,16 +255,18 @@ def compose(
     return msg
 
 
-def digest_pages(feed: Feed, site: SiteConfig, ledger_path: Path) -> dict[str, str]:
-    """The site's /digests/ page (every digest sent, newest first) and each digest's web copy, as Markdown
-    by docs-relative path; the papers of each are those its e-mail carried."""
+def digest_pages(feed: Feed, site: SiteConfig, ledger_path: Path) -> list[Page]:
+    """The site's /digests/ page (every digest sent, newest first) and each digest's web copy; the papers
+    of each are those its e-mail carried."""
     ledger = Ledger.load(ledger_path)
     builder = SiteBuilder(feed, site)
     sent = ledger.newest_first()
     digests = {s.period.id: build(feed, s.period, ledger) for s in sent}
-    pages = {"digests/index.md": builder.render("digest_index.md.j2", "digests/", sent=sent, digests=digests)}
+    index = builder.render("digest_index.md.j2", "digests/", sent=sent, digests=digests)
+    newest = sent[0].first_sent if sent else None
+    pages = [Page("digests/index.md", index, newest, in_nav=True)]
     for s in sent:
         digest = digests[s.period.id]
         text = builder.render("digest_page.md.j2", digest.web_path, digest=digest, sent=s)
-        pages[digest.web_path + "index.md"] = text
+        pages.append(Page(digest.web_path + "index.md", text, s.first_sent))
     return pages

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from . import abstracts, urls
 from .config import SiteConfig
 from .model import Feed, Paper
+from .periods import long_date, month_label, week_label
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,6 @@ def _environment() -> jinja2.Environment:
     env.filters["long_date"] = long_date
     env.filters["front"] = front_value
     return env
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day:%A}, {day.day} {day:%B %Y}"
 
 
 def front_value(text: str) -> Markup:
@@ -104,17 +101,6 @@ def _neighbours(
     )
 
 
-def _week_label(key: str) -> str:
-    year, week = key.split("-W")
-    monday = dt.date.fromisocalendar(int(year), int(week), 1)
-    sunday = monday + dt.timedelta(days=6)
-    return f"Week {int(week)}, {year} ({monday.day} {monday:%b} to {sunday.day} {sunday:%b})"
-
-
-def _month_label(key: str) -> str:
-    return dt.date.fromisoformat(key + "-01").strftime("%B %Y")
-
-
 def bibtex(paper: Paper, page_url: str) -> str:
     """A BibTeX entry for the paper; LaTeX's special characters in values are escaped."""
 
@@ -162,8 +148,8 @@ class SiteBuilder:
     def pages(self) -> Iterable[Page]:
         yield from self.paper_pages()
         yield from self.day_pages()
-        yield from self.period_pages("week", self.weeks, _week_label, urls.week)
-        yield from self.period_pages("month", self.months, _month_label, urls.month)
+        yield from self.period_pages("week", self.weeks, week_label, urls.week)
+        yield from self.period_pages("month", self.months, month_label, urls.month)
         yield from self.tag_pages()
         yield self.archive_page()
         yield self.feeds_page()
@@ -220,7 +206,7 @@ class SiteBuilder:
                 by_day=by_day,
                 nav=nav,
                 count=len(papers),
-                weeks=[(_week_label(k), urls.week(d)) for k, d in sorted(weeks.items(), reverse=True)],
+                weeks=[(week_label(k), urls.week(d)) for k, d in sorted(weeks.items(), reverse=True)],
             )
             yield Page(src_of(here), text, papers[0].date)
 
@@ -249,7 +235,7 @@ class SiteBuilder:
     def archive_page(self) -> Page:
         years = [(y, list(ms)) for y, ms in groupby(self.months.items(), key=lambda kv: kv[0][:4])]
         text = self.render(
-            "archive.md.j2", "archive/", years=years, month_label=_month_label, weeks=self.weeks
+            "archive.md.j2", "archive/", years=years, month_label=month_label, weeks=self.weeks
         )
         newest = self.feed.papers[0].date if self.feed.papers else None
         return Page("archive/index.md", text, newest, in_nav=True)

@@ -17,6 +17,7 @@ _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 class PeriodError(ValueError):
@@ -88,6 +89,24 @@ def newest(feed: Feed, kind: str) -> Period | None:
     return Period.of(kind, feed.papers[0].date) if feed.papers else None
 
 
+# Names from tables, not strftime, so that the text does not depend on the machine's locale.
+
+
 def _date(day: dt.date) -> str:
-    # Month names from a table, not strftime, so the text does not depend on the machine's locale.
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def long_date(day: dt.date) -> str:
+    """Friday, 14 March 2025."""
+    return f"{_WEEKDAYS[day.weekday()]}, {_date(day)}"
+
+
+def month_label(key: str) -> str:
+    """March 2025, for the month key 2025-03."""
+    year, month = key.split("-")
+    return f"{_MONTHS[int(month) - 1]} {year}"
+
+
+def week_label(key: str) -> str:
+    """Week 11 of 2025 (10-16 March 2025, with an en dash), for the week key 2025-W11."""
+    return Period.parse(key).label

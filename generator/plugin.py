@@ -21,7 +21,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from . import digest, feeds, ledger, pages, records, search
 from .config import ConfigError, SiteConfig
-from .model import Feed, Tag
+from .model import Feed
 
 
 class PaperfeedConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -42,7 +42,6 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
 
     def __init__(self) -> None:
         self.site: SiteConfig | None = None
-        self.tags: dict[str, Tag] = {}
         self.updated: dict[str, str] = {}
         self.newest = _EPOCH
         self.feed: Feed | None = None
@@ -63,23 +62,19 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         except records.ContentError as err:
             # The same lines `paperfeed check` prints; MkDocs shows them and stops, with no traceback.
             raise PluginError(f"the content has problems:\n{err}") from None
-        self.tags = feed.tags
         self.feed = feed
         # Hand-written pages (About) have no date of their own: the feed's newest day stands for it.
         self.newest = feed.papers[0].date.isoformat() if feed.papers else _EPOCH
-        self.updated = {}
-        for page in pages.build_pages(feed, self.site):
-            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
-            if page.updated:
-                self.updated[page.src] = page.updated.isoformat()
         try:
             digests = digest.digest_pages(feed, self.site, ledger.default_path(self.site.content_dir))
         except ledger.LedgerError as err:
             raise PluginError(str(err)) from None
-        for src, text in digests.items():
-            inclusion = InclusionLevel.UNDEFINED if src == "digests/index.md" else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, src, content=text, inclusion=inclusion))
+        self.updated = {}
+        for page in [*pages.build_pages(feed, self.site), *digests]:
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
+            if page.updated:
+                self.updated[page.src] = page.updated.isoformat()
         for path, data in feeds.render_feeds(feed, self.site).items():
             files.append(File.generated(config, path, content=data))
         return files
@@ -111,8 +106,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        if self.site is not None:
-            tag = self.tags.get(str((page.meta or {}).get("feed_tag", "")))
+        if self.site is not None and self.feed is not None:
+            tag = self.feed.tags.get(str((page.meta or {}).get("feed_tag", "")))
             context["paperfeed_feeds"] = feeds.feed_links(self.site, tag)  # type: ignore[typeddict-unknown-key]
         return context
 

@@ -165,7 +165,7 @@ def test_the_day_leads_to_its_week_and_month(shipped: Site, tab: Tab) -> None:
     assert page.locator("nav.pf-pager a").count() == 0
     page.get_by_role("link", name="this week").click()
     page.wait_for_url(f"{shipped.url}week/2025-W11/")
-    assert page.locator("h1").inner_text().startswith("Week 11, 2025")
+    assert page.locator("h1").inner_text().startswith("Week 11 of 2025")
     assert page.locator("ul.pf-titles li").count() == 84
     page.get_by_role("link", name="the month").click()
     page.wait_for_url(f"{shipped.url}month/2025-03/")

@@ -578,15 +578,20 @@ def front_matter(page: str) -> dict[str, Any]:
     return data
 
 
+def web_pages(feed: Feed, ledger_path: Path) -> dict[str, str]:
+    """The digest pages' Markdown by docs path."""
+    return {page.src: page.text for page in digest.digest_pages(feed, site_config(), ledger_path)}
+
+
 def test_without_a_ledger_the_digests_page_says_none_was_sent(tmp_path: Path, feed: Feed) -> None:
-    pages = digest.digest_pages(feed, site_config(), tmp_path / "digests.yml")
+    pages = web_pages(feed, tmp_path / "digests.yml")
     assert list(pages) == ["digests/index.md"]
     assert "<p>No digest has been sent yet.</p>" in pages["digests/index.md"]
     assert front_matter(pages["digests/index.md"])["title"] == "Digests"
 
 
 def test_the_digest_pages_match_their_golden_files(tmp_path: Path, feed: Feed, golden: Any) -> None:
-    pages = digest.digest_pages(feed, site_config(), _ledger(tmp_path, feed))
+    pages = web_pages(feed, _ledger(tmp_path, feed))
     assert list(pages) == ["digests/index.md", "digests/2025-03-04/index.md", "digests/2025-W09/index.md"]
     golden("digests/index.md", pages["digests/index.md"])
     golden("digests/2025-03-04.md", pages["digests/2025-03-04/index.md"])
@@ -600,7 +605,7 @@ def test_a_web_copy_has_the_papers_the_email_carried(tmp_path: Path, feed: Feed)
     Ledger.load(path).record(
         DAY, ("selective-state-spaces-at-scale", "gone-paper"), "a@x.org", dt.date(2025, 3, 4)
     )
-    page = digest.digest_pages(feed, site_config(), path)["digests/2025-03-04/index.md"]
+    page = web_pages(feed, path)["digests/2025-03-04/index.md"]
     assert page.count('<article class="pf-card">') == 1
     assert 'href="../../papers/selective-state-spaces-at-scale/"' in page
     assert list(digest.build(feed, DAY, Ledger.load(path)).slugs) == ["selective-state-spaces-at-scale"]
@@ -611,7 +616,7 @@ def test_contributed_text_in_a_web_copy_is_escaped(tmp_path: Path) -> None:
     hostile = Feed.of([paper("evil", title, authors=("<img src=x onerror=alert(3)>",))], {})
     path = tmp_path / "digests.yml"
     Ledger.load(path).record(DAY, ("evil",), "a@example.org", dt.date(2025, 3, 4))
-    page = digest.digest_pages(hostile, site_config(), path)["digests/2025-03-04/index.md"]
+    page = web_pages(hostile, path)["digests/2025-03-04/index.md"]
     body = page.split("---\n", 2)[2]
     doc = lxml.html.fragment_fromstring(body, create_parent="div")
     assert doc.xpath("//script | //img") == []
