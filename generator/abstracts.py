@@ -107,6 +107,7 @@ def plain_text(text: str) -> str:
     """The abstract as one line of plain text (math as its LaTeX source), for excerpts and e-mail."""
     for pattern, replacement in LATEX_TEXT:
         text = pattern.sub(replacement, text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # a Markdown link reads as its text
     text = re.sub(r"\*+|`+", "", text)
     return " ".join(text.split())
 

@@ -175,3 +175,8 @@ def test_search_entries_come_from_the_model_escaped(feed: Feed) -> None:
     assert entry["text"].startswith(
         "<p>Zoë Müller-Łukasiewicz, Grace Hopper</p><p>Language models</p><p>We probe"
     )
+
+
+def test_plain_text_reads_links_as_their_text_and_drops_emphasis() -> None:
+    text = "See [the *project* site](https://example.org/x) and `code`,\n\n**now**."
+    assert abstracts.plain_text(text) == "See the project site and code, now."
