@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from urllib.parse import urljoin
 
 import markdown
 import nh3
@@ -91,12 +92,20 @@ def render(text: str) -> str:
     return sanitize(body)
 
 
-def sanitize(fragment: str) -> str:
-    """Keep only the allowlisted tags and attributes, and only http(s) URLs."""
+def sanitize(fragment: str, base: str | None = None) -> str:
+    """Keep only the allowlisted tags and attributes, and only http(s) URLs; with `base`, every link is
+    made absolute against it (for feeds, whose readers have no page to resolve a relative link against)."""
+
+    # nh3 drops other schemes before this runs, and a relative URL resolved against an http(s) page stays
+    # http(s).
+    def resolve(_element: str, attribute: str, value: str) -> str:
+        return urljoin(base, value) if base and attribute == "href" else value
+
     return nh3.clean(
         fragment,
         tags=HTML_TAGS | MATHML_TAGS,
         attributes=ATTRIBUTES,
+        attribute_filter=resolve if base else None,
         url_schemes={"http", "https"},
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,

@@ -18,9 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
 
-import nh3
 from feedgen.feed import FeedGenerator
 
 from . import abstracts, urls
@@ -179,30 +177,10 @@ class _ItemContent:
     def html(self, paper: Paper) -> str:
         cached = self.cache.get(paper.slug)
         if cached is None:
-            cached = self.cache[paper.slug] = _absolute_links(
-                abstracts.render(paper.abstract), self.page_url(paper)
+            cached = self.cache[paper.slug] = abstracts.sanitize(
+                abstracts.render(paper.abstract), base=self.page_url(paper)
             )
         return cached
-
-
-def _absolute_links(fragment: str, base: str) -> str:
-    """Sanitized HTML with every link resolved against the paper's page, as a reader has no page to resolve
-    against; the same allowlist as the site runs again, so only http(s) links can come out."""
-
-    # nh3 drops other schemes before this runs, and a relative URL resolved against an http(s) page stays
-    # http(s).
-    def resolve(_element: str, attribute: str, value: str) -> str:
-        return urljoin(base, value) if attribute == "href" else value
-
-    return nh3.clean(
-        fragment,
-        tags=abstracts.HTML_TAGS | abstracts.MATHML_TAGS,
-        attributes=abstracts.ATTRIBUTES,
-        attribute_filter=resolve,
-        url_schemes={"http", "https"},
-        link_rel="nofollow noopener noreferrer",
-        strip_comments=True,
-    )
 
 
 def _tag_name(slug: str, vocabulary: dict[str, Tag]) -> str:
