@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import astuple
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +19,9 @@ from . import authoring, pathcheck, records, suggest
 from .github_annotations import error_annotation
 from .model import Link
 from .records import Problem
+
+if TYPE_CHECKING:
+    from .mailer import Report
 
 
 def _content_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -249,8 +253,8 @@ def serve(config_file: str, dev_addr: str) -> None:
 def digest_command(
     kind: str, day: dt.datetime | None, send: bool, out: Path | None, config_file: Path
 ) -> None:
-    """The e-mail digest of the day's or the week's papers: write it to a .eml file, or --send it (at most
-    once, as the ledger on the digest-ledger branch records; every due period that has not gone out)."""
+    """The e-mail digest of the day's or the week's papers: write it to a .eml file, or --send it to the
+    mailing list, at most once, as the ledger on the digest-ledger branch records."""
     # Imported here so that the other commands do not load the mail and template machinery.
     from . import config, digest, ledger, ledger_branch, mailer, periods
 
@@ -268,8 +272,8 @@ def digest_command(
             report = mailer.send_digests(feed, site, kind, today, os.environ, branch)
         else:
             sender = digest.Sender.from_site(site)
-            sent = ledger.Ledger.load(ledger.default_path(site.content_dir))  # the site's copy, if fetched
-            due = [digest.build(feed, p, sent) for p in periods.due(kind, today)]
+            copy = ledger.Ledger.load(ledger.default_path(site.content_dir))  # the site's, if fetched
+            due = [digest.build(feed, p, copy) for p in periods.due(kind, today)]
             shown = next((d for d in reversed(due) if d.papers), None)
     except records.ContentError as err:
         print_problems(err.problems, "text")
@@ -277,17 +281,24 @@ def digest_command(
     except (config.ConfigError, digest.DigestError, ledger.LedgerError, mailer.MailError) as err:
         raise click.ClickException(str(err)) from None
     nothing = f"{today.isoformat()}: no digest due: no {kind} with papers ends on this day or the two before"
-    if not send:
-        if shown is None:
-            click.echo(nothing)
-            return
-        out = out or Path(f"digest-{shown.period.id}.eml")
-        try:
-            out.write_bytes(digest.compose(shown, feed, site, sender).as_bytes())
-        except OSError as err:
-            raise click.ClickException(f"cannot write {records.display_path(out)} ({err.strerror})") from None
-        click.echo(f"{shown.period.id}: {len(shown.papers)} paper(s); wrote {records.display_path(out)}")
+    if send:
+        _report_sending(report, nothing)
         return
+    if shown is None:
+        click.echo(nothing)
+        return
+    out = out or Path(f"digest-{shown.period.id}.eml")
+    try:
+        out.write_bytes(digest.compose(shown, feed, site, sender).as_bytes())
+    except OSError as err:
+        raise click.ClickException(f"cannot write {records.display_path(out)} ({err.strerror})") from None
+    click.echo(f"{shown.period.id}: {len(shown.papers)} paper(s); wrote {records.display_path(out)}")
+
+
+def _report_sending(report: Report, nothing: str) -> None:
+    """One line per due period; exit 1 unless every one went out or had gone out."""
+    from .ledger import FAILED, SENDING, SENT
+
     for outcome in report.outcomes:
         click.echo(outcome.line)
     if not report.outcomes:
@@ -303,17 +314,14 @@ def digest_command(
     if report.unrecorded:
         raise click.ClickException(
             f"cannot record how the delivery ended: {report.unrecorded}; the ledger shows"
-            f" {ids(ledger.SENT, ledger.FAILED, ledger.SENDING)} as on its way, so no run sends it again"
+            f" {ids(SENT, FAILED, SENDING)} as on its way, so no run sends it again"
         )
     problems = []
-    if ids(ledger.FAILED):
+    if ids(FAILED):
+        problems.append(f"{ids(FAILED)} not sent; the ledger marks it failed, and the next run sends it")
+    if ids(SENDING):
         problems.append(
-            f"{ids(ledger.FAILED)} not sent; the ledger marks it failed, and the next run sends it"
-        )
-    if ids(ledger.SENDING):
-        problems.append(
-            f"{ids(ledger.SENDING)} in doubt; the ledger keeps it as on its way, so no run sends it again"
-            " by itself"
+            f"{ids(SENDING)} in doubt; the ledger keeps it as on its way, so no run sends it again by itself"
         )
     if problems:
         raise click.ClickException("; ".join(problems))

@@ -213,13 +213,15 @@ class Delivery:
 
 @dataclass
 class Recorder:
-    """The SMTP server's handler: keeps what it accepts; refuses the addresses in `refuse`; answers 421
+    """The SMTP server's handler: keeps what it accepts; refuses every sender if `refuse_senders`, and the
+    recipients in `refuse`; answers 421
     (closing) to the DATA numbered `drop_at_data` (counting from 1); closes the connection without an answer
     once the message numbered `hang_up_at_data` has come; and, while `hold` is set, keeps the first message
     waiting for its answer (`holding` is set meanwhile)."""
 
     deliveries: list[Delivery] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    refuse_senders: bool = False
     drop_at_data: int | None = None
     hang_up_at_data: int | None = None
     data_count: int = 0
@@ -233,6 +235,15 @@ class Recorder:
         self.sessions += 1
         session.host_name = hostname
         return responses
+
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if self.refuse_senders:
+            return "550 5.7.1 <" + address + ">: Sender address rejected: not owned by user"
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
