@@ -123,8 +123,9 @@ class LedgerBranch:
         if now == commit:  # it did go in; only the answer was lost
             self.known = Tip(commit, text)
             return True
-        if now != tip.commit:
-            return False  # another run wrote first: read again and retry
+        # Another run wrote first (or is writing: the remote could not lock the branch): read, retry.
+        if now != tip.commit or "(failed to update ref)" in done.stdout:
+            return False
         raise BranchError(f"the Git remote {self.remote} refused the push to {self.branch}: {_refusal(done)}")
 
 

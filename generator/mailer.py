@@ -103,19 +103,19 @@ class Recipient:
     mailbox: str
 
 
-def recipient(address: str, what: str = "PAPERFEED_DIGEST_TO") -> Recipient:
-    """Read one address; MailError names `what` if it is not one."""
+def recipient(address: str) -> Recipient:
+    """Read one address of PAPERFEED_DIGEST_TO; MailError if it is not one."""
     address = address.strip()
     if not _ADDR_RE.match(address):
-        raise MailError(f"{what}: '{address}' is not an e-mail address (name@example.org)")
+        raise MailError(f"PAPERFEED_DIGEST_TO: '{address}' is not an e-mail address (name@example.org)")
     local, _, domain = address.rpartition("@")
     if not local.isascii():
-        raise MailError(f"{what}: write the part before @ in ASCII letters; SMTPUTF8 is not used")
+        raise MailError("PAPERFEED_DIGEST_TO: write the part before @ in ASCII letters; SMTPUTF8 is not used")
     try:
         # Domains ignore case and a final dot; an international one travels as IDNA (xn--...).
         ascii_domain = domain.rstrip(".").encode("idna").decode("ascii").lower()
     except UnicodeError:
-        raise MailError(f"{what}: '{domain}' is not a valid domain name") from None
+        raise MailError(f"PAPERFEED_DIGEST_TO: '{domain}' is not a valid domain name") from None
     # Local parts may be case-sensitive in theory; no mail system in use treats them so, and one list
     # address written two ways must not get two copies.
     return Recipient(f"{local}@{ascii_domain}", f"{local.lower()}@{ascii_domain}")
@@ -129,7 +129,10 @@ def recipient_from_env(env: Mapping[str, str]) -> Recipient:
         raise MailError(
             "PAPERFEED_DIGEST_TO is not set: give the address of the mailing list the digest goes to"
         )
-    unique = {r.mailbox: r for r in reversed([recipient(a) for a in addresses])}
+    unique: dict[str, Recipient] = {}
+    for address in addresses:
+        found = recipient(address)
+        unique.setdefault(found.mailbox, found)  # the first spelling is the one written to
     if len(unique) > 1:
         raise MailError(
             f"PAPERFEED_DIGEST_TO names {len(unique)} addresses: give one, a mailing list's; its list server"

@@ -13,6 +13,7 @@ import ssl
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -228,6 +229,7 @@ class Recorder:
     sessions: int = 0
     hold: threading.Event = field(default_factory=threading.Event)
     holding: threading.Event = field(default_factory=threading.Event)
+    on_data: Callable[[], None] | None = None  # called as each message arrives, before it is answered
 
     async def handle_EHLO(
         self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list[str]
@@ -263,6 +265,8 @@ class Recorder:
             assert server.transport is not None
             server.transport.close()
             return "250 2.0.0 Ok: queued, but nobody hears it"
+        if self.on_data:
+            self.on_data()
         number = self.data_count
         while number == 1 and self.hold.is_set():
             self.holding.set()

@@ -64,6 +64,21 @@ def test_a_write_on_a_tip_that_moved_is_refused_and_changes_nothing(repo: tuple[
     assert (origin.ledger_text(), origin.ledger_log()) == ("second\n", ["two", "one"])
 
 
+def test_a_push_that_finds_the_branch_locked_by_another_write_is_tried_again(
+    repo: tuple[Origin, Path],
+) -> None:
+    origin, clone = repo
+    branch = LedgerBranch(clone, ENV)
+    tip = branch.read()
+    lock = origin.path / "refs" / "heads" / "digest-ledger.lock"  # another push is updating the branch
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    lock.write_text("", encoding="utf-8")
+    assert branch.write(tip, "x\n", "one") is False  # not a refusal: read again and retry
+    lock.unlink()
+    assert branch.write(tip, "x\n", "one") is True
+    assert origin.ledger_text() == "x\n"
+
+
 def test_a_refused_push_says_what_the_remote_said(repo: tuple[Origin, Path]) -> None:
     origin, clone = repo
     origin.refuse_ledger_pushes(from_push=1)

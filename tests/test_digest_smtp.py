@@ -144,11 +144,15 @@ def test_the_list_gets_exactly_the_intended_message(
 
 
 def test_the_ledger_is_pushed_to_its_own_branch_before_and_after_sending(
-    server: Any, authority: CertificateAuthority, origin: Origin, site: Path
+    server: Any, recorder: Recorder, authority: CertificateAuthority, origin: Origin, site: Path
 ) -> None:
     clone = site.parent
     head, main = git(clone, "rev-parse", "HEAD"), origin.head()
+    seen_by_the_server: list[dict[str, list[str]]] = []
+    recorder.on_data = lambda: seen_by_the_server.append(states(origin))
     assert send(site, smtp_env(server, authority, GITHUB_RUN_ID="77")).exit_code == 0
+    # When the message reached the server, the origin already had it on record as on its way.
+    assert seen_by_the_server == [{"2025-03-04": ["sending"]}]
     # The intent first, then the outcome: two commits by the Actions bot, on the ledger branch only.
     assert origin.ledger_log() == [
         "Digest ledger: 2025-03-04 sent (run 77)",
