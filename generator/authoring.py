@@ -19,6 +19,7 @@ from .records import (
     arxiv_base,
     check,
     display_path,
+    title_key,
 )
 
 SLUG_MAX = 60
@@ -66,11 +67,6 @@ def slugify(title: str, limit: int = SLUG_MAX) -> str:
     if len(slug) < 2:  # a slug has two characters at least; a title of one letter, or of none in ASCII
         slug = f"{slug}-paper" if slug else "paper"
     return slug
-
-
-def title_key(title: str) -> str:
-    """What is left of a title when case, punctuation and spacing are ignored."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", title).casefold())
 
 
 def find_duplicate(feed: Feed, slug: str, draft: Draft) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import arxiv as arxiv_api
-from . import authoring, pathcheck, records, suggest
+from . import authoring, gitbase, pathcheck, records, suggest
 from .github_annotations import error_annotation
 from .model import Link
 from .records import Problem
@@ -51,13 +51,26 @@ def print_problems(problems: Iterable[Problem], fmt: str) -> None:
     default=lambda: "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text",
     help="github prints workflow annotations (the default when GITHUB_ACTIONS=true).",
 )
+@click.option(
+    "--base",
+    metavar="COMMIT",
+    help="The commit a pull request starts from: a paper that repeats another is reported on the file"
+    " that commit lacks.",
+)
 @_content_option
-def check(paths: tuple[Path, ...], fmt: str, content_dir: Path) -> None:
+def check(paths: tuple[Path, ...], fmt: str, base: str | None, content_dir: Path) -> None:
     """Validate the content, or just PATHS (records or folders of them) against it; exit 1 if it has problems.
 
     Prints one line per problem, or a summary line when there is none.
     """
-    report = records.check(content_dir, only=paths or None)
+    new: set[Path] = set()
+    if base is not None:
+        papers = sorted((content_dir / "papers").rglob("*.md"))
+        try:
+            new = gitbase.files_not_in(base, papers)
+        except gitbase.GitBaseError as err:
+            raise click.ClickException(str(err)) from None
+    report = records.check(content_dir, only=paths or None, new=new)
     feed = f"{_count(len(report.feed.papers), 'paper')}, {_count(len(report.feed.tags), 'tag')}"
     if report.problems:
         print_problems(report.problems, fmt)

@@ -158,14 +158,14 @@ def test_new_refuses_a_duplicate(tree: Path, args: list[str], reason: str) -> No
 
 def test_new_refuses_an_invalid_record_and_leaves_nothing(tree: Path) -> None:
     before = files(tree)
-    result = new("--title", "A new paper", "--tag", "world-model", "--abstract", "x", "--date", "2031-01-01")
+    result = new("--title", "A new paper", "--tag", "world-model", "--abstract", "x", "--date", "2019-01-01")
     assert (result.exit_code, result.output) == (
         1,
-        "content/papers/2031/a-new-paper.md:4: tags: 'world-model' is not a tag of content/tags.yml;"
+        "content/papers/2019/a-new-paper.md:4: tags: 'world-model' is not a tag of content/tags.yml;"
         " did you mean 'world-models'?\n"
         "Error: not written: the record would be invalid (see above)\n",
     )
-    assert files(tree) == before  # not the record, nor the folder of 2031 made for it
+    assert files(tree) == before  # not the record, nor the folder of 2019 made for it
 
 
 def test_new_refuses_a_link_that_is_not_http(tree: Path) -> None:
