@@ -75,7 +75,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
-        for path, data in feeds.render_feeds(feed, self.site).items():
+        try:
+            feed_files = feeds.render_feeds(feed, self.site)
+        except feeds.FeedError as err:
+            raise PluginError(str(err)) from None
+        for path, data in feed_files.items():
             files.append(File.generated(config, path, content=data))
         return files
 
