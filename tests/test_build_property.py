@@ -137,7 +137,11 @@ def assert_site_parses(site: Path) -> None:
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-@settings(max_examples=int(os.environ.get("PAPERFEED_EXAMPLES", "12")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("PAPERFEED_EXAMPLES", "12")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(content_trees())
 def test_every_tree_that_check_accepts_builds_and_parses(
     tree: tuple[dict[str, dict[str, str]], dict[str, dict[str, Any]]],
