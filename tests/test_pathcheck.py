@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import os
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from generator import pathcheck
@@ -23,6 +27,14 @@ OUTSIDE = (
 REVIEW = (
     "need a maintainer's review: a pull request that adds papers changes only "
     "content/papers/**.md and content/tags.yml, as regular files"
+)
+CHECKER_TEXT = (
+    "this is the path check, which CI runs as the base branch has it; "
+    "a pull request that changes it needs a maintainer's review"
+)
+CHECKER_ADDED = f"generator/pathcheck.py:1: file: added: {CHECKER_TEXT}"
+WORKFLOW = (
+    "this is a workflow, which CI runs as the pull request has it; a maintainer must read it before merging"
 )
 RECORD = '---\ntitle: "A paper"\ndate: 2025-03-14\ntags: [transformers]\n---\nAn abstract.\n'
 
@@ -142,13 +154,23 @@ def test_a_symlinked_record_fails(repo: Path) -> None:
     )
 
 
-def test_the_workflow_files_themselves_are_flagged(repo: Path) -> None:
+def test_the_checker_and_the_workflows_are_flagged_for_what_they_are(repo: Path) -> None:
     commit(repo, {".github/workflows/pull-request.yml": "on: push\n", "generator/pathcheck.py": "pass\n"})
     code, out, _ = run_module(repo, "--base", "main")
     assert code == 1
     assert out.splitlines() == [
-        f".github/workflows/pull-request.yml:1: file: added {OUTSIDE}",
-        f"generator/pathcheck.py:1: file: added {OUTSIDE}",
+        f".github/workflows/pull-request.yml:1: file: added: {WORKFLOW}",
+        CHECKER_ADDED,
+    ]
+
+
+def test_changing_the_checker_fails_even_if_content_were_widened(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checker is named apart from the content rule: a fork that lets generator/ in still guards it."""
+    monkeypatch.setattr(pathcheck, "is_content", lambda path: True)
+    assert [str(f) for f in pathcheck.check([Change("generator/pathcheck.py", "D", "000000")])] == [
+        f"generator/pathcheck.py:1: file: deleted: {CHECKER_TEXT}"
     ]
 
 
@@ -281,3 +303,344 @@ def test_a_terminal_is_not_waited_on() -> None:
         pathcheck.PathCheckError, match=r"^give --base with a revision such as origin/main, or pipe"
     ):
         pathcheck.changes_piped(Terminal())
+
+
+# --- names that could forge or hide a line --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "printed"),
+    [
+        ("docs/two\nlines.md", r'"docs/two\nlines.md"'),
+        ("docs/tab\there.md", r'"docs/tab\there.md"'),
+        ("docs/\u202egnp.md", r'"docs/\u202egnp.md"'),  # a right-to-left override: shows as "docs/dm.png"
+        ("docs/zero\u200bwidth.md", r'"docs/zero\u200bwidth.md"'),
+        ('docs/"q" \\ \x1b.md', r'"docs/\"q\" \\ \x1b.md"'),  # quotes and backslashes escaped once quoted
+        ('docs/plain \\ and "quotes".md', 'docs/plain \\ and "quotes".md'),  # nothing hidden: as it is
+    ],
+)
+def test_hidden_characters_in_names_are_escaped(repo: Path, name: str, printed: str) -> None:
+    commit(repo, {name: "x\n"})
+    assert run_module(repo, "--base", "main")[:2] == (1, f"{printed}:1: file: added {OUTSIDE}\n")
+
+
+def test_a_name_that_is_not_utf8_is_reported(repo: Path) -> None:
+    (repo / "docs").mkdir()
+    Path(os.fsdecode(bytes(repo / "docs") + b"/caf\xe9.md")).write_text("x\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "latin-1 name")
+    assert run_module(repo, "--base", "main")[:2] == (1, f'"docs/caf\\xe9.md":1: file: added {OUTSIDE}\n')
+    code, out, _ = run_module(repo, "--base", "main", "--format", "github")
+    assert (code, out) == (
+        1,
+        f'::error file=docs/caf\\xe9.md,line=1,title=path check::"docs/caf\\xe9.md": added {OUTSIDE}\n',
+    )
+
+
+def test_a_newline_in_a_name_is_one_annotation(repo: Path) -> None:
+    commit(repo, {"docs/two\nlines.md": "x\n"})
+    assert run_module(repo, "--base", "main", "--format", "github")[:2] == (
+        1,
+        f'::error file=docs/two%0Alines.md,line=1,title=path check::"docs/two\\nlines.md": added {OUTSIDE}\n',
+    )
+
+
+def test_annotations_are_escaped_as_the_check_command_escapes_them() -> None:
+    """The checker repeats the escaping of github_annotations (it must run alone); both agree."""
+    from generator.github_annotations import error_annotation
+
+    path, message = "docs/100%,a:b.md", "two\r\nlines, 50% off"
+    assert pathcheck.Finding(path, message).annotation() == error_annotation(
+        path, 1, "path check", f"{path}: {message}"
+    )
+    assert pathcheck.Finding(path, message).annotation() == (
+        "::error file=docs/100%25%2Ca%3Ab.md,line=1,title=path check::"
+        "docs/100%25,a:b.md: two%0D%0Alines, 50%25 off"
+    )
+
+
+def test_the_checker_imports_nothing_but_the_standard_library() -> None:
+    """CI runs the base commit's copy as one file with `python3 -I -S`: no sibling module, no package."""
+    tree = ast.parse((ROOT / "generator" / "pathcheck.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"line {node.lineno}: a relative import cannot run from the base commit"
+            imported.add(str(node.module).split(".")[0])
+        elif isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+    assert imported - sys.stdlib_module_names == set()
+    assert "subprocess" in imported  # the walk saw the imports
+
+
+# --- the workflow's job, end to end -----------------------------------------------------------------------
+#
+# A scratch "upstream" repository holds a base commit with this checkout's checker and workflow, and a pull
+# request branch; GitHub's merge commit is made as refs/pull/1/merge. The workspace is what actions/checkout
+# leaves with fetch-depth 0 (every branch, the merge commit checked out, detached). Then the job's `run:`
+# steps run in order, as the runner runs them (`bash -e`), with the values GitHub provides.
+
+JOB = "paths"
+WORKFLOW_FILE = ".github/workflows/pull-request.yml"
+PROJECT = (
+    "generator/__init__.py",
+    "generator/github_annotations.py",
+    "generator/pathcheck.py",
+    WORKFLOW_FILE,
+)
+CONTENT = {
+    "mkdocs.yml": "site_name: feed\n",
+    "content/tags.yml": 'transformers:\n  name: "Transformers"\n',
+    "content/papers/2025/old.md": RECORD,
+}
+EXPRESSION = re.compile(r"\$\{\{\s*(?P<name>[\w.-]+)\s*\}\}")
+TAKE_STEP = "Take the path check from the base commit"
+CHECK_STEP = "Changes only content/papers/**.md and content/tags.yml"
+SUMMARY_OK = "changed file(s), all paper records or the tag list: ok\n"
+
+
+@dataclass(frozen=True)
+class JobRun:
+    """How the job ended: the exit status and name of the step that failed (0, None when none did)."""
+
+    code: int
+    failed: str | None
+    stdout: str
+    stderr: str
+
+
+def base_files() -> dict[str, str | bytes | None]:
+    """A base commit like the project's: the files the job reads, as this checkout has them, and content."""
+    return {**{name: (ROOT / name).read_text(encoding="utf-8") for name in PROJECT}, **CONTENT}
+
+
+def write(repo: Path, files: dict[str, str | bytes | None]) -> None:
+    for name, data in files.items():
+        path = Path(os.fsdecode(bytes(repo) + b"/" + os.fsencode(name)))
+        if data is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
+def pull_request(
+    tmp_path: Path, base: dict[str, str | bytes | None], change: dict[str, str | bytes | None]
+) -> tuple[Path, dict[str, str]]:
+    """Open a pull request `change` against a base commit of `base`: the workspace and GitHub's context."""
+    upstream = tmp_path / "upstream"
+    upstream.mkdir()
+    write(upstream, base)
+    git(upstream, "init", "-q", "-b", "main")
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-q", "-m", "base")
+    git(upstream, "checkout", "-q", "-b", "pr")
+    renames = {name: data for name, data in change.items() if isinstance(data, str) and data.startswith("=>")}
+    for old, new in renames.items():
+        git(upstream, "mv", old, new.removeprefix("=>"))
+    write(upstream, {name: data for name, data in change.items() if name not in renames})
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-q", "-m", "the contribution")
+    base_sha, head_sha = git(upstream, "rev-parse", "main", "pr").split()
+    git(upstream, "checkout", "-q", "--detach", "main")
+    git(upstream, "merge", "-q", "--no-ff", "--no-edit", "pr")
+    merge_sha = git(upstream, "rev-parse", "HEAD").strip()
+    git(upstream, "update-ref", "refs/pull/1/merge", merge_sha)
+    git(upstream, "update-ref", "refs/pull/1/head", head_sha)
+    workspace = tmp_path / "workspace"
+    git(tmp_path, "clone", "-q", "--no-checkout", str(upstream), str(workspace))
+    git(workspace, "fetch", "-q", "origin", "+refs/pull/1/merge:refs/remotes/pull/1/merge")
+    git(workspace, "checkout", "-q", "--detach", merge_sha)
+    context = {
+        "github.base_ref": "main",
+        "github.head_ref": "pr",
+        "github.sha": merge_sha,
+        "github.event.pull_request.number": "1",
+        "github.event.pull_request.base.sha": base_sha,
+        "github.event.pull_request.head.sha": head_sha,
+    }
+    return workspace, context
+
+
+def resolve(value: object, context: dict[str, str]) -> str:
+    """An `env:` value with its `${{ name }}` expressions replaced; one the test does not know fails it."""
+
+    def lookup(match: re.Match[str]) -> str:
+        assert match["name"] in context, f"the test does not provide ${{{{ {match['name']} }}}}"
+        return context[match["name"]]
+
+    return EXPRESSION.sub(lookup, str(value))
+
+
+def run_job(tmp_path: Path, workspace: Path, context: dict[str, str]) -> JobRun:
+    """Run the `paths` job of the workflow as the pull request's merge commit has it (as GitHub does)."""
+    workflow = yaml.safe_load((workspace / WORKFLOW_FILE).read_text(encoding="utf-8"))
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    tools = tmp_path / "tools"  # `python3` is this interpreter; git and bash are the machine's
+    tools.mkdir()
+    (tools / "python3").symlink_to(sys.executable)
+    env = {
+        "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_SHA": context["github.sha"],
+        "GITHUB_BASE_REF": context["github.base_ref"],
+        "GITHUB_HEAD_REF": context["github.head_ref"],
+        "RUNNER_TEMP": str(runner_temp),
+    }
+    stdout = stderr = ""
+    for number, step in enumerate(workflow["jobs"][JOB]["steps"]):
+        if "uses" in step:
+            # The one action the job may use; the workspace is what it leaves under these settings.
+            assert step["uses"].split("@")[0] == "actions/checkout"
+            assert step["with"] == {"persist-credentials": False, "fetch-depth": 0}
+            continue
+        assert set(step) <= {"name", "env", "run"}, f"the test cannot run {sorted(step)}"
+        script = runner_temp / f"step-{number}.sh"
+        script.write_text(step["run"], encoding="utf-8")
+        step_env = {**env, **{key: resolve(value, context) for key, value in (step.get("env") or {}).items()}}
+        done = subprocess.run(
+            ["bash", "-e", str(script)],  # the runner's command for a step without `shell:`
+            cwd=workspace,
+            env=step_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        stdout, stderr = stdout + done.stdout, stderr + done.stderr
+        if done.returncode:
+            return JobRun(done.returncode, step.get("name"), stdout, stderr)
+    return JobRun(0, None, stdout, stderr)
+
+
+def annotation(path: str, message: str) -> str:
+    return f"::error file={path},line=1,title=path check::{path}: {message}"
+
+
+def tampered_checker() -> str:
+    """This checkout's checker with `return []` at the top of check(): it passes everything."""
+    text = (ROOT / "generator" / "pathcheck.py").read_text(encoding="utf-8")
+    tampered, count = re.subn(r'(\ndef check\(.*\n    """.*"""\n)', r"\1    return []\n", text)
+    assert count == 1, "the test no longer finds check() to tamper with"
+    return tampered
+
+
+def test_the_job_passes_a_pull_request_that_adds_a_paper(tmp_path: Path) -> None:
+    change: dict[str, str | bytes | None] = {
+        "content/papers/2025/new-paper.md": RECORD,
+        "content/tags.yml": 'transformers:\n  name: "Transformers!"\n',
+    }
+    workspace, context = pull_request(tmp_path, base_files(), change)
+    assert run_job(tmp_path, workspace, context) == JobRun(0, None, f"2 {SUMMARY_OK}", "")
+
+
+def test_the_job_fails_a_pull_request_that_disables_its_own_check(tmp_path: Path) -> None:
+    """The attack of issue 10: a new workflow, mkdocs.yml edited, and check() made to pass everything."""
+    change: dict[str, str | bytes | None] = {
+        ".github/workflows/x.yml": "on: pull_request\njobs: {}\n",
+        "mkdocs.yml": "site_name: feed\nextra_javascript: [https://evil.example/x.js]\n",
+        "generator/pathcheck.py": tampered_checker(),
+    }
+    workspace, context = pull_request(tmp_path, base_files(), change)
+    assert run_job(tmp_path, workspace, context) == JobRun(
+        1,
+        CHECK_STEP,
+        "\n".join(
+            [
+                annotation(".github/workflows/x.yml", f"added: {WORKFLOW}"),
+                annotation("generator/pathcheck.py", f"changed: {CHECKER_TEXT}"),
+                annotation("mkdocs.yml", f"changed {OUTSIDE}"),
+                "",
+            ]
+        ),
+        f"3 of 3 changed file(s) {REVIEW}\n",
+    )
+
+
+def test_the_job_fails_a_pull_request_that_deletes_the_checker(tmp_path: Path) -> None:
+    change: dict[str, str | bytes | None] = {
+        "generator/pathcheck.py": None,
+        "content/papers/2025/new-paper.md": RECORD,
+    }
+    workspace, context = pull_request(tmp_path, base_files(), change)
+    assert run_job(tmp_path, workspace, context) == JobRun(
+        1,
+        CHECK_STEP,
+        annotation("generator/pathcheck.py", f"deleted: {CHECKER_TEXT}") + "\n",
+        f"1 of 2 changed file(s) {REVIEW}\n",
+    )
+
+
+def test_the_job_fails_a_pull_request_that_renames_the_checker(tmp_path: Path) -> None:
+    change: dict[str, str | bytes | None] = {"generator/pathcheck.py": "=>generator/check_paths.py"}
+    workspace, context = pull_request(tmp_path, base_files(), change)
+    assert run_job(tmp_path, workspace, context) == JobRun(
+        1,
+        CHECK_STEP,
+        annotation("generator/check_paths.py", f"added {OUTSIDE}")
+        + "\n"
+        + annotation("generator/pathcheck.py", f"deleted: {CHECKER_TEXT}")
+        + "\n",
+        f"2 of 2 changed file(s) {REVIEW}\n",
+    )
+
+
+def test_the_job_fails_where_the_base_commit_has_no_checker_yet(tmp_path: Path) -> None:
+    """First adoption: the pull request brings the checker and its workflow; nothing trusted can judge it."""
+    change = {name: (ROOT / name).read_text(encoding="utf-8") for name in PROJECT}
+    workspace, context = pull_request(tmp_path, {**CONTENT}, {**change, "content/papers/2025/new.md": RECORD})
+    base = context["github.event.pull_request.base.sha"]
+    assert run_job(tmp_path, workspace, context) == JobRun(
+        128, TAKE_STEP, "", f"fatal: path 'generator/pathcheck.py' exists on disk, but not in '{base}'\n"
+    )
+
+
+def test_the_job_fails_where_the_base_checker_cannot_run_alone(tmp_path: Path) -> None:
+    """A base whose checker imports a sibling module (as this project's did) fails; it never passes."""
+    base = {**base_files(), "generator/pathcheck.py": "from .github_annotations import error_annotation\n"}
+    workspace, context = pull_request(tmp_path, base, {"content/papers/2025/new.md": RECORD})
+    job = run_job(tmp_path, workspace, context)
+    assert (job.code, job.failed, job.stdout) == (1, CHECK_STEP, "")
+    assert job.stderr.endswith("ImportError: attempted relative import with no known parent package\n")
+
+
+def test_the_job_reads_odd_names_exactly(tmp_path: Path) -> None:
+    change: dict[str, str | bytes | None] = {
+        "content/papers/2025/ünï cødé.md": RECORD,  # content, whatever its name: `paperfeed check` judges it
+        "docs/two\nlines.md": "x\n",
+        "docs/\u202egnp.md": "x\n",
+        "docs/a b, c: d.md": "x\n",
+    }
+    workspace, context = pull_request(tmp_path, base_files(), change)
+    assert run_job(tmp_path, workspace, context) == JobRun(
+        1,
+        CHECK_STEP,
+        "::error file=docs/a b%2C c%3A d.md,line=1,title=path check::docs/a b, c: d.md: added "
+        f"{OUTSIDE}\n"
+        f'::error file=docs/two%0Alines.md,line=1,title=path check::"docs/two\\nlines.md": added {OUTSIDE}\n'
+        f'::error file=docs/\u202egnp.md,line=1,title=path check::"docs/\\u202egnp.md": added {OUTSIDE}\n',
+        f"3 of 4 changed file(s) {REVIEW}\n",
+    )
+
+
+def test_the_job_counts_only_the_pull_requests_changes(tmp_path: Path) -> None:
+    """The base branch moved on after the fork (a maintainer changed mkdocs.yml): not the PR's change."""
+    workspace, context = pull_request(tmp_path, base_files(), {"content/papers/2025/new.md": RECORD})
+    upstream = tmp_path / "upstream"
+    git(upstream, "checkout", "-q", "main")
+    commit(upstream, {"mkdocs.yml": "site_name: moved on\n"})
+    git(upstream, "checkout", "-q", "--detach", "main")
+    git(upstream, "merge", "-q", "--no-ff", "--no-edit", "pr")
+    merge_sha, base_sha = git(upstream, "rev-parse", "HEAD", "main").split()
+    git(workspace, "fetch", "-q", "origin")
+    git(workspace, "fetch", "-q", "origin", merge_sha)
+    git(workspace, "checkout", "-q", "--detach", merge_sha)
+    context = {**context, "github.sha": merge_sha, "github.event.pull_request.base.sha": base_sha}
+    assert run_job(tmp_path, workspace, context) == JobRun(0, None, f"1 {SUMMARY_OK}", "")

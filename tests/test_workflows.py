@@ -170,12 +170,17 @@ def test_pull_request_workflow() -> None:
     jobs = workflow["jobs"]
     runs = {name: [s.get("run") for s in job["steps"] if "run" in s] for name, job in jobs.items()}
     assert runs == {
-        "paths": ['python3 -m generator.pathcheck --base "origin/$BASE_REF"'],
+        "paths": [
+            'git show "$BASE_SHA:generator/pathcheck.py" > "$RUNNER_TEMP/pathcheck.py"',
+            'python3 -I -S "$RUNNER_TEMP/pathcheck.py" --base "$BASE_SHA"',
+        ],
         "site": ["python3 tasks.py site", ".venv/bin/paperfeed check"],
         "test": ["python3 tasks.py test"],
     }
     assert jobs["paths"]["steps"][0]["with"]["fetch-depth"] == 0
-    assert jobs["paths"]["steps"][-1]["env"] == {"BASE_REF": "${{ github.base_ref }}"}
+    # The checker and the base of the diff are the base commit's, which the pull request cannot move.
+    for step in jobs["paths"]["steps"][1:]:
+        assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
     upload = jobs["site"]["steps"][-1]
     assert upload["uses"].startswith("actions/upload-artifact@")
     assert upload["with"]["path"] == "site/"
