@@ -109,7 +109,8 @@ def setup(extra: str) -> None:
         return
     STAMP.unlink(missing_ok=True)
     lock = TEST_LOCK if extra == "test" else LOCK
-    (VENV / "build-tools.txt").write_text("".join(lock_entry(lock, name) for name in BUILD_TOOLS))
+    tools = "".join(lock_entry(lock, name) for name in BUILD_TOOLS)
+    (VENV / "build-tools.txt").write_text(tools, encoding="utf-8")
     for command in install_commands(lock):
         run(*command)
     STAMP.write_text(f"{extra} {digest()}\n", encoding="utf-8")
