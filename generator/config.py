@@ -90,11 +90,17 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _plain)
 def plugin_options(plugins: Any) -> dict[str, Any]:
     """The options of the `paperfeed` entry of mkdocs.yml's plugins, a list or (to merge) a mapping."""
     if isinstance(plugins, dict):
-        return dict(plugins.get("paperfeed") or {})
-    for entry in plugins or []:
+        return _options(plugins.get("paperfeed"))
+    for entry in plugins if isinstance(plugins, list) else []:
         if isinstance(entry, dict) and "paperfeed" in entry:
-            return dict(entry["paperfeed"] or {})
+            return _options(entry["paperfeed"])
     return {}
+
+
+def _options(options: Any) -> dict[str, Any]:
+    if not isinstance(options, dict | None):
+        raise ConfigError("mkdocs.yml: the paperfeed plugin's options must be a mapping (key: value)")
+    return dict(options or {})
 
 
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -114,6 +120,8 @@ def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     except OSError as err:
         raise ConfigError(f"{path}: cannot be read ({err.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: is not UTF-8; save it with UTF-8 encoding") from None
     except yaml.YAMLError as err:
         raise ConfigError(f"{path}: is not valid YAML ({' '.join(str(err).split())})") from None
     if not isinstance(data, dict):
