@@ -218,7 +218,7 @@ def test_tag_vocabulary_that_is_a_folder(site: Path) -> None:
 
 # --- paperfeed new: where the record goes, and what it holds ----------------------------------------------
 
-NEW = ("new", "--title", "A new paper", "--tag", "vision", "--date", "2031-01-01")
+NEW = ("new", "--title", "A new paper", "--tag", "vision", "--date", "2024-01-01")
 
 
 def test_new_when_papers_is_a_file(site: Path) -> None:
@@ -229,19 +229,19 @@ def test_new_when_papers_is_a_file(site: Path) -> None:
     one_line(
         done,
         1,
-        "not written: cannot make the folder content/papers/2031: content/papers is a file, not a folder",
+        "not written: cannot make the folder content/papers/2024: content/papers is a file, not a folder",
     )
     assert tree(site) == before
 
 
 def test_new_when_the_year_is_a_file(site: Path) -> None:
-    (site / "content" / "papers" / "2031").write_text("not a folder\n", encoding="utf-8")
+    (site / "content" / "papers" / "2024").write_text("not a folder\n", encoding="utf-8")
     before = tree(site)
     done = paperfeed(site, *NEW, "--abstract", "x")
     one_line(
         done,
         1,
-        "not written: cannot make the folder content/papers/2031: content/papers/2031 is a file,"
+        "not written: cannot make the folder content/papers/2024: content/papers/2024 is a file,"
         " not a folder",
     )
     assert tree(site) == before
@@ -261,8 +261,8 @@ def test_new_abstract_on_stdin_that_is_not_utf8(site: Path) -> None:
 
 def test_new_abstract_on_stdin_with_bom_and_crlf(site: Path) -> None:
     done = paperfeed(site, *NEW, "--abstract", "-", stdin=b"\xef\xbb\xbfLine one.\r\n\r\nLine two.\r\n")
-    assert (done.code, done.out) == (0, "wrote content/papers/2031/a-new-paper.md\n")
-    text = (site / "content/papers/2031/a-new-paper.md").read_bytes()
+    assert (done.code, done.out) == (0, "wrote content/papers/2024/a-new-paper.md\n")
+    text = (site / "content/papers/2024/a-new-paper.md").read_bytes()
     assert text.endswith(b"---\nLine one.\n\nLine two.\n")
 
 
