@@ -279,6 +279,7 @@ def _suggest_tags(content_dir: Path, title: str, abstract: str) -> tuple[str, ..
 
 @main.command("check-paths")
 @click.option("--base", help="Compare HEAD with this revision, e.g. origin/main [file names on stdin].")
+@click.option("--head", help="With --base: list the changes of this revision instead [HEAD].")
 @click.option(
     "--format",
     "fmt",
@@ -286,10 +287,15 @@ def _suggest_tags(content_dir: Path, title: str, abstract: str) -> tuple[str, ..
     default=pathcheck.default_format,
     help="github prints workflow annotations (the default when GITHUB_ACTIONS=true).",
 )
-def check_paths(base: str | None, fmt: str) -> None:
+def check_paths(base: str | None, head: str | None, fmt: str) -> None:
     """Fail when a change touches anything but content/papers/**.md and content/tags.yml."""
+    if head is not None and base is None:
+        raise click.ClickException("--head needs --base: the revision its changes are counted from")
     try:
-        changes = pathcheck.changes_since(base) if base is not None else pathcheck.changes_piped(sys.stdin)
+        if base is not None:
+            changes = pathcheck.changes_since(base, head=head or "HEAD")
+        else:
+            changes = pathcheck.changes_piped(sys.stdin)
     except pathcheck.PathCheckError as err:
         raise click.ClickException(str(err)) from None
     lines, summary = pathcheck.report(changes, fmt)
