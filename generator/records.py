@@ -159,7 +159,8 @@ def check(
     given: list[Path] = []
     if only is not None:
         in_tree = {p.resolve(): p for p in paths}  # a given file may be in the tree under another spelling
-        given = list(dict.fromkeys(in_tree.get(p.resolve(), p) for p in _expand(only)))
+        expanded = _expand(only, paths, tags_path)
+        given = list(dict.fromkeys(in_tree.get(p.resolve(), p) for p in expanded))
         # Given files go last, so that a duplicate is reported on the file being checked, not its twin.
         chosen = set(given)
         paths = [p for p in paths if p not in chosen]
@@ -193,11 +194,18 @@ def check(
     return Report(Feed.of(good, tags), tuple(sorted(problems)), checked)
 
 
-def _expand(paths: Iterable[Path]) -> Iterator[Path]:
-    """The given paths, a folder replaced by the files under it (records and tags.yml), in sorted order."""
+def _expand(paths: Iterable[Path], tree: Iterable[Path], tags_path: Path) -> Iterator[Path]:
+    """The given paths, a folder replaced by the tree's records under it (and tags.yml), in sorted order.
+
+    Only what the tree holds counts: `check content` checks the records and the vocabulary, not the
+    hand-written pages in content/pages/.
+    """
+    tree = list(tree)
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix == ".md" or p.name == "tags.yml")
+            folder = path.resolve()
+            inside = [p for p in [tags_path, *tree] if p.resolve().is_relative_to(folder) and p.is_file()]
+            yield from sorted(inside)
         else:
             yield path
 
@@ -229,6 +237,8 @@ def _walk(folder: Path, depth: int, fail: Callable[[Path, str, str], None]) -> I
             fail(path, "file", "is a symbolic link; content/papers/ holds real files and folders only")
         elif entry.is_dir():
             yield from _walk(path, depth + 1, fail)
+        elif not entry.is_file():  # a FIFO would make the read wait forever; a device could be anything
+            fail(path, "file", "is not a regular file; content/papers/ holds record files and folders only")
         elif not entry.name.endswith(".md"):
             fail(path, "file", "is not a paper record; only .md records belong in content/papers/")
         elif not in_year:
@@ -802,8 +812,9 @@ def _read_vocabulary(path: Path, problems: list[Problem]) -> tuple[dict[str, Tag
     """The good tags, and every slug the file names (None when it cannot be read at all)."""
     shown = display_path(path)
     if not path.is_file():
+        missing = "is not a file" if path.exists() else "is missing"
         problems.append(
-            Problem(shown, 1, "file", "is missing; create content/tags.yml with the tag vocabulary")
+            Problem(shown, 1, "file", f"{missing}; create content/tags.yml with the tag vocabulary")
         )
         return {}, None
     node = _read_yaml_file(path, shown, problems)
