@@ -1,23 +1,38 @@
 #!/usr/bin/env python3
-"""The project's two commands, for a fresh machine with only Python 3.11:
+"""The project's commands, for a fresh machine with only Python 3.11:
 
     python3 tasks.py site [--serve]   set up .venv, then build the site from content/ into site/ (or serve it)
-    python3 tasks.py test             set up .venv with the test tools, then lint, type-check, run all tests
+    python3 tasks.py test [ARGS]      set up .venv with the test tools, then lint, type-check, run all tests
+    python3 tasks.py lock             resolve pyproject.toml's dependencies anew into the two lock files
 
-Each creates the virtual environment `.venv` on first use and installs the project into it.
+Setting up installs the hash-pinned requirements.lock (requirements-test.lock for the tests) and then the
+project itself, and only when .venv does not match them already.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYPROJECT = ROOT / "pyproject.toml"
+LOCK = ROOT / "requirements.lock"
+TEST_LOCK = ROOT / "requirements-test.lock"
+# What .venv was last set up from: "site" or "test", and the digest of pyproject.toml and the locks.
+STAMP = VENV / "paperfeed-setup.txt"
+# Installed from the lock before the rest, so that an sdist in the lock builds with hash-pinned tools.
+BUILD_TOOLS = ("pip", "setuptools")
+# Locked besides pyproject.toml's dependencies: pip (25.3 fixes CVE-2025-8869), and uv, which writes locks.
+PIP = "pip>=25.3"
+UV = "uv>=0.9"
 # What the browser and HTML-validator tests need from the system, as Debian packages.
 DEBIAN_PACKAGES = {"chromium": "chromium", "java": "default-jre-headless", "npm": "npm"}
 # The Nu HTML Checker, from npm, for the HTML-validity tests (.cache/ is git-ignored).
@@ -26,20 +41,101 @@ VNU_JAR = NODE_PREFIX / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar
 VNU_PACKAGE = "vnu-jar@26.9.27"  # pinned: a new checker release may report new errors
 
 
-def run(*args: str | Path, **env: str) -> None:
-    print("+", " ".join(str(a) for a in args), flush=True)
-    code = subprocess.call([str(a) for a in args], cwd=ROOT, env={**os.environ, **env})
-    if code:
-        sys.exit(code)
+def relative(path: Path) -> str:
+    """A path inside the project as a name relative to it (commands run in the project)."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
-def setup(extra: str = "") -> None:
-    """Create .venv and install the project (editable) with the given extra."""
+def shown(arg: str | Path) -> str:
+    """An argument as printed."""
+    return shlex.quote(relative(arg) if isinstance(arg, Path) else arg)
+
+
+def run(*args: str | Path, stdin: str | None = None, **env: str) -> None:
+    print("+", " ".join(map(shown, args)), flush=True)
+    done = subprocess.run([str(a) for a in args], cwd=ROOT, env={**os.environ, **env}, input=stdin, text=True)
+    if done.returncode:
+        sys.exit(done.returncode)
+
+
+def digest() -> str:
+    """What the set-up depends on: pyproject.toml and both locks (a change to any means a new set-up)."""
+    sha = hashlib.sha256()
+    for path in (PYPROJECT, LOCK, TEST_LOCK):
+        sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+def up_to_date(extra: str) -> bool:
+    """Whether .venv was set up from the current files, for this purpose or for the tests (a superset)."""
+    try:
+        done, sha = STAMP.read_text(encoding="utf-8").split()
+    except (OSError, ValueError):
+        return False
+    return sha == digest() and done in {extra, "test"}
+
+
+def lock_entry(lock: Path, name: str) -> str:
+    """One requirement of a lock with its --hash lines (a line ending in a backslash goes on)."""
+    lines = lock.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(f"{name}=="):
+            end = i
+            while lines[end].endswith("\\"):
+                end += 1
+            return "\n".join(lines[i : end + 1]) + "\n"
+    sys.exit(f"{relative(lock)} has no {name}: run python3 tasks.py lock")
+
+
+def install_commands(lock: Path) -> list[list[str | Path]]:
+    """The pip commands that set .venv up from a lock; none installs what the lock does not pin by hash."""
+    # No build isolation: it would fetch setuptools unchecked to build an sdist (feedgen has no wheel).
+    pip: list[str | Path] = ["-m", "pip", "install", "--quiet", "--no-build-isolation"]
+    # setuptools' notice on every editable install, that a folder named like a package may shadow it.
+    notice = "ignore:Editable installation:UserWarning"
+    return [
+        [BIN / "python", *pip, "--require-hashes", "--no-deps", "-r", VENV / "build-tools.txt"],
+        [BIN / "python", *pip, "--require-hashes", "-r", lock],
+        # The project alone: its dependencies are in the lock.
+        [BIN / "python", "-W", notice, *pip, "--no-deps", "--editable", "."],
+    ]
+
+
+def setup(extra: str) -> None:
+    """Create .venv and install the lock, then the project (editable), unless .venv matches them already."""
     if not (BIN / "python").exists():
         run(sys.executable, "-m", "venv", VENV)
-        run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    target = f".[{extra}]" if extra else "."
-    run(BIN / "python", "-m", "pip", "install", "--quiet", "--editable", target)
+    if up_to_date(extra):
+        return
+    STAMP.unlink(missing_ok=True)
+    lock = TEST_LOCK if extra == "test" else LOCK
+    tools = "".join(lock_entry(lock, name) for name in BUILD_TOOLS)
+    (VENV / "build-tools.txt").write_text(tools, encoding="utf-8")
+    for command in install_commands(lock):
+        run(*command)
+    STAMP.write_text(f"{extra} {digest()}\n", encoding="utf-8")
+
+
+def compile_lock(lock: Path, tools: list[str], *options: str) -> None:
+    """Resolve pyproject.toml and the given tools into a lock, for every platform and Python it supports."""
+    requires_python = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["requires-python"]
+    # Relative names: uv writes them into the lock's comments.
+    run(
+        BIN / "uv", "pip", "compile", "--quiet", "--universal", "--generate-hashes", "--upgrade",
+        "--python-version", requires_python.removeprefix(">="),
+        "--custom-compile-command", "python3 tasks.py lock",
+        *options, "--output-file", relative(lock), relative(PYPROJECT), "-",
+        stdin="\n".join(tools),
+    )  # fmt: skip
+
+
+def lock() -> None:
+    """Resolve pyproject.toml's dependencies to their newest versions, into requirements{,-test}.lock."""
+    setup("test")  # uv comes from the test lock
+    build_system = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["build-system"]["requires"]
+    compile_lock(LOCK, [*build_system, PIP])
+    # The test lock keeps the site's versions, so the tests test what is deployed.
+    compile_lock(TEST_LOCK, [*build_system, PIP, UV], "--extra", "test", "--constraint", relative(LOCK))
 
 
 def system_packages() -> None:
@@ -59,11 +155,11 @@ def system_packages() -> None:
 def html_checker() -> None:
     """Install the Nu HTML Checker (npm's vnu-jar) into .cache/node when it is not there yet."""
     if not VNU_JAR.is_file():
-        run("npm", "install", "--no-save", "--prefix", NODE_PREFIX, VNU_PACKAGE)
+        run("npm", "install", "--no-save", "--loglevel=error", "--prefix", NODE_PREFIX, VNU_PACKAGE)
 
 
 def site(serve: bool) -> None:
-    setup()
+    setup("site")
     run(BIN / "paperfeed", "serve" if serve else "build", NO_MKDOCS_2_WARNING="1")
 
 
@@ -83,6 +179,8 @@ def main() -> None:
         site(serve="--serve" in args[1:])
     elif args[:1] == ["test"]:
         test(args[1:])
+    elif args == ["lock"]:
+        lock()
     else:
         sys.exit(__doc__)
 

@@ -1,5 +1,8 @@
-"""Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the site and for every tag, and an OPML list of the tag
-feeds; the only module that imports feedgen.
+"""Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the site and for every tag, and an OPML list of them all;
+the only module that imports feedgen.
+
+A feed carries whole days, newest first, until it holds at least `feed_size` papers: a reader that polls
+it after each build is never skipped past a paper, however many papers one day adds.
 
 feedgen has traps that this module steps around on purpose: its dates default to the clock (every date is
 set here, from the papers), `add_entry` prepends (entries are appended), the RSS channel link is the last
@@ -13,6 +16,7 @@ import datetime as dt
 import html
 import json
 import os
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -34,6 +38,8 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 GENERATOR = "paperfeed"
 OPML_PATH = "feeds.opml"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# The last second that every date format here can write (a four-digit year).
+LAST_EPOCH_SECOND = 253402300799  # 9999-12-31T23:59:59Z
 
 
 class FeedError(ValueError):
@@ -96,7 +102,10 @@ def feed_links(site: SiteConfig, tag: Tag | None = None) -> list[FeedLink]:
 
 def render_feeds(feed: Feed, site: SiteConfig) -> dict[str, bytes]:
     """Every feed file by its site-relative path: the site's, each tag's (empty ones too), and the OPML."""
-    channels = _channels(feed, site)
+    # Read even when no feed is empty, so that a bad value stops every build the same way (and before
+    # MkDocs, which reads it too, fails on it with a traceback).
+    empty_date = _empty_feed_date()
+    channels = _channels(feed, site, empty_date)
     content = _ItemContent(site)
     files: dict[str, bytes] = {}
     for channel in channels:
@@ -104,30 +113,46 @@ def render_feeds(feed: Feed, site: SiteConfig) -> dict[str, bytes]:
         files[channel.path("rss")] = rss
         files[channel.path("atom")] = atom
         files[channel.path("json")] = _json_feed(channel, site, content, feed.tags)
-    files[OPML_PATH] = _opml(channels[1:], site)
+    files[OPML_PATH] = _opml(channels, site)
     return files
 
 
 # --- what goes into the feeds ------------------------------------------------------------------------------
 
 
-def _channels(feed: Feed, site: SiteConfig) -> list[_Channel]:
+def takes(carried: list[Paper], paper: Paper, size: int) -> bool:
+    """Whether a feed that carries `carried` (feed order) takes `paper`, the next one in feed order.
+
+    Whole days until at least `size` papers: the day that brings the count to `size` or more is carried
+    whole and is the last. So the newest day is never cut, however big: a day of 10,000 papers gives a
+    feed of 10,000 items, because a subscriber who polls after each build must be offered every paper.
+    """
+    return len(carried) < size or carried[-1].date == paper.date
+
+
+def _channels(feed: Feed, site: SiteConfig, empty_date: dt.datetime) -> list[_Channel]:
     """The site's channel, then one per tag of the vocabulary in slug order; papers stay in feed order."""
-    limit = site.feed_size
+    size = site.feed_size
+    newest: list[Paper] = []
+    for paper in feed.papers:
+        if not takes(newest, paper, size):
+            break  # feed order is newest day first: every paper after this one is older still
+        newest.append(paper)
     tags = sorted(feed.tags.values(), key=lambda t: t.slug)
     tagged: dict[str, list[Paper]] = {t.slug: [] for t in tags}
     for paper in feed.papers:  # one pass, not one scan of every paper per tag
         for slug in paper.tags:
-            bucket = tagged.get(slug)
-            if bucket is not None and len(bucket) < limit:
-                bucket.append(paper)
+            carried = tagged.get(slug)
+            if carried is not None and takes(carried, paper, size):
+                carried.append(paper)
     channels = [
         _channel(
             None,
             site.site_name,
             site.site_description or f"The newest papers of {site.site_name}.",
             urls.absolute(site.site_url, ""),
-            feed.papers[:limit],
+            newest,
+            empty_date,
         )
     ]
     for tag in tags:
@@ -137,15 +162,23 @@ def _channels(feed: Feed, site: SiteConfig) -> list[_Channel]:
                 feed_title(site, tag),
                 tag.description or f"The newest papers tagged {tag.name}.",
                 urls.absolute(site.site_url, urls.tag(tag.slug)),
-                tuple(tagged[tag.slug]),
+                tagged[tag.slug],
+                empty_date,
             )
         )
     return channels
 
 
-def _channel(tag: Tag | None, title: str, description: str, page: str, papers: Iterable[Paper]) -> _Channel:
+def _channel(
+    tag: Tag | None,
+    title: str,
+    description: str,
+    page: str,
+    papers: Iterable[Paper],
+    empty_date: dt.datetime,
+) -> _Channel:
     papers = tuple(papers)
-    updated = max((_day(p.date) for p in papers), default=None) or _empty_feed_date()
+    updated = max((_day(p.date) for p in papers), default=empty_date)
     return _Channel(tag, title, description, page, papers, updated)
 
 
@@ -155,32 +188,80 @@ def _day(date: dt.date) -> dt.datetime:
 
 
 def _empty_feed_date() -> dt.datetime:
-    """A feed with no papers still needs a date; reproducible builds say which through SOURCE_DATE_EPOCH."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
+    """A feed with no papers still needs a date; reproducible builds say which through SOURCE_DATE_EPOCH.
+
+    Unset, it is 1970-01-01: a fixed date, never the clock. Set, it must be what the reproducible-builds
+    spec says, a whole number of seconds (ASCII digits; int() alone would take '1_000' or Arabic digits).
+    """
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None:
         return EPOCH
-    if not value.isdigit():
-        raise FeedError(f"SOURCE_DATE_EPOCH '{value}' must be a whole number of seconds since 1970-01-01 UTC")
-    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+    value = raw.strip()
+    how = "give a whole number of seconds since 1970-01-01 UTC, or unset it"
+    if not re.fullmatch(r"[0-9]+", value):
+        raise FeedError(f"SOURCE_DATE_EPOCH '{raw}' is not a number; {how}")
+    if int(value) > LAST_EPOCH_SECOND:
+        raise FeedError(f"SOURCE_DATE_EPOCH '{raw}' is after the year 9999; {how}")
+    return EPOCH + dt.timedelta(seconds=int(value))
 
 
 class _ItemContent:
-    """Each paper's abstract as HTML, rendered once however many feeds carry it."""
+    """Each paper's HTML and outside links, made once however many feeds carry it."""
 
     def __init__(self, site: SiteConfig) -> None:
         self.site = site
         self.cache: dict[str, str] = {}
+        self.links_cache: dict[str, list[OutsideLink]] = {}
 
     def page_url(self, paper: Paper) -> str:
         return urls.absolute(self.site.site_url, urls.paper(paper.slug))
 
+    def links(self, paper: Paper) -> list[OutsideLink]:
+        cached = self.links_cache.get(paper.slug)
+        if cached is None:
+            cached = self.links_cache[paper.slug] = outside_links(paper)
+        return cached
+
     def html(self, paper: Paper) -> str:
+        """The abstract, then a line of the paper's outside links; sanitized together, as one fragment."""
         cached = self.cache.get(paper.slug)
         if cached is None:
-            cached = self.cache[paper.slug] = abstracts.sanitize(
-                abstracts.render(paper.abstract), base=self.page_url(paper)
+            links = " · ".join(
+                f'<a href="{html.escape(link.url)}">{html.escape(link.title, quote=False)}</a>'
+                for link in self.links(paper)
             )
+            fragment = abstracts.render(paper.abstract) + (f"\n<p>{links}</p>" if links else "")
+            cached = self.cache[paper.slug] = abstracts.sanitize(fragment, base=self.page_url(paper))
         return cached
+
+
+@dataclass(frozen=True)
+class OutsideLink:
+    """A link of an item to somewhere off the site: the arXiv abstract, the PDF, the code."""
+
+    title: str
+    url: str
+    mime: str | None = None
+
+
+def outside_links(paper: Paper) -> list[OutsideLink]:
+    """The arXiv abstract, the PDF (the record's own `pdf` link, else arXiv's), then the record's other
+    links in its order; a URL that repeats an earlier one is left out."""
+    own = {link.label: link.url for link in paper.links}
+    found: list[OutsideLink] = []
+    if paper.arxiv_url:
+        found.append(OutsideLink(f"arXiv {paper.arxiv}", paper.arxiv_url, "text/html"))
+    pdf = own.get("pdf") or paper.pdf_url
+    if pdf:
+        found.append(OutsideLink("PDF", pdf, "application/pdf"))
+    found += [OutsideLink(link.label.capitalize(), link.url) for link in paper.links if link.label != "pdf"]
+    seen: set[str] = set()
+    unique = []
+    for link in found:
+        if link.url not in seen:
+            seen.add(link.url)
+            unique.append(link)
+    return unique
 
 
 def _tag_name(slug: str, vocabulary: dict[str, Tag]) -> str:
@@ -191,12 +272,51 @@ def _tag_name(slug: str, vocabulary: dict[str, Tag]) -> str:
 # --- the formats -------------------------------------------------------------------------------------------
 
 
+class _NoExtension:
+    """The feed-level half of a feedgen extension, which feedgen requires and which adds nothing."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_rss(self, element: Any) -> Any:
+        return element
+
+    def extend_atom(self, element: Any) -> Any:
+        return element
+
+
+class _RelatedLinks(_NoExtension):
+    """Writes an Atom entry's `<link rel="related">` links, with their titles and types.
+
+    feedgen 1.0's own entry.link() drops every attribute but href when it writes Atom, which would turn
+    these into extra alternate links (the spec allows one per type); so they are written here.
+    """
+
+    def __init__(self) -> None:
+        self.links: list[OutsideLink] = []
+
+    def extend_atom(self, element: Any) -> Any:
+        for link in self.links:
+            attributes = {"href": link.url, "rel": "related", "title": link.title}
+            if link.mime:
+                attributes["type"] = link.mime
+            element.append(element.makeelement("link", attributes))
+        return element
+
+
 def _rss_and_atom(
     channel: _Channel, site: SiteConfig, content: _ItemContent, vocabulary: dict[str, Tag]
 ) -> tuple[bytes, bytes]:
-    """One feedgen feed, written as RSS 2.0 and as Atom 1.0."""
+    """One feedgen feed, written as RSS 2.0 and as Atom 1.0.
+
+    An item's outside links (arXiv, PDF, code) are in its HTML content in every format. Atom also names
+    them as rel="related" links. RSS has no element for them: <comments> is a page of comments on the
+    item and <source> the channel an item was copied from, and an <enclosure> would have podcast-style
+    readers download every PDF; so an RSS item carries them in its description only.
+    """
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)  # RSS's own <author> must be an e-mail address
+    fg.register_extension("paperfeed_links", _NoExtension, _RelatedLinks, atom=True, rss=False)
     fg.id(channel.url(site, "atom"))
     fg.title(channel.title)
     fg.subtitle(channel.description)
@@ -215,6 +335,7 @@ def _rss_and_atom(
         entry.title(paper.title)
         entry.link(href=content.page_url(paper), rel="alternate", type="text/html")
         entry.content(content.html(paper), type="html")
+        entry.paperfeed_links.links = content.links(paper)
         entry.published(_day(paper.date))
         entry.updated(_day(paper.date))
         if paper.authors:
@@ -238,6 +359,8 @@ def _json_feed(
         item: dict[str, Any] = {
             "id": item_id(paper.slug),
             "url": content.page_url(paper),
+            # JSON Feed's "page elsewhere" that the item is about; the PDF and code are in content_html.
+            **({"external_url": paper.arxiv_url} if paper.arxiv_url else {}),
             "title": paper.title,
             "content_html": content.html(paper),
             "date_published": _day(paper.date).isoformat(),
@@ -258,13 +381,14 @@ def _json_feed(
     return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def _opml(tag_channels: list[_Channel], site: SiteConfig) -> bytes:
-    """OPML 2.0 subscription list of every tag's Atom feed, so a reader can follow all tags in one step."""
+def _opml(channels: list[_Channel], site: SiteConfig) -> bytes:
+    """OPML 2.0 subscription list of the Atom feeds, the site's first and then every tag's, so a reader
+    can follow the whole feed or pick tags in one step."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
-    ET.SubElement(head, "title").text = f"{site.site_name}: every tag"
+    ET.SubElement(head, "title").text = f"{site.site_name}: every feed"
     body = ET.SubElement(root, "body")
-    for channel in tag_channels:
+    for channel in channels:
         ET.SubElement(
             body,
             "outline",

@@ -2,32 +2,47 @@
 
 A contributor's pull request adds or edits `content/papers/**.md` and `content/tags.yml`, nothing else;
 a change to code, theme, configuration or workflows needs a maintainer's eyes, and this check makes it
-visible. It uses only the standard library, so CI runs it with any Python 3.11 before installing anything:
+visible. CI never runs the pull request's own copy of this file, which the pull request could edit: the
+workflow `.github/workflows/pull-request-paths.yml` (which GitHub, too, reads from the default branch) takes
+the file from the default branch and runs it over the pull request's head commit, fetched as data,
 
-    python3 -m generator.pathcheck --base origin/main      (also: paperfeed check-paths --base origin/main)
-    git diff --name-only origin/main...HEAD | python3 -m generator.pathcheck
+    git fetch --quiet --no-tags origin "+refs/pull/123/head:refs/remotes/pr/head"
+    git show origin/main:generator/pathcheck.py > /tmp/pathcheck.py
+    python3 -I -S /tmp/pathcheck.py --base origin/main --head pr/head
+
+so this file must stay one self-contained script on the standard library alone (`-I -S`: no site-packages,
+nothing from the checkout on sys.path). Also: `python3 -m generator.pathcheck --base origin/main`,
+`paperfeed check-paths`, and `git diff --name-only origin/main...HEAD | python3 -m generator.pathcheck`.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TextIO
-
-from .github_annotations import error_annotation
 
 DESCRIPTION = (
     "Fail when a change touches anything but paper records (content/papers/**.md) and content/tags.yml."
 )
 ALLOWED = "content/papers/**.md and content/tags.yml"
 TAGS_FILE = "content/tags.yml"
+CHECKER = "generator/pathcheck.py"  # this file: the workflow reads it from the default branch by this path
+# What CI runs as the default branch has it, whatever a pull request changes: this file and its workflow.
+TRUSTED = {CHECKER: "the path check", ".github/workflows/pull-request-paths.yml": "the path check's workflow"}
+WORKFLOWS = ".github/workflows/"
 REGULAR_FILE_MODES = ("100644", "100755")
 VERBS = {"A": "added", "D": "deleted", "M": "changed", "T": "changed (file type)"}
+# Characters that would make a printed path lie: line breaks, controls, bidi overrides, zero-width marks,
+# and the lone surrogates that stand for bytes that are not UTF-8.
+HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 
 
 class PathCheckError(Exception):
@@ -43,6 +58,34 @@ class Change:
     mode: str = "100644"
 
 
+def shown(path: str) -> str:
+    """The path as printed: as it is, or, when it holds a hidden character, quoted with C escapes (as git
+    quotes names), so a newline or a right-to-left override in a name cannot forge or disguise a line."""
+    if not any(unicodedata.category(ch) in HIDDEN for ch in path):
+        return path
+    return '"' + "".join(_escape(ch) for ch in path) + '"'
+
+
+def _escape(ch: str) -> str:
+    if ch in ESCAPES:
+        return ESCAPES[ch]
+    if "\udc80" <= ch <= "\udcff":  # a byte that is not UTF-8, as surrogateescape decoded it
+        return f"\\x{ord(ch) - 0xDC00:02x}"
+    if unicodedata.category(ch) in HIDDEN:
+        return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+    return ch
+
+
+# The workflow-command escaping of generator/github_annotations.py, repeated here on purpose: CI runs this
+# file alone, taken from the base commit, where a sibling module cannot be imported.
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 @dataclass(frozen=True)
 class Finding:
     """A change a contributor's pull request should not make, in the `path:line: field: message` form."""
@@ -51,10 +94,13 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:1: file: {self.message}"
+        return f"{shown(self.path)}:1: file: {self.message}"
 
     def annotation(self) -> str:
-        return error_annotation(self.path, 1, "path check", f"{self.path}: {self.message}")
+        """A GitHub error annotation on the file (a name that is not UTF-8 cannot match one: escaped)."""
+        name = self.path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        text = f"{shown(self.path)}: {self.message}"
+        return f"::error file={_property(name)},line=1,title=path check::{_data(text)}"
 
 
 def is_content(path: str) -> bool:
@@ -75,8 +121,25 @@ def check(changes: Iterable[Change]) -> list[Finding]:
     """Every change outside the content a contributor may change, and every record that is not a file."""
     findings = []
     for change in changes:
-        if not is_content(change.path):
-            verb = VERBS.get(change.status, "changed")
+        verb = VERBS.get(change.status, "changed")
+        if change.path in TRUSTED:
+            # Said apart from "outside content" so that no future widening of is_content lets it through.
+            findings.append(
+                Finding(
+                    change.path,
+                    f"{verb}: this is {TRUSTED[change.path]}, which CI runs as the default branch has it; "
+                    "a pull request that changes it needs a maintainer's review",
+                )
+            )
+        elif change.path.startswith(WORKFLOWS):
+            findings.append(
+                Finding(
+                    change.path,
+                    f"{verb}: this is a workflow, which CI runs as the pull request has it; "
+                    "a maintainer must read it before merging",
+                )
+            )
+        elif not is_content(change.path):
             findings.append(
                 Finding(
                     change.path,
@@ -105,20 +168,26 @@ def parse_raw(output: bytes) -> list[Change]:
     return changes
 
 
-def changes_since(base: str, repo: str | None = None) -> list[Change]:
-    """The changes of HEAD since it forked from `base` (`git diff base...HEAD`), renames as delete + add."""
-    if not base or base.startswith("-"):
-        raise PathCheckError(f"'{base}' is not a Git revision; give a branch such as origin/main")
-    command = ["git", "diff", "--raw", "-z", "--no-renames", "--no-textconv", f"{base}...HEAD", "--"]
+def changes_since(base: str, repo: str | None = None, head: str = "HEAD") -> list[Change]:
+    """The changes of `head` since it forked from `base` (`git diff base...head`: from their merge base),
+    renames as delete + add. `head` need not be checked out: CI gives a pull request's fetched commit."""
+    for revision in (base, head):
+        if not revision or revision.startswith("-"):
+            raise PathCheckError(f"'{revision}' is not a Git revision; give a branch such as origin/main")
+    # -z: names as they are, whatever they hold; no rename, textconv or external-diff logic in the list.
+    command = ["git", "diff", "--raw", "-z", "--no-renames", "--no-textconv", "--no-ext-diff"]
     try:
-        done = subprocess.run(command, cwd=repo, capture_output=True, check=False)
+        done = subprocess.run(
+            [*command, f"{base}...{head}", "--"], cwd=repo, capture_output=True, check=False
+        )
     except FileNotFoundError:
         raise PathCheckError("git is not installed; install it, or pipe the file names in") from None
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = why[0].removeprefix("fatal: ") if why else f"exit status {done.returncode}"
+        of = "" if head == "HEAD" else f" of {head}"
         raise PathCheckError(
-            f"cannot list the changes since {base} ({detail}); fetch it first, e.g. git fetch origin main"
+            f"cannot list the changes{of} since {base} ({detail}); fetch it first, e.g. git fetch origin main"
         )
     return parse_raw(done.stdout)
 
@@ -154,13 +223,22 @@ def default_format() -> str:
 
 
 def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
-    """`python3 -m generator.pathcheck`: exit 0 when only content changed, 1 when not, 2 on an error."""
+    """`python3 pathcheck.py`: exit 0 when only content changed, 1 when not, 2 on an error."""
     parser = argparse.ArgumentParser(prog="python3 -m generator.pathcheck", description=DESCRIPTION)
     parser.add_argument("--base", help="compare HEAD with this revision, e.g. origin/main [names on stdin]")
+    parser.add_argument("--head", help="with --base: list the changes of this revision instead [HEAD]")
     parser.add_argument("--format", choices=["text", "github"], default=default_format())
     args = parser.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):  # a terminal that is not UTF-8 still gets every line
+            stream.reconfigure(errors="backslashreplace")
     try:
-        changes = changes_since(args.base) if args.base is not None else changes_piped(stdin)
+        if args.head is not None and args.base is None:
+            raise PathCheckError("--head needs --base: the revision its changes are counted from")
+        if args.base is not None:
+            changes = changes_since(args.base, head=args.head or "HEAD")
+        else:
+            changes = changes_piped(stdin)
     except PathCheckError as err:
         print(f"Error: {err}", file=sys.stderr)
         return 2

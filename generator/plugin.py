@@ -75,7 +75,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
-        for path, data in feeds.render_feeds(feed, self.site).items():
+        try:
+            feed_files = feeds.render_feeds(feed, self.site)
+        except feeds.FeedError as err:
+            raise PluginError(str(err)) from None
+        for path, data in feed_files.items():
             files.append(File.generated(config, path, content=data))
         return files
 
@@ -125,6 +129,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
     ) -> LiveReloadServer:
         assert self.site is not None
         server.watch(str(self.site.content_dir))
+        # MkDocs watches the theme only with --watch-theme, and then Material's installed files too; the
+        # site's own overrides are what a maintainer edits, so a change there rebuilds like content does.
+        if config.theme.custom_dir:
+            server.watch(config.theme.custom_dir)
         return server
 
 

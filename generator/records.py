@@ -10,11 +10,12 @@ import datetime as dt
 import difflib
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import yamlnodes
+from . import abstract_links, yamlnodes
 from .model import Feed, Link, Paper, Tag
 from .yamlnodes import Mapping, Node, Scalar, Sequence
 
@@ -26,6 +27,17 @@ FILE_MAX_BYTES = 256 * 1024
 UPVOTES_MAX = 999_999_999
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 TAG_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
+# Slugs whose page would land on a generated one: papers/index.md is MkDocs' page of papers/ itself, and
+# tags/index.md is the tags index.
+RESERVED_SLUGS = frozenset({"index"})
+RESERVED_TAG_SLUGS = frozenset({"index"})
+# arXiv opened in August 1991: no paper entered a feed of arXiv papers before that year.
+FIRST_FEED_YEAR = 1991
+# A day's grace after today (UTC): a maintainer east of Greenwich may already be on tomorrow.
+FUTURE_GRACE = dt.timedelta(days=1)
+# Characters that would be markup wherever a one-line field is printed without escaping (a feed reader
+# that shows a text title as HTML, a mail client): plain text has no use for them.
+_MARKUP_RE = re.compile("[<>]")
 # New-style ids (YYMM.NNNNN, a real month) and old-style ones (hep-th/9901001), either with a version.
 ARXIV_RE = re.compile(
     r"^(?:[0-9]{2}(?:0[1-9]|1[0-2])\.[0-9]{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/[0-9]{7})(?:v[1-9][0-9]*)?$"
@@ -40,14 +52,21 @@ _DIGITS_RE = re.compile(r"[0-9]+")
 _NEGATIVE_RE = re.compile(r"-[0-9]+")
 _NUMBER_LIKE_RE = re.compile(r"[0-9.eE+-]+")  # what YAML 1.1 would read as a number
 _VERSION_RE = re.compile(r"v[0-9]+$")
-# C0 and C1 controls (tab and newline are fine) and the bidirectional embeddings, overrides and isolates
-# that can make text read differently from what it is (CVE-2021-42574).
-FORBIDDEN_CHAR_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (tab and newline are fine); the bidirectional embeddings, overrides and isolates
+# that can make text read differently from what it is (CVE-2021-42574); the line and paragraph separators,
+# which end a line in JavaScript and some readers but not in YAML; and what XML 1.0 cannot carry or
+# Unicode keeps out of text: surrogates (only a YAML escape can make one), U+FFFE, U+FFFF and the other
+# noncharacters. A feed or page holding one of these is not valid XML, so no build may meet one.
+_NONCHARACTERS = "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+FORBIDDEN_CHAR_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    f"\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]"
+)
 BOM = b"\xef\xbb\xbf"
 _FENCE_RE = re.compile(r"^---[^\S\n]*$", re.MULTILINE)  # a front-matter fence: '---', maybe trailing spaces
 RECORD_HINT = "a record starts with '---', its fields, '---', then the abstract"
 # What may not reach a problem line as it is: anything that would break the line or hide what it says.
-_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE_RE = re.compile(f"[\\x00-\\x1f]|{FORBIDDEN_CHAR_RE.pattern}")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -109,32 +128,54 @@ def load_feed(content_dir: Path) -> Feed:
     return report.feed
 
 
-def check(content_dir: Path, only: Iterable[Path] | None = None) -> Report:
+def today_utc() -> dt.date:
+    """The day it is now in UTC: the latest day a record's dates may name (with a day's grace)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def check(
+    content_dir: Path,
+    only: Iterable[Path] | None = None,
+    *,
+    today: dt.date | None = None,
+    new: Collection[Path] = (),
+) -> Report:
     """Validate `content_dir`; with `only`, report just those files (checked against the whole tree).
 
     A folder in `only` stands for every record under it. Problems of `tags.yml` are always reported, since
-    no record can be checked against a broken vocabulary.
+    no record can be checked against a broken vocabulary. `today` bounds the dates (default: the clock,
+    in UTC). A record that repeats another (slug, arXiv id, title) is reported on the file being checked
+    or in `new` (the files not in the base commit), else on the one that entered the feed later, else on
+    the later one in path order.
     """
     tags_path = content_dir / "tags.yml"
     papers_dir = content_dir / "papers"
     problems: list[Problem] = []
     tags, declared = _read_vocabulary(tags_path, problems)
     paths = list(_record_paths(papers_dir, problems))
+    fresh = {os.path.normpath(p) for p in new}
+    if fresh:
+        paths.sort(key=lambda p: os.path.normpath(p) in fresh)  # stable: new files last, each in path order
     given: list[Path] = []
     if only is not None:
         in_tree = {p.resolve(): p for p in paths}  # a given file may be in the tree under another spelling
-        given = list(dict.fromkeys(in_tree.get(p.resolve(), p) for p in _expand(only)))
+        expanded = _expand(only, paths, tags_path)
+        given = list(dict.fromkeys(in_tree.get(p.resolve(), p) for p in expanded))
         # Given files go last, so that a duplicate is reported on the file being checked, not its twin.
         chosen = set(given)
         paths = [p for p in paths if p not in chosen]
         paths += [p for p in given if p.suffix == ".md" and p.is_file()]
     papers: list[Paper] = []
     for path in paths:
-        paper = read_paper(path, tags, problems, declared)
+        paper = read_paper(path, tags, problems, declared, today=today or today_utc())
         if paper is not None:
             papers.append(paper)
     _check_slugs(paths, problems)
-    _check_arxiv_ids(papers, problems)
+    # The twin reported is the new one: a file given or not in the base commit, else the later feed day.
+    late = {display_path(p) for p in given} | {display_path(Path(p)) for p in fresh}
+    ranked = sorted(papers, key=lambda p: (p.source in late, p.date))
+    _check_arxiv_ids(ranked, problems)
+    _check_titles(ranked, problems)
     bad = {p.path for p in problems}
     good = [p for p in papers if p.source not in bad]
     if only is not None:
@@ -153,11 +194,18 @@ def check(content_dir: Path, only: Iterable[Path] | None = None) -> Report:
     return Report(Feed.of(good, tags), tuple(sorted(problems)), checked)
 
 
-def _expand(paths: Iterable[Path]) -> Iterator[Path]:
-    """The given paths, a folder replaced by the files under it (records and tags.yml), in sorted order."""
+def _expand(paths: Iterable[Path], tree: Iterable[Path], tags_path: Path) -> Iterator[Path]:
+    """The given paths, a folder replaced by the tree's records under it (and tags.yml), in sorted order.
+
+    Only what the tree holds counts: `check content` checks the records and the vocabulary, not the
+    hand-written pages in content/pages/.
+    """
+    tree = list(tree)
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix == ".md" or p.name == "tags.yml")
+            folder = path.resolve()
+            inside = [p for p in [tags_path, *tree] if p.resolve().is_relative_to(folder) and p.is_file()]
+            yield from sorted(inside)
         else:
             yield path
 
@@ -189,6 +237,8 @@ def _walk(folder: Path, depth: int, fail: Callable[[Path, str, str], None]) -> I
             fail(path, "file", "is a symbolic link; content/papers/ holds real files and folders only")
         elif entry.is_dir():
             yield from _walk(path, depth + 1, fail)
+        elif not entry.is_file():  # a FIFO would make the read wait forever; a device could be anything
+            fail(path, "file", "is not a regular file; content/papers/ holds record files and folders only")
         elif not entry.name.endswith(".md"):
             fail(path, "file", "is not a paper record; only .md records belong in content/papers/")
         elif not in_year:
@@ -247,8 +297,18 @@ def _decode(
 
 
 def _char_name(char: str) -> str:
-    kind = "a bidirectional control" if "\u202a" <= char <= "\u2069" else "a control character"
-    return f"{kind} (U+{ord(char):04X})"
+    code = ord(char)
+    if 0x2028 <= code <= 0x2029:
+        kind = "a line or paragraph separator"
+    elif 0x202A <= code <= 0x2069:
+        kind = "a bidirectional control"
+    elif 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate (U+{code:04X}), which is not a character"
+    elif code >= 0xFDD0:
+        return f"a Unicode noncharacter (U+{code:04X}), which XML feeds cannot carry"
+    else:
+        kind = "a control character"
+    return f"{kind} (U+{code:04X})"
 
 
 def _key_of_line(lines: list[str], line: int) -> str | None:
@@ -342,13 +402,18 @@ def _read_source(path: Path, shown: str, problems: list[Problem]) -> _Source | N
 
 
 def read_paper(
-    path: Path, tags: dict[str, Tag], problems: list[Problem], declared: Collection[str] | None = ()
+    path: Path,
+    tags: dict[str, Tag],
+    problems: list[Problem],
+    declared: Collection[str] | None = (),
+    *,
+    today: dt.date | None = None,
 ) -> Paper | None:
     """Read one record; on any problem, report it and return None.
 
     A tag in `declared` (named in tags.yml, but with a bad entry) is not reported again here; with
     `declared=None` the vocabulary could not be read at all, and tags are not checked against it. The slug
-    rules that span files are `check`'s.
+    rules that span files are `check`'s. Dates after `today` (default: the clock, UTC) are refused.
     """
     shown = display_path(path)
     before = len(problems)
@@ -394,6 +459,41 @@ def read_paper(
             source.body_line + blank_lines,
             "abstract",
             f"is {len(abstract)} characters; the limit is {ABSTRACT_MAX}, shorten it",
+        )
+
+    if abstract:
+        leading = source.body[: len(source.body) - len(source.body.lstrip())]
+        first_line = source.body_line + leading.count("\n")
+        for line, problem in _link_problems(abstract):
+            fields.fail(first_line + line - 1, "abstract", problem)
+    latest = (today or today_utc()) + FUTURE_GRACE
+    if isinstance(date, dt.date):
+        line = values["date"][1].line
+        if date > latest:
+            fields.fail(
+                line,
+                "date",
+                f"{date} is after today; date is the day the paper entered the feed: today's date or earlier",
+            )
+        elif date.year < FIRST_FEED_YEAR:
+            fields.fail(
+                line,
+                "date",
+                f"{date} is before {FIRST_FEED_YEAR}, when arXiv opened; date is the day the paper entered"
+                " the feed (its first version goes in published)",
+            )
+    if isinstance(published, dt.date) and published > latest:
+        fields.fail(
+            values["published"][1].line,
+            "published",
+            f"{published} is after today; published is the day of the paper's first public version",
+        )
+    if path.stem in RESERVED_SLUGS:
+        fields.fail(
+            1,
+            "slug",
+            f"'{path.stem}' (the file name) is the name of a generated page; rename the file, e.g."
+            f" {path.stem}-paper.md or a slug made of the title",
         )
 
     year_dir = path.parent.name
@@ -470,7 +570,9 @@ class _Fields:
         remove = "" if (field in REQUIRED if required is None else required) else ", or remove the line"
         self.fail(node.line, field, f"is empty; {example}{remove}")
 
-    def text(self, node: Node, field: str, limit: int = 500, required: bool | None = None) -> str | None:
+    def text(
+        self, node: Node, field: str, limit: int = 500, required: bool | None = None, plain: bool = True
+    ) -> str | None:
         scalar = self.scalar(node, field)
         if scalar is None:
             return None
@@ -483,6 +585,16 @@ class _Fields:
             return None
         if len(value) > limit:
             self.fail(scalar.line, field, f"is {len(value)} characters; the limit is {limit}, shorten it")
+            return None
+        markup = _MARKUP_RE.search(value) if plain else None
+        if markup:
+            word = "less than" if markup.group() == "<" else "greater than"
+            self.fail(
+                scalar.line,
+                field,
+                f"contains '{markup.group()}'; a one-line field is plain text, without markup: write"
+                f" '{word}' or leave it out",
+            )
             return None
         return value
 
@@ -624,7 +736,7 @@ class _Fields:
                     key.line, name, "a link kind is a short lowercase word, such as code, project or pdf"
                 )
                 continue
-            url = self.text(value, name, 2000)
+            url = self.text(value, name, 2000, plain=False)  # url_problem says what is wrong with it
             if url is None:
                 continue
             problem = url_problem(url)
@@ -635,13 +747,55 @@ class _Fields:
         return tuple(links) if len(links) == len(node.items) else None
 
 
+def _link_problems(abstract: str) -> Iterator[tuple[int, str]]:
+    """Each link of the abstract that does not go to a full http(s) address, with its line."""
+    for line, dest in abstract_links.destinations(abstract):
+        if dest.startswith("#") or not dest:
+            yield (
+                line,
+                (
+                    f"links to {_q(dest or 'nothing')}, an anchor or empty target that no page of the site"
+                    " has; link to a full address (https://...) or remove the link"
+                ),
+            )
+        elif "@" in dest and not re.match(r"https?://", dest, re.IGNORECASE) and ":" not in dest:
+            yield line, f"links to the e-mail address {_q(dest)}; an abstract links only to web addresses"
+        elif not re.match(r"https?://", dest, re.IGNORECASE):
+            yield (
+                line,
+                (
+                    f"links to {_q(dest)}, which is not a full web address; an abstract links only to"
+                    " addresses starting with https://, so write the full URL or remove the link"
+                ),
+            )
+        else:
+            problem = url_problem(dest)
+            if problem:
+                yield line, problem
+
+
+_HOST_LABEL_RE = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+_IPV6_RE = re.compile(r"\[[0-9A-Fa-f:.]+\]")
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` is not an absolute http(s) URL that is safe to link to, or None when it is."""
-    match = re.match(r"^https?://([^/?#\s]+)", url, re.IGNORECASE)
+    match = re.match(r"^https?://([^/?#]*)", url, re.IGNORECASE)
     if not match or re.search(r"[\s<>\"'`\\]", url):
         return f"{_q(url)} is not an http(s) address; write the full address, starting with https://"
-    host = match.group(1).rsplit("@", 1)[-1]
-    if not re.fullmatch(r"[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?", host):
+    authority = match.group(1)
+    if "@" in authority:  # https://arxiv.org@evil.example/ goes to evil.example
+        return (
+            f"{_q(url)} has a user name before '@', which hides the real host"
+            f" ({_q(authority.rsplit('@', 1)[1])}); link to the page itself, without the part before '@'"
+        )
+    host, _, port = authority.rpartition(":") if not authority.endswith("]") else (authority, "", "")
+    if not host:
+        host, port = authority, ""
+    if port and (not _DIGITS_RE.fullmatch(port) or not 1 <= int(port) <= 65535):
+        return f"{_q(url)} has an invalid port ':{port}'; a port is a number from 1 to 65535, or none"
+    labels = host.rstrip(".").split(".")
+    if not (_IPV6_RE.fullmatch(host) or all(_HOST_LABEL_RE.fullmatch(label) for label in labels)):
         return f"{_q(url)} has an invalid host; write the full address, starting with https://"
     return None
 
@@ -658,8 +812,9 @@ def _read_vocabulary(path: Path, problems: list[Problem]) -> tuple[dict[str, Tag
     """The good tags, and every slug the file names (None when it cannot be read at all)."""
     shown = display_path(path)
     if not path.is_file():
+        missing = "is not a file" if path.exists() else "is missing"
         problems.append(
-            Problem(shown, 1, "file", "is missing; create content/tags.yml with the tag vocabulary")
+            Problem(shown, 1, "file", f"{missing}; create content/tags.yml with the tag vocabulary")
         )
         return {}, None
     node = _read_yaml_file(path, shown, problems)
@@ -683,6 +838,9 @@ def _read_vocabulary(path: Path, problems: list[Problem]) -> tuple[dict[str, Tag
             )
             continue
         declared.add(slug)
+        if slug in RESERVED_TAG_SLUGS:
+            fields.fail(key.line, slug, f"'{slug}' is the name of the tags index page; choose another slug")
+            continue
         if not isinstance(value, Mapping):
             fields.fail(value.line, slug, 'must have a name and a description, e.g. name: "World models"')
             continue
@@ -788,6 +946,31 @@ def _check_arxiv_ids(papers: list[Paper], problems: list[Problem]) -> None:
                 f'"{paper.arxiv}" is already in the feed{same}: {first.source}; a paper is listed once',
             )
         )
+
+
+def title_key(title: str) -> str:
+    """What is left of a title when case, punctuation and spacing are ignored: two papers never share it."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", title).casefold())
+
+
+def _check_titles(papers: list[Paper], problems: list[Problem]) -> None:
+    """One record per title, ignoring case and punctuation; the later file is the one reported."""
+    titles: dict[str, Paper] = {}
+    for paper in papers:
+        key = title_key(paper.title)
+        if not key:
+            continue  # a title of punctuation only is its own problem, not a duplicate of another one
+        first = titles.setdefault(key, paper)
+        if first is not paper:
+            problems.append(
+                Problem(
+                    paper.source,
+                    _field_line(paper, "title"),
+                    "title",
+                    f"is already in the feed: {first.source} ({_q(first.title)}); a paper is listed once,"
+                    " so delete this file if it is the same paper",
+                )
+            )
 
 
 def _field_line(paper: Paper, field: str) -> int:

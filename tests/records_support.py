@@ -51,6 +51,9 @@ GENERATED: dict[str, dict[str, bytes]] = {
     "invalid/slug-differs-only-in-case": {
         "content/papers/2025/Attention.md": record(RECORD.replace("A paper", "Attention, again"))
     },
+    "invalid/noncharacter-raw": {PAPER: record(body="An abstract\uffff.\n")},
+    "invalid/noncharacter-astral": {PAPER: record(RECORD.replace("A paper", "A paper \U0010fffe"))},
+    "invalid/line-separator": {PAPER: record(RECORD.replace("A paper", "A paper\u2028on two lines"))},
     "valid/crlf": {PAPER: LF.replace(b"\n", b"\r\n")},
     "valid/bom": {PAPER: BOM + LF},
     "valid/bom-crlf": {PAPER: BOM + LF.replace(b"\n", b"\r\n")},

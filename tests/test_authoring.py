@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -158,14 +159,14 @@ def test_new_refuses_a_duplicate(tree: Path, args: list[str], reason: str) -> No
 
 def test_new_refuses_an_invalid_record_and_leaves_nothing(tree: Path) -> None:
     before = files(tree)
-    result = new("--title", "A new paper", "--tag", "world-model", "--abstract", "x", "--date", "2031-01-01")
+    result = new("--title", "A new paper", "--tag", "world-model", "--abstract", "x", "--date", "2019-01-01")
     assert (result.exit_code, result.output) == (
         1,
-        "content/papers/2031/a-new-paper.md:4: tags: 'world-model' is not a tag of content/tags.yml;"
+        "content/papers/2019/a-new-paper.md:4: tags: 'world-model' is not a tag of content/tags.yml;"
         " did you mean 'world-models'?\n"
         "Error: not written: the record would be invalid (see above)\n",
     )
-    assert files(tree) == before  # not the record, nor the folder of 2031 made for it
+    assert files(tree) == before  # not the record, nor the folder of 2019 made for it
 
 
 def test_new_refuses_a_link_that_is_not_http(tree: Path) -> None:
@@ -215,3 +216,39 @@ def test_new_with_content_option(tmp_path: Path) -> None:
     result = new("--title", "Elsewhere", *BASIC, "--content", str(content))
     assert (result.exit_code, result.output) == (0, f"wrote {content.as_posix()}/papers/2025/elsewhere.md\n")
     assert "elsewhere" in records.load_feed(content).by_slug()
+
+
+def test_new_takes_back_every_folder_it_made_for_an_invalid_record(tmp_path: Path) -> None:
+    content = materialize("valid/lf", tmp_path / "t") / "content"
+    shutil.rmtree(content / "papers")
+    before = files(content.parent)
+    result = new(
+        "--title", "A new paper", "--tag", "world-model", "--abstract", "x", "--content", str(content)
+    )
+    assert result.exit_code == 1
+    assert result.output.endswith("Error: not written: the record would be invalid (see above)\n")
+    assert files(content.parent) == before  # neither papers/2025 nor papers/
+
+
+def test_a_draft_that_is_not_utf8_leaves_no_file(tree: Path) -> None:
+    """Python keeps the bytes of an argument that is not UTF-8 as lone surrogates, which cannot be written."""
+    before = files(tree)
+    draft = authoring.Draft(title="Caf\udce9", tags=("world-models",), abstract="x", date=dt.date(2024, 1, 1))
+    with pytest.raises(authoring.RefusedError) as err:
+        authoring.write_record(Path("content"), draft)
+    assert (
+        str(err.value)
+        == "an option holds bytes that are not UTF-8 text; check the terminal's encoding (locale)"
+    )
+    assert files(tree) == before
+
+
+def test_a_tag_vocabulary_that_is_a_folder_is_named(tree: Path) -> None:
+    (tree / "content" / "tags.yml").unlink()
+    (tree / "content" / "tags.yml").mkdir()
+    result = new("--title", "A new paper", *BASIC)
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: not written: content/tags.yml is a folder; it must be the file of the tag vocabulary"
+        " (slug: {name, description})\n",
+    )

@@ -66,12 +66,17 @@ def test_the_quoted_path_check_message_is_what_it_prints() -> None:
     assert quoted == [str(f) for f in pathcheck.check([pathcheck.Change("mkdocs.yml")])]
 
 
-def test_the_guide_names_the_checks_of_the_pull_request_workflow() -> None:
-    workflow = yaml.safe_load(
-        (ROOT / ".github" / "workflows" / "pull-request.yml").read_text(encoding="utf-8")
-    )
-    for job in workflow["jobs"].values():
-        assert f"**{job['name']}**" in GUIDE
+def test_the_guide_names_the_checks_of_the_pull_request_workflows() -> None:
+    names = [
+        job["name"]
+        for name in ("pull-request.yml", "pull-request-paths.yml")
+        for job in yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))[
+            "jobs"
+        ].values()
+    ]
+    assert names == ["Content and site", "Test suite", "Only content changes"]
+    for name in names:
+        assert f"| **{name}** |" in GUIDE
 
 
 def test_the_paperfeed_commands_of_the_guide_exist() -> None:

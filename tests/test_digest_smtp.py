@@ -29,7 +29,6 @@ from digest_support import (
     record_on,
     smtp_env,
     start_server,
-    write_record,
 )
 
 from generator import config, digest, ledger_branch, mailer, records
@@ -393,37 +392,41 @@ def test_only_days_that_ended_within_two_days_of_the_run_are_sent(
     assert len(recorder.deliveries) == 2
 
 
-FUTURE_RECORD = """\
----
-title: "A paper dated far ahead"
-date: 2099-01-01
-tags: [language-models]
-upvotes: 1000
----
-Dated by mistake in the far future.
-"""
-
-
-def test_a_record_dated_far_ahead_does_not_stop_the_daily_digest(
+def test_the_run_day_picks_the_period_not_the_newest_paper(
     server: Any, recorder: Recorder, authority: CertificateAuthority, tmp_path: Path
 ) -> None:
-    """The run's clock picks the period: the far-future day is not the digest of every evening."""
-    _, site = make_repo(tmp_path, records={"2099/far-ahead": FUTURE_RECORD})
-    content = site.parent / "content"
+    _, site = make_repo(tmp_path, records={"2025/later-day": record_on(dt.date(2025, 3, 20))})
     run = smtp_env(server, authority)
+    # The newest paper is of 2025-03-20; a run on 2025-03-06 sends the day that is due then.
     assert send(site, run, "--date", "2025-03-06").stdout == "2025-03-04: 3 paper(s); sent\n"
-    write_record(content, "2025/next-day", record_on(dt.date(2025, 3, 7)))
-    assert send(site, run, "--date", "2025-03-07").stdout == "2025-03-07: 1 paper(s); sent\n"
-    # With no --date, the run's day is today (UTC), whatever the newest paper says.
+    assert send(site, run, "--date", "2025-03-20").stdout == "2025-03-20: 1 paper(s); sent\n"
+    assert message_ids(recorder) == ["2025-03-04", "2025-03-20"]
+
+
+def test_a_paper_dated_far_ahead_does_not_stop_the_daily_digest(
+    server: Any, recorder: Recorder, authority: CertificateAuthority, site: Path
+) -> None:
+    """`check` refuses a date after today, so the paper goes straight to the mailer: once the far day's
+    digest was sent, a digest picked by the newest paper would never send another."""
     today = dt.datetime.now(dt.UTC).date()
-    write_record(content, f"{today.year}/today", record_on(today))
-    default = send(site, run, today=True)
-    assert default.exit_code == 0
-    sent_ids = [parse(d.data)["Message-ID"] for d in recorder.deliveries]
-    assert "<digest-2099-01-01.paperfeed@example.github.io>" not in sent_ids
-    assert sent_ids[-1] in {
-        f"<digest-{day.isoformat()}.paperfeed@example.github.io>" for day in (today, today - dt.timedelta(1))
-    }
+    site_config = config.load(site)
+    feed = records.load_feed(site_config.content_dir)
+    ahead = Paper(
+        slug="far-ahead", title="Far ahead", date=dt.date(2099, 1, 1), tags=("vision",), abstract="A."
+    )
+    of_today = Paper(slug="of-today", title="Of today", date=today, tags=("vision",), abstract="B.")
+    feed = Feed.of([ahead, of_today, *feed.papers], feed.tags)
+    env = {k: v for k, v in smtp_env(server, authority).items() if v}
+    branch = ledger_branch.LedgerBranch(site.parent, {**os.environ, **env})
+    sent = [
+        [
+            (o.digest.period.id, o.state)
+            for o in mailer.send_digests(feed, site_config, "day", day, env, branch).outcomes
+        ]
+        for day in (dt.date(2025, 3, 6), today)
+    ]
+    assert sent == [[("2025-03-04", "sent")], [(today.isoformat(), "sent")]]
+    assert message_ids(recorder) == ["2025-03-04", today.isoformat()]
 
 
 def test_an_empty_run_day_sends_nothing(

@@ -23,33 +23,50 @@ SUBSCRIBE_URL = "https://lists.example.org/subscribe"
 SITE_NAME = config.load(ROOT / "mkdocs.yml").site_name
 SMALL = ROOT / "tests" / "fixtures" / "small" / "content"
 
-TITLE = "</title><script>alert(1)</script> \"Quoted\" 'single' & <img src=x onerror=alert(1)>"
-OLDER_TITLE = '<svg onload=alert(2)> & <a href="javascript:alert(3)">older</a> paper'
-AUTHORS = ["<b>Mallory</b> <script>alert(4)</script>", 'Eve " onmouseover=alert(5) x="']
-TAG_NAME = "Evil <script>alert('tag')</script> & \"tags\""
-TAG_DESCRIPTION = 'A <b>bold</b> <img src=x onerror=alert(6)> description & <a href="javascript:x">more</a>'
+# One-line fields cannot hold '<' or '>' (check refuses them), so the hostile ones here are what is left:
+# quotes that would close an attribute, and entities that would become markup if anything decoded them
+# twice. Every page must show them exactly as written.
+TITLE = (
+    '&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; "Quoted" \'single\' & " onmouseover="alert(1)" x=\''
+)
+OLDER_TITLE = "&#60;svg onload=alert(2)&#62; & javascript:alert(3) older paper"
+AUTHORS = ["&lt;b&gt;Mallory&lt;/b&gt; &#x3C;script&#x3E;alert(4)", 'Eve " onmouseover=alert(5) x="']
+TAG_NAME = "Evil &lt;script&gt;alert('tag')&lt;/script&gt; & \"tags\""
+TAG_DESCRIPTION = (
+    'A &lt;b&gt;bold&lt;/b&gt; &lt;img src=x onerror=alert(6)&gt; description & " onclick="alert(6)'
+)
+# What check accepts: raw HTML, which the sanitizer must take apart (links to other than http(s) are
+# refused by check, so they are in UNSAFE_LINKS below, for the sanitizer alone).
 ABSTRACT = """\
 Opening words <script>alert(7)</script> then <iframe src="https://evil.example/"></iframe> and
-<img src=x onerror=alert(8)> and <a href="javascript:alert(9)">a js link</a> and [x](javascript:alert(10))
-and <svg onload=alert(11)><circle r=1></circle></svg> and
-<a href="data:text/html,<script>alert(12)</script>">data</a> and
+<img src="https://evil.example/x.png" onerror=alert(8)> and
+<a href="https://example.org/" onclick="alert(9)">a
+handler</a> and <svg onload=alert(11)><circle r=1></circle></svg> and
 <object data="https://evil.example/x.swf"></object><embed src="https://evil.example/x.swf">.
 
 <style>body { display: none }</style>
 
 <form action="https://evil.example/steal"><input name="pw">
-<button formaction="javascript:alert(13)">go</button></form>
+<button formaction="https://evil.example/">go</button></form>
 
 Math stays: $x^2$, a `<script>alert(14)</script>` in code, &lt;script&gt;alert(15)&lt;/script&gt; as
-entities, <math><mi onclick="alert(16)" href="javascript:alert(17)">y</mi></math> and
-<a href="JaVaScRiPt:alert(18)">mixed case</a>, <a href="java&#x09;script:alert(19)">a tab</a>.
+entities, <math><mi onclick="alert(16)">y</mi></math>.
 """
 OLDER_ABSTRACT = """\
 Display math $$\\frac{a}{b}$$ next to
 <div style="position:fixed;inset:0" onmouseover="alert(20)">a cover</div> and
-<meta http-equiv="refresh" content="0;url=javascript:alert(21)"> and <base href="https://evil.example/">
+<meta http-equiv="refresh" content="0;url=https://evil.example/"> and <base href="https://evil.example/">
 and <link rel="stylesheet" href="https://evil.example/x.css"> and
 <p><a href="https://example.org/ok">a fine link</a>.
+"""
+# Links that check refuses in a record; the sanitizer removes them all the same, should one get past it.
+UNSAFE_LINKS = """\
+<img src=x onerror=alert(8)> <a href="javascript:alert(9)">a js link</a> and [x](javascript:alert(10))
+and <a href="data:text/html,<script>alert(12)</script>">data</a> and
+<button formaction="javascript:alert(13)">go</button>
+<math><mi onclick="alert(16)" href="javascript:alert(17)">y</mi></math> and
+<a href="JaVaScRiPt:alert(18)">mixed case</a>, <a href="java&#x09;script:alert(19)">a tab</a>,
+<meta http-equiv="refresh" content="0;url=javascript:alert(21)"> <a href="vbscript:msgbox(1)">v</a>.
 """
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "cite", "xlink:href"}
@@ -342,6 +359,33 @@ def test_the_checker_finds_each_kind_of_unsafe_markup() -> None:
         "<meta http-equiv='refresh'> is there",
         "<mi> has href='data:text/html,x'",
     ]
+
+
+def test_the_sanitizer_alone_removes_links_that_check_refuses() -> None:
+    html = abstracts.render(UNSAFE_LINKS)
+    assert "alert" not in "".join(_fragment(html).xpath("//@*"))  # no attribute kept any of them
+    assert unsafe_markup(_fragment(html), SITE_URL, NO_THEME) == []
+    assert "a js link" in _fragment(html).text_content()  # the text stays, the link goes
+
+
+def test_check_refuses_the_links_the_sanitizer_would_have_to_remove(tmp_path: Path) -> None:
+    write_hostile_content(tmp_path)
+    record = tmp_path / "papers" / "2025" / "neighbour.md"
+    record.write_text(
+        f'---\ntitle: "A"\ndate: 2025-03-14\ntags: [plain]\n---\n{UNSAFE_LINKS}', encoding="utf-8"
+    )
+    refused = {(p.line, p.message.split(",")[0]) for p in records.check(tmp_path).problems}
+    assert refused == {
+        (6, "links to 'x'"),
+        (6, "links to 'javascript:alert(9)'"),
+        (6, "links to 'javascript:alert(10)'"),
+        (7, "links to 'data:text/html"),
+        (8, "links to 'javascript:alert(13)'"),
+        (9, "links to 'javascript:alert(17)'"),
+        (10, "links to 'JaVaScRiPt:alert(18)'"),
+        (10, "links to 'java&#x09;script:alert(19)'"),
+        (11, "links to 'vbscript:msgbox(1)'"),
+    }
 
 
 def test_markup_in_a_link_kind_is_rejected_before_it_reaches_a_page(tmp_path: Path) -> None:
