@@ -99,7 +99,7 @@ def _neutralised(text: str) -> tuple[str, _Raw, int]:
             deepest = max(deepest, depth)
         elif "End" in event:
             depth -= 1
-            if event["End"] in {"Paragraph", "HtmlBlock"}:
+            if event["End"] == "Paragraph" or event["End"] == "HtmlBlock":
                 raw.end_block()
         elif "Html" in event or "InlineHtml" in event:
             fragment = event["Html"] if "Html" in event else event["InlineHtml"]

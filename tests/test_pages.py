@@ -163,7 +163,8 @@ def test_abstract_html_is_sanitized() -> None:
     )
     inline = abstracts.render("See [x](javascript:alert(1)) and <a href='javascript:alert(2)'>y</a>.")
     assert inline == (
-        '<p>See <a rel="nofollow noopener noreferrer">x</a> and <a rel="nofollow noopener noreferrer">y</a>.</p>'
+        '<p>See <a rel="nofollow noopener noreferrer">x</a> and'
+        ' <a rel="nofollow noopener noreferrer">y</a>.</p>'
     )
 
 
