@@ -136,9 +136,7 @@ def timed(text: str) -> list[float]:
     """Milliseconds of `work`, once per repeat, every cache emptied first."""
     times = []
     for _ in range(REPEATS):
-        abstracts.render.cache_clear()
-        abstracts.excerpt.cache_clear()
-        abstracts.excerpt_html.cache_clear()
+        abstracts.clear_caches()
         start = time.perf_counter()
         work(text)
         times.append((time.perf_counter() - start) * 1000)

@@ -20,13 +20,14 @@ import pyromark
 KEPT_TAGS = {"a", "em", "strong", "code", "sub", "sup", "span", "br"}
 VOID_TAGS = {"br"}
 DROPPED_WITH_TEXT = {"script", "style"}
-TOKEN_RE = re.compile(r"(<!--.*?-->|<[^<>]*>)", re.DOTALL)
+TOKEN_RE = re.compile(r"(<[^<>]*>)")
 TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 LINK_ATTRIBUTE_RE = re.compile(r"""\b(href|title)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 # Private-use characters, like the math placeholders: a typed one can only repeat the text's own HTML.
 PLACEHOLDER = "\ue002{}\ue003"
 # A placeholder, or the end of a block, where raw tags still open are closed.
 RAW_OR_BLOCK_END_RE = re.compile("\ue002(\\d+)\ue003|</(?:p|li|h[1-6]|blockquote|pre)>")
+EMPTY_PARAGRAPH_RE = re.compile(r"<p>\s*</p>\n?")
 # Far deeper than an abstract nests (a quote holding a list of emphasised links is 6), far shallower than
 # what makes the parser slow or pushes text off the page.
 MAX_DEPTH = 16
@@ -51,17 +52,31 @@ class _Raw:
 
     def __init__(self) -> None:
         self.dropping = ""  # the script or style element whose text is being dropped
+        self.in_comment = False  # a comment may span the lines of an HTML block
         self.pieces: list[list[Piece]] = []
 
     def read(self, fragment: str) -> None:
+        """One piece of raw HTML: an inline tag, or a line of an HTML block."""
         pieces: list[Piece] = []
-        for i, token in enumerate(TOKEN_RE.split(fragment)):
+        at = 0
+        while at < len(fragment):  # comments are found with str.find, which never reads a character twice
+            if self.in_comment:
+                end = fragment.find("-->", at)
+                self.in_comment, at = end < 0, len(fragment) if end < 0 else end + 3
+                continue
+            start = fragment.find("<!--", at)
+            self._read_tags(fragment[at : len(fragment) if start < 0 else start], pieces)
+            self.in_comment, at = start >= 0, len(fragment) if start < 0 else start + 4
+        self.pieces.append(pieces)
+
+    def _read_tags(self, chunk: str, pieces: list[Piece]) -> None:
+        for i, token in enumerate(TOKEN_RE.split(chunk)):
             if i % 2 == 0:  # text between tags
                 if token and not self.dropping:
                     pieces.append(("text", "", html.escape(html.unescape(token), quote=False)))
                 continue
             tag = TAG_RE.match(token)
-            if tag is None:  # a comment, a declaration, or no tag at all
+            if tag is None:  # a declaration or a processing instruction
                 continue
             closing, name = tag[1] == "/", tag[2].lower()
             if name in DROPPED_WITH_TEXT:
@@ -71,7 +86,6 @@ class _Raw:
                     pieces.append(("close", name, f"</{name}>"))
                 else:
                     pieces.append(("open", name, _link(token) if name == "a" else f"<{name}>"))
-        self.pieces.append(pieces)
 
     def skip(self) -> bool:
         """Whether the text now read belongs to a script or style element."""
@@ -79,6 +93,7 @@ class _Raw:
 
     def end_block(self) -> None:
         self.dropping = ""
+        self.in_comment = False
 
 
 def _neutralised(text: str) -> tuple[str, _Raw, int]:
@@ -162,4 +177,4 @@ def to_html(text: str) -> str | None:
     body = pyromark.html(source).rstrip("\n")
     if not raw.pieces:
         return body
-    return _balanced(body, raw).replace("<p></p>\n", "").removesuffix("<p></p>")  # a block that was all tags
+    return EMPTY_PARAGRAPH_RE.sub("", _balanced(body, raw)).rstrip("\n")  # a block that was all tags

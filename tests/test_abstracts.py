@@ -205,6 +205,7 @@ def test_markdown_and_the_raw_tags_an_abstract_may_use_still_render() -> None:
     assert abstracts.render("a <script>alert(1)</script> b <style>p{}</style> c <!-- note --> d") == (
         "<p>a  b  c  d</p>"
     )
+    assert abstracts.render("<!--\nhidden\n-->\n\nshown\n\n<script>\nalert(1)\n</script>") == "<p>shown</p>"
     assert abstracts.render("<b>bold</b> <i>it</i> <div>block</div> a < b & c") == (
         "<p>bold it block a &lt; b &amp; c</p>"
     )
