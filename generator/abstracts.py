@@ -21,18 +21,9 @@ from urllib.parse import urljoin
 import nh3
 from latex2mathml.converter import convert as latex_to_mathml
 
-from generator import commonmark
+from . import commonmark
+from .abstract_links import MATH_RE  # the one definition of the math delimiters
 
-# $$...$$ and \[...\] display math, then $...$ and \(...\) inline math (a $ must hug its content, so
-# "costs $5 and $10" stays text). No formula holds its own opening delimiter: an opener without a closer
-# then stops its search at the next opener, so the pattern reads every character a bounded number of
-# times ("\(" repeated 5,000 times took 0.2 s when it searched to the end from each one).
-MATH_RE = re.compile(
-    r"\$\$(?P<d1>(?:[^$]|\$(?!\$))+?)\$\$"
-    r"|\\\[(?P<d2>(?:[^\\]|\\(?!\[))+?)\\\]"
-    r"|(?<![\\$\w])\$(?=\S)(?P<i1>[^$\n]+?)(?<=\S)\$(?![\d$])"
-    r"|\\\((?P<i2>(?:[^\\]|\\(?!\())+?)\\\)",
-)
 # The math converter takes about 8 microseconds a character and 50 to 200 a formula: these keep one
 # abstract's math well inside its 50 ms budget, and above what a math-heavy abstract needs (arXiv caps a
 # whole abstract at 1,920 characters). Formulas past them stay as written, and `abstract_problem` says so.

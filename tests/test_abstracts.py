@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from generator import abstracts, commonmark
+from generator import abstract_links, abstracts, commonmark
 
 ROOT = Path(__file__).resolve().parent.parent
 MATH = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">'
@@ -41,6 +41,24 @@ def test_no_worst_input_stalls_the_renderer() -> None:
         assert isinstance(abstracts.render(text), str), name
         assert isinstance(abstracts.excerpt_html(text), str), name
         assert isinstance(abstracts.plain_text(text), str), name
+
+
+@pytest.mark.timeout(5)
+def test_the_link_reader_of_check_reads_each_character_a_bounded_number_of_times() -> None:
+    """A stall guard: 40,000 characters (four abstracts' worth, so that a quadratic reader shows) take
+    milliseconds; with lazy patterns for code spans and math they took 15 s and more."""
+    ladder = "".join("`" * i + " " for i in range(1, 300))[:40_000]
+    for text in ["`" * 40_000, ladder, "\\(" * 20_000, "\\[" * 20_000, "](<" * 13_333, "[x](" * 10_000]:
+        assert isinstance(list(abstract_links.destinations(text)), list)
+
+
+def test_the_link_reader_reads_code_spans_and_addresses_as_commonmark_does() -> None:
+    assert list(abstract_links.destinations("``[a](../x)`` and [b](../y)")) == [(1, "../y")]
+    # A run of backticks that no run of the same length closes is text, and so is what follows it.
+    assert list(abstract_links.destinations("`` x ` [a](../x)")) == [(1, "../x")]
+    assert list(abstract_links.destinations("` a `` [c](../z) `")) == []  # the longer run is inside
+    assert list(abstract_links.destinations("<a@b> <a@b.c> <a@.b> <a@b.>")) == [(1, "a@b.c")]
+    assert list(abstract_links.destinations("x\n\n`y`\n[a](<../q>)")) == [(4, "../q")]
 
 
 def test_unclosed_formatting_tags_are_not_copied_into_every_paragraph() -> None:
