@@ -29,12 +29,13 @@ from .abstract_links import MATH_RE  # the one definition of the math delimiters
 # whole abstract at 1,920 characters). Formulas past them stay as written, and `abstract_problem` says so.
 MATH_FORMULAS = 50
 MATH_CHARACTERS = 1_000
-# Text-mode LaTeX that abstracts copied from arXiv often keep.
+# Text-mode LaTeX that abstracts copied from arXiv often keep, each with the strings it cannot match
+# without: most abstracts have none of them, and looking for a string is cheaper than for a pattern.
 LATEX_TEXT = [
-    (re.compile(r"\\(textbf|mathbf)\{([^{}]*)\}"), r"**\2**"),
-    (re.compile(r"\\(emph|textit)\{([^{}]*)\}"), r"*\2*"),
-    (re.compile(r"\\([%&#])"), r"\1"),
-    (re.compile(r"``|''"), '"'),
+    (re.compile(r"\\(textbf|mathbf)\{([^{}]*)\}"), r"**\2**", ("\\",)),
+    (re.compile(r"\\(emph|textit)\{([^{}]*)\}"), r"*\2*", ("\\",)),
+    (re.compile(r"\\([%&#])"), r"\1", ("\\",)),
+    (re.compile(r"``|''"), '"', ("``", "''")),
 ]
 # Private-use characters: CommonMark keeps them as they are, and one typed into an abstract could only
 # repeat that abstract's own math, which is sanitized like the rest.
@@ -103,23 +104,33 @@ def _latex(match: re.Match[str]) -> str:
 
 def _source(text: str, stash: Callable[[re.Match[str]], str]) -> str:
     """The Markdown that is rendered: each formula replaced by what `stash` returns, text-mode LaTeX read."""
-    text = MATH_RE.sub(stash, text)
-    for pattern, replacement in LATEX_TEXT:
-        text = pattern.sub(replacement, text)
+    return _latex_text(MATH_RE.sub(stash, text))
+
+
+def _latex_text(text: str) -> str:
+    """The text with its text-mode LaTeX read: \\textbf{x} as **x**, 13\\% as 13%, ``x'' as "x"."""
+    for pattern, replacement, needed in LATEX_TEXT:
+        if any(string in text for string in needed):
+            text = pattern.sub(replacement, text)
     return text
 
 
 def abstract_problem(text: str) -> str | None:
     """What keeps this abstract from rendering as written, and how to fix it, in one line; None if nothing."""
-    formulas = [_latex(m) for m in MATH_RE.finditer(text)]
-    characters = sum(len(latex) for latex in formulas)
-    if len(formulas) > MATH_FORMULAS or characters > MATH_CHARACTERS:
+    formulas: list[int] = []  # the length of each formula's LaTeX
+
+    def count(match: re.Match[str]) -> str:
+        formulas.append(len(_latex(match)))
+        return "x"
+
+    source = _source(text, count)
+    if len(formulas) > MATH_FORMULAS or sum(formulas) > MATH_CHARACTERS:
         return (
-            f"{len(formulas):,} formulas with {characters:,} characters of LaTeX are more math than is"
+            f"{len(formulas):,} formulas with {sum(formulas):,} characters of LaTeX are more math than is"
             f" rendered (at most {MATH_FORMULAS:,} formulas, {MATH_CHARACTERS:,} characters), so the rest"
             " would show as LaTeX source: write the plain parts as text, or shorten the formulas"
         )
-    nesting = commonmark.nesting(_source(text, lambda _: "x"))
+    nesting = commonmark.nesting(source)
     if nesting > commonmark.MAX_DEPTH:
         return (
             f"quotes, lists and emphasis nest {nesting:,} deep, more than the {commonmark.MAX_DEPTH} that"
@@ -204,8 +215,7 @@ def bounded(element: str, attribute: str, value: str) -> str | None:
 
 def plain_text(text: str) -> str:
     """The abstract as one line of plain text (math as its LaTeX source), for excerpts and e-mail."""
-    for pattern, replacement in LATEX_TEXT:
-        text = pattern.sub(replacement, text)
+    text = _latex_text(text)
     # A Markdown link reads as its text. Neither part spans a bracket or parenthesis of its own kind, so a run
     # of "[" is read once, not once from each "[" to the end.
     text = re.sub(r"!?\[([^\[\]]*)\]\([^()]*\)", r"\1", text)
