@@ -73,6 +73,56 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield from _served(tmp_path_factory.mktemp("small"), SMALL)
 
 
+# Formulas whose sizes, left as written, would deface every page that lists them (and a plain neighbour to
+# compare with): spaces of 1000em and more, a font scaled up 30 levels, and two that are only long.
+HOSTILE_MATH = {
+    "a-plain-neighbour": "An ordinary abstract with $x^2$ in it, and enough words to read like one of them.",
+    "wide-latex-spaces": r"Opening words $\hspace{1000em}$ then $\hspace{-1000em}$ and $\kern99999em$,"
+    " more words.",
+    "raw-mathml-sizes": 'Words <math><mspace width="99999em"></mspace></math> and'
+    ' <math><mstyle scriptlevel="-30"><mi>x</mi></mstyle></math> and <math><mo lspace="999em">+</mo></math>.',
+    "a-long-formula": "A formula: $" + "x+" * 120 + "y$ and words.",
+    "many-wide-spaces": "Spaces: $" + "\\qquad" * 40 + "x$ and words.",
+}
+# The page's width, each card's height, the largest font in a formula (relative to its card's or abstract's),
+# and every formula that reaches out of its card or abstract.
+LAYOUT_JS = """
+() => {
+  const box = (e) => e.closest("article.pf-card, section.pf-abstract");
+  const size = (e) => parseFloat(getComputedStyle(e).fontSize);
+  const inside = document.querySelectorAll("math, math *");
+  const fonts = [...inside].map((e) => size(e) / size(box(e)));
+  const outside = [...document.querySelectorAll("math")].filter((m) => {
+    const r = m.getBoundingClientRect(), b = box(m).getBoundingClientRect();
+    return r.left < b.left - 1 || r.right > b.right + 1 || r.top < b.top - 1 || r.bottom > b.bottom + 1;
+  }).map((m) => m.textContent.slice(0, 30));
+  const cards = [...document.querySelectorAll("article.pf-card")].map(
+    (c) => [c.querySelector(".pf-card__title a").textContent, c.getBoundingClientRect().height]);
+  const abstract = document.querySelector("section.pf-abstract");
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+    cards: Object.fromEntries(cards),
+    abstractHeight: abstract ? abstract.getBoundingClientRect().height : 0,
+    largestFont: Math.max(1, ...fonts),
+    outside,
+  };
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def hostile_math(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    tmp = tmp_path_factory.mktemp("hostile-math")
+    papers = tmp / "content" / "papers" / "2025"
+    papers.mkdir(parents=True)
+    (tmp / "content" / "tags.yml").write_text('plain:\n  name: "Plain"\n  description: "Plain."\n')
+    for slug, abstract in HOSTILE_MATH.items():
+        record = f'---\ntitle: "{slug}"\ndate: 2025-03-14\ntags: [plain]\n---\n{abstract}\n'
+        (papers / f"{slug}.md").write_text(record, encoding="utf-8")
+    yield from _served(tmp, tmp / "content")
+
+
 @contextmanager
 def _open_tab(chromium: Browser, scheme: str = "light") -> Iterator[Tab]:
     context = chromium.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})  # type: ignore[arg-type]
@@ -287,4 +337,28 @@ def test_no_page_kind_requests_another_host_or_logs_an_error(small: Site, tab: T
     # Material takes each link[rel=alternate] for a language version and downloads sitemap.xml beside it;
     # the feed links are marked "alternate feed" so that no page view downloads the whole sitemap.
     assert [url for url in tab.watch.requests if url.endswith("sitemap.xml")] == []
+    tab.assert_clean()
+
+
+def test_formulas_with_huge_sizes_leave_every_page_layout_as_it_was(hostile_math: Site, tab: Tab) -> None:
+    """The listings (home, day, tag) and each paper page stay as wide as the window, no formula reaches
+    out of its card or abstract, no text is scaled up, and no card is much taller than the plain one (a long
+    formula scrolls in its own box, which takes a line and a scroll bar). A screenshot of the home page goes
+    to test-artifacts/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    listings = ["", "date/2025-03-14/", "tags/plain/"]
+    for path in listings + [f"papers/{slug}/" for slug in HOSTILE_MATH]:
+        tab.page.goto(hostile_math.url + path)
+        layout = tab.page.evaluate(LAYOUT_JS)
+        assert layout["scrollWidth"] == layout["clientWidth"], path
+        assert layout["outside"] == [], path
+        assert layout["largestFont"] <= 1.5, path
+        if path in listings:
+            assert sorted(layout["cards"]) == sorted(HOSTILE_MATH), path
+            plain = layout["cards"]["a-plain-neighbour"]
+            assert all(height <= 1.5 * plain for height in layout["cards"].values()), (path, layout["cards"])
+        else:
+            assert 0 < layout["abstractHeight"] <= 200, path
+        if path == "":
+            tab.page.screenshot(path=str(SCREENSHOTS / "hostile-math-home.png"), full_page=True)
     tab.assert_clean()
