@@ -183,11 +183,12 @@ def test_a_title_leads_to_the_paper_page_and_a_tag_to_the_tag_page(shipped: Site
     # The words as written; each formula as one mark (test_math_renders_as_mathml checks the formulas).
     shown = page.locator("section.pf-abstract").evaluate(ABSTRACT_TEXT_JS)
     assert " ".join(shown.split()) == abstracts.plain_text(abstracts.MATH_RE.sub(MATH_MARK, paper.abstract))
+    arxiv = [("abs", f"arXiv {paper.arxiv}"), ("pdf", "PDF")] if paper.arxiv else []  # these come first
+    expected = [(f"https://arxiv.org/{kind}/{paper.arxiv}", label) for kind, label in arxiv]
+    expected += [(link.url, link.label.capitalize()) for link in paper.links]
     buttons = page.locator("p.pf-links a")
-    assert [buttons.nth(i).get_attribute("href") for i in range(buttons.count())] == [
-        link.url for link in paper.links
-    ]
-    assert buttons.all_inner_texts() == [link.label.capitalize() for link in paper.links]
+    hrefs = [buttons.nth(i).get_attribute("href") for i in range(buttons.count())]
+    assert list(zip(hrefs, buttons.all_inner_texts(), strict=True)) == expected
     assert "title = {{" + paper.title + "}}" in page.locator("section.pf-cite pre").inner_text()
 
     # Its first tag; the tag's first page lists the tag's newest papers, and this one if it is among them.
