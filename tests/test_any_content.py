@@ -132,7 +132,8 @@ def test_a_fork_with_thirty_papers_of_its_own_and_its_own_tags(repo: Path) -> No
     for n, word in enumerate(words):
         day = f"{2024 + n % 2}-0{1 + n % 3}-{10 + n % 7}"
         text = record(
-            f"{word.capitalize()} dynamics in a coupled model",
+            f"{word.capitalize()} dynamics in a coupled model"
+            + (": 50% less drift & bias" if n == 3 else ""),
             day,
             [tags[n % 3]] + ([tags[(n + 1) % 3]] if n % 4 == 0 else []),
             f"We study {word} with a model of {n + 1} layers.",

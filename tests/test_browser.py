@@ -144,7 +144,7 @@ def _findable(feed: Feed) -> tuple[Paper, str]:
 def _newest_day(feed: Feed) -> tuple[dt.date, list[Paper]]:
     """The newest day and its papers, in feed order; skips the test when the content has no papers."""
     if not feed.papers:
-        pytest.skip("content/ has no papers: no day to show (test_the_home_page_of_an_empty_feed covers it)")
+        pytest.skip("content/ has no papers: no day to show (the empty fixture feed's tests cover it)")
     day = feed.papers[0].date
     return day, [p for p in feed.papers if p.date == day]
 
@@ -189,7 +189,8 @@ def test_a_title_leads_to_the_paper_page_and_a_tag_to_the_tag_page(shipped: Site
     buttons = page.locator("p.pf-links a")
     hrefs = [buttons.nth(i).get_attribute("href") for i in range(buttons.count())]
     assert list(zip(hrefs, buttons.all_inner_texts(), strict=True)) == expected
-    assert "title = {{" + paper.title + "}}" in page.locator("section.pf-cite pre").inner_text()
+    tex_title = re.sub(r"(?<!\\)([&%$#_{}])", r"\\\1", paper.title)  # BibTeX's specials, escaped once
+    assert "title = {{" + tex_title + "}}" in page.locator("section.pf-cite pre").inner_text()
 
     # Its first tag; the tag's first page lists the tag's newest papers, and this one if it is among them.
     slug = paper.tags[0]
