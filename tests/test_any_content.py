@@ -28,6 +28,7 @@ EXPECTED = {
     "tests.test_seed::test_the_seed_papers_in_the_content_are_verbatim",
     "tests.test_site_build::test_the_shipped_content_builds_strict_with_a_page_per_paper",
     "tests.test_records_tree::test_check_of_the_shipped_content_prints_the_summary_line",
+    "tests.test_feeds::test_the_shipped_feeds_carry_every_paper_of_their_newest_day",
 }
 SEED_TEST = "tests.test_seed::test_the_seed_papers_in_the_content_are_verbatim"
 NO_SEED = "none of the seed's papers is in content/ (a feed of its own): nothing to compare"
