@@ -216,10 +216,14 @@ def _record_paths(papers_dir: Path, problems: list[Problem]) -> Iterator[Path]:
     def fail(path: Path, field: str, message: str) -> None:
         problems.append(Problem(display_path(path), 1, field, message))
 
-    if not papers_dir.is_dir():
+    if papers_dir.is_dir():
+        yield from _walk(papers_dir, 0, fail)
+    elif papers_dir.exists() or papers_dir.is_symlink():
+        fail(papers_dir, "folder", "is not a folder; make it one, with each record in the folder of its year")
+    elif not papers_dir.parent.is_dir():
         fail(papers_dir, "folder", "is missing; create content/papers/")
-        return
-    yield from _walk(papers_dir, 0, fail)
+    # A content folder without papers/ is an empty feed: Git keeps no empty folder, so a fork that deleted
+    # every paper has none.
 
 
 def _walk(folder: Path, depth: int, fail: Callable[[Path, str, str], None]) -> Iterator[Path]:
