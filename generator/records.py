@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import abstract_links, yamlnodes
+from . import abstract_links, abstracts, yamlnodes
 from .model import Feed, Link, Paper, Tag
 from .yamlnodes import Mapping, Node, Scalar, Sequence
 
@@ -468,6 +468,10 @@ def read_paper(
     if abstract:
         leading = source.body[: len(source.body) - len(source.body.lstrip())]
         first_line = source.body_line + leading.count("\n")
+        if len(abstract) <= ABSTRACT_MAX:
+            problem = abstracts.abstract_problem(abstract)  # what the renderer would not show as written
+            if problem:
+                fields.fail(first_line, "abstract", problem)
         for line, problem in _link_problems(abstract):
             fields.fail(first_line + line - 1, "abstract", problem)
     latest = (today or today_utc()) + FUTURE_GRACE
