@@ -16,17 +16,18 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from itertools import groupby
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from . import abstracts, urls, wording
+from . import abstracts, trending, urls, wording
 from .config import SiteConfig
 from .model import Feed, Paper
 from .periods import long_date, month_label, week_label
+from .starfile import StarData
 
 
 @dataclass(frozen=True)
@@ -127,28 +128,38 @@ def bibtex(paper: Paper, page_url: str) -> str:
 class SiteBuilder:
     """Writes every page of the site for one feed."""
 
-    def __init__(self, feed: Feed, site: SiteConfig) -> None:
+    def __init__(self, feed: Feed, site: SiteConfig, stars: StarData | None = None) -> None:
         self.feed = feed
         self.site = site
+        self.stars = stars or StarData()
         self.env = _environment()
         self.days = [(d, list(ps)) for d, ps in groupby(feed.papers, key=lambda p: p.date)]
         self.day_keys = [d.isoformat() for d, _ in self.days]
         self.weeks = _group(feed.papers, lambda p: urls.week_key(p.date))
         self.months = _group(feed.papers, lambda p: urls.month_key(p.date))
 
+    @cached_property
+    def trend(self) -> trending.Trending:
+        """The trending ranking, made once for every page that shows it (cards show each paper's signal)."""
+        return trending.rank(self.feed, self.stars)
+
     def render(self, template: str, here: str, **context: Any) -> str:
+        # The trending signals: the cards of every listing show them where known (generator/templates/
+        # _trending.md.j2), and the trending page's cards say so where nothing is known.
+        signals = {"trend": self.trend, "signal_words": trending.words, "signal_always": False}
         return self.env.get_template(template).render(
             link=_Linker(here),
             site=self.site,
             tags=self.feed.tags,
             urls=urls,
             excerpt=lambda text: Markup(abstracts.excerpt_html(text)),
-            **context,
+            **(signals | context),
         )
 
     def pages(self) -> Iterable[Page]:
         yield from self.paper_pages()
         yield from self.day_pages()
+        yield self.trending_page()
         yield from self.period_pages("week", self.weeks, week_label, urls.week)
         yield from self.period_pages("month", self.months, month_label, urls.month)
         yield from self.tag_pages()
@@ -245,6 +256,13 @@ class SiteBuilder:
         newest = self.feed.papers[0].date if self.feed.papers else None
         return Page("feeds/index.md", self.render("feeds.md.j2", "feeds/"), newest, in_nav=True)
 
+    def trending_page(self) -> Page:
+        here = urls.trending()
+        text = self.render(
+            "trending.md.j2", here, signal_always=True, formula=trending, feed_url=urls.TRENDING_FEED
+        )
+        return Page(src_of(here), text, self.trend.now, in_nav=True)
+
 
 def _day_label(key: str) -> str:
     return long_date(dt.date.fromisoformat(key))
@@ -258,6 +276,7 @@ def _group(papers: Iterable[Paper], key: Callable[[Paper], str]) -> dict[str, li
     return groups
 
 
-def build_pages(feed: Feed, site: SiteConfig) -> list[Page]:
-    """Every generated page of the site, in a stable order."""
-    return list(SiteBuilder(feed, site).pages())
+def build_pages(feed: Feed, site: SiteConfig, stars: StarData | None = None) -> list[Page]:
+    """Every generated page of the site, in a stable order; `stars` are the samples the trending page
+    ranks by (none: upvotes and recency alone)."""
+    return list(SiteBuilder(feed, site, stars).pages())

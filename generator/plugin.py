@@ -19,7 +19,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from . import digest, feeds, ledger, pages, records, search
+from . import digest, feeds, ledger, pages, records, search, starfile, urls
 from .config import ConfigError, SiteConfig
 from .model import Feed
 
@@ -69,8 +69,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             digests = digest.digest_pages(feed, self.site, ledger.default_path(self.site.content_dir))
         except ledger.LedgerError as err:
             raise PluginError(str(err)) from None
+        try:
+            # The star samples, fetched from their branch by the deploy (none: no activity data yet).
+            stars = starfile.load(starfile.default_path(self.site.content_dir))
+        except starfile.StarsError as err:
+            raise PluginError(str(err)) from None
+        builder = pages.SiteBuilder(feed, self.site, stars)
         self.updated = {}
-        for page in [*pages.build_pages(feed, self.site), *digests]:
+        for page in [*builder.pages(), *digests]:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
             if page.updated:
@@ -79,6 +85,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             feed_files = feeds.render_feeds(feed, self.site)
         except feeds.FeedError as err:
             raise PluginError(str(err)) from None
+        feed_files[urls.TRENDING_FEED] = feeds.trending_feed(builder.trend, self.site, feed.tags)
         for path, data in feed_files.items():
             files.append(File.generated(config, path, content=data))
         return files
@@ -112,7 +119,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
     ) -> TemplateContext:
         if self.site is not None and self.feed is not None:
             tag = self.feed.tags.get(str((page.meta or {}).get("feed_tag", "")))
-            context["paperfeed_feeds"] = feeds.feed_links(self.site, tag)  # type: ignore[typeddict-unknown-key]
+            links = feeds.feed_links(self.site, tag)
+            if (page.meta or {}).get("feed_trending"):
+                links.insert(0, feeds.trending_feed_link(self.site))
+            context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
         return context
 
     @event_priority(-100)  # after Material's search plugin has written its index

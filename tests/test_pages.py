@@ -32,7 +32,7 @@ def test_generated_pages_match_their_golden_files(built: dict[str, pages.Page], 
 
 def test_every_kind_of_page_is_generated(built: dict[str, pages.Page], feed: Feed) -> None:
     days = {p.date for p in feed.papers}
-    expected = {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md"}
+    expected = {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md", "trending/index.md"}
     expected |= {pages.src_of(urls.paper(p.slug)) for p in feed.papers}
     expected |= {pages.src_of(urls.day(d)) for d in days}
     expected |= {pages.src_of(urls.week(d)) for d in days} | {pages.src_of(urls.month(d)) for d in days}
@@ -44,7 +44,7 @@ def test_every_kind_of_page_is_generated(built: dict[str, pages.Page], feed: Fee
 
 def test_only_the_listings_of_the_menu_are_in_the_navigation(built: dict[str, pages.Page]) -> None:
     in_nav = {src for src, page in built.items() if page.in_nav}
-    assert in_nav == {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md"}
+    assert in_nav == {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md", "trending/index.md"}
 
 
 def test_home_is_the_newest_day_ordered_by_upvotes_then_title(
@@ -221,6 +221,7 @@ def test_the_home_page_of_an_empty_feed_says_so_and_links_the_feeds() -> None:
         "feeds/index.md",
         "tags/index.md",
         "tags/x/index.md",
+        "trending/index.md",
     }
     home = built["index.md"]
     assert (home.in_nav, home.updated) == (True, None)
