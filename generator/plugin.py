@@ -71,7 +71,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             raise PluginError(str(err)) from None
         try:
             # The star samples, fetched from their branch by the deploy (none: no activity data yet).
-            stars = starfile.load(starfile.default_path(self.site.content_dir))
+            stars = starfile.load(starfile.default_path(self.site.content_dir), recent=True)
         except starfile.StarsError as err:
             raise PluginError(str(err)) from None
         builder = pages.SiteBuilder(feed, self.site, stars)

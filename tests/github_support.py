@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "github"
 RATE_HEADERS = {"X-RateLimit-Limit": "1000", "X-RateLimit-Resource": "core"}
 
 
+@cache
+def _fixture(name: str) -> str:
+    return (FIXTURES / f"{name}.json").read_text(encoding="utf-8")
+
+
 def recorded(fixture: str, **changes: Any) -> bytes:
-    """A recorded answer of fixtures/github/<name>.json, with top-level fields changed (a repository's
+    """A recorded answer of fixtures/github/<fixture>.json, with top-level fields changed (a repository's
     full_name and stargazers_count, say), as GitHub sends it."""
-    data = json.loads((FIXTURES / f"{fixture}.json").read_text(encoding="utf-8"))
+    data = json.loads(_fixture(fixture))
     data.update(changes)
     return json.dumps(data, indent=2).encode("utf-8")
 

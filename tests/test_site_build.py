@@ -67,7 +67,7 @@ def test_papers_stay_out_of_the_navigation(small_site: Path) -> None:
     nav = home[home.index('class="md-nav md-nav--primary"') :]
     nav = nav[: nav.index("</nav>")]
     assert "papers/" not in nav
-    assert nav.count('class="md-nav__link') == 6  # Today, Archive, Tags, Feeds, Digests, About
+    assert nav.count('class="md-nav__link') == 7  # Today, Trending, Archive, Tags, Feeds, Digests, About
 
 
 @pytest.mark.content

@@ -103,6 +103,18 @@ def test_thinning_again_on_the_same_day_changes_nothing_and_a_year_keeps_few_sam
     assert [(d.year, d.month) for d in old] == [(2025, m) for m in range(12, 2, -1)]
 
 
+def test_after_a_year_one_sample_a_year_is_kept() -> None:
+    today = D(2027, 6, 30)
+    kept = thin(daily(today, 1000, 5000), today)  # daily since 5 October 2024
+    old = [s.day for s in kept if (today - s.day).days > 365]
+    assert old == [D(2026, 6, 29), D(2025, 12, 31), D(2024, 12, 31)]  # the newest of each year before
+    monthly = [s.day for s in kept if 91 < (today - s.day).days <= 365]
+    assert [(d.year, d.month) for d in monthly] == [(2027, m) for m in (3, 2, 1)] + [
+        (2026, m) for m in range(12, 5, -1)
+    ]
+    assert len(kept) == 11 + 12 + 10 + 3  # 12 ISO weeks: 13 to 24 of 2027
+
+
 ETAG = 'W/"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"'
 LINES = (
     "example/gone\tgone:2025-03-02\t-\t2025-02-20=7\n"
@@ -176,3 +188,21 @@ def test_a_file_that_is_not_utf8_is_one_error(tmp_path: Path) -> None:
         f"{path.as_posix()}: is not UTF-8; delete the file, and the next `paperfeed stars` samples the"
         " repository afresh"
     )
+
+
+def test_reading_the_recent_samples_keeps_ten_days_and_the_one_before() -> None:
+    line = "a/b\tok\t-\t" + " ".join(
+        f"{d}=1" for d in ("2025-03-14", "2025-03-10", "2025-03-04", "2025-03-03", "2025-02-01", "2024-01-01")
+    )
+    entry = parse(line + "\n", "x", recent=True).entries["a/b"]
+    # 4 March is the tenth day before 14 March: kept; 3 March is the one before; nothing older is read.
+    assert [s.day for s in entry.samples] == [D(2025, 3, 14), D(2025, 3, 10), D(2025, 3, 4), D(2025, 3, 3)]
+    assert len(parse(line + "\n", "x").entries["a/b"].samples) == 6
+
+
+def test_the_recent_samples_are_still_checked_for_their_form() -> None:
+    with pytest.raises(StarsError) as err:
+        parse("a/b\tok\t-\t2025-03-14=1 2020-01-01=x\n", "stars.tsv", recent=True)
+    assert str(err.value) == f"stars.tsv:1: '2020-01-01=x' is not a sample (DAY=STARS); {FIX}"
+    with pytest.raises(StarsError):
+        parse("a/b\tok\t-\t2025-03-14=1 2025-03-15=1\n", "stars.tsv", recent=True)

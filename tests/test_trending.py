@@ -11,6 +11,8 @@ from typing import Any
 
 import feedparser
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from generator import feeds, pages, records, starfile, trending
@@ -314,3 +316,31 @@ def test_a_title_with_markup_stays_text_on_the_page_and_in_the_feed() -> None:
     data = feeds.trending_feed(trending.rank(hostile, StarData()), SITE, hostile.tags)
     assert feedparser.parse(data).entries[0].title == 'A <b>bold</b> & "quoted" title'
     assert b"<b>" not in data
+
+
+def test_the_builds_reading_of_recent_samples_ranks_as_the_whole_file(feed: Feed) -> None:
+    whole = trending.rank(feed, starfile.load(FIXTURE / "stars.tsv"))
+    recent = trending.rank(feed, starfile.load(FIXTURE / "stars.tsv", recent=True))
+    assert (recent.ranked, recent.signals, recent.now) == (whole.ranked, whole.signals, whole.now)
+
+
+@given(
+    gaps=st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=40),
+    counts=st.lists(st.integers(min_value=0, max_value=10**6), min_size=41, max_size=41),
+    later=st.integers(min_value=0, max_value=12),
+)
+def test_a_weeks_gain_needs_no_sample_that_the_build_leaves_unread(
+    gaps: list[int], counts: list[int], later: int
+) -> None:
+    """Whatever the days sampled, and however much later "now" is than the newest sample."""
+    newest = dt.date(2025, 3, 14)
+    days = [newest]
+    for gap in gaps:
+        days.append(days[-1] - dt.timedelta(days=gap))
+    text = (
+        "a/b\tok\t-\t" + " ".join(f"{d.isoformat()}={n}" for d, n in zip(days, counts, strict=False)) + "\n"
+    )
+    now = newest + dt.timedelta(days=later)
+    whole = starfile.parse(text, "x").entries["a/b"]
+    recent = starfile.parse(text, "x", recent=True).entries["a/b"]
+    assert trending.weekly(recent, now) == trending.weekly(whole, now)
