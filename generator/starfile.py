@@ -33,7 +33,7 @@ HEADER = """\
 # (DAY=STARS). Written by paperfeed: delete a line to have the next run sample that repository afresh.
 """
 KEY_RE = re.compile(r"^[a-z0-9-]{1,39}/[a-z0-9._-]{1,100}$")
-_ETAG_RE = re.compile(r'^(W/)?"[\x21\x23-\x7e]{1,200}"$')
+ETAG_RE = re.compile(r'^(W/)?"[\x21\x23-\x7e]{1,200}"$')
 _SAMPLE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})=(\d{1,9})$")
 _PAIR_RE = re.compile(r"(\d{4}-\d{2}-\d{2})=(\d{1,9})")
 _SAMPLES_RE = re.compile(r"\d{4}-\d{2}-\d{2}=\d{1,9}(?: \d{4}-\d{2}-\d{2}=\d{1,9})*")
@@ -198,7 +198,7 @@ def _entry(line: str, at: str, days: _Days, recent: bool) -> Entry:
         gone_since = days.day(state.removeprefix("gone:"), at)
     elif state != "ok":
         raise StarsError(f"{at}: '{state[:80]}' is not a state (ok, moved:NAME or gone:DAY); {_FIX}")
-    if etag != "-" and not _ETAG_RE.match(etag):
+    if etag != "-" and not ETAG_RE.match(etag):
         raise StarsError(f"{at}: '{etag[:80]}' is not an ETag; {_FIX}")
     samples = () if samples_text == "-" else _samples(samples_text, at, days, recent)
     return Entry(repo, samples, None if etag == "-" else etag, moved_to, gone_since)

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import github
 from .ledger_branch import LedgerBranch
 from .model import Feed, Paper
-from .starfile import Entry, Sample, StarData, StarsError, dumps, load, parse, repository, thin
+from .starfile import ETAG_RE, Entry, Sample, StarData, StarsError, dumps, load, parse, repository, thin
 
 GONE_RETRY_DAYS = 30
 MAX_FAILURES_IN_A_ROW = 3  # then the API is down, not one repository: stop rather than wait out every one
@@ -143,9 +143,8 @@ def apply(data: StarData, results: Results, links: Links, today: dt.date) -> Sta
         answer = results.answers.get(key)
         if isinstance(answer, github.Found):
             name = answer.full_name.lower()
-            entry = Entry(
-                key, (Sample(today, answer.stars), *older), answer.etag, name if name != key else None
-            )
+            etag = answer.etag if answer.etag and ETAG_RE.match(answer.etag) else None  # else: ask afresh
+            entry = Entry(key, (Sample(today, answer.stars), *older), etag, name if name != key else None)
         elif isinstance(answer, github.Unchanged) and entry.samples:
             entry = replace(entry, samples=(Sample(today, entry.samples[0].stars), *older), gone_since=None)
         elif isinstance(answer, github.Gone):

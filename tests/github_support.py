@@ -40,7 +40,8 @@ def etag_of(full_name: str, stars: int) -> str:
 
 @dataclass
 class Reply:
-    """One recorded answer: status, headers, body, and how long the server waits before sending it."""
+    """One recorded answer: status, headers, body, and how long the server waits before sending it. Status
+    0 hangs up without an answer."""
 
     status: int = 200
     body: bytes = b""
@@ -108,6 +109,9 @@ def _handler(stub: GitHubStub) -> type[BaseHTTPRequestHandler]:
             stub.requests.append(Request(self.path, headers, time.time()))
             reply = stub.reply_for(self.path)
             time.sleep(reply.delay)
+            if reply.status == 0:
+                self.close_connection = True
+                return
             status, body = reply.status, reply.body
             etag = reply.headers.get("ETag")
             if status == 200 and etag and self.headers.get("If-None-Match") == etag:

@@ -500,6 +500,28 @@ def test_a_timeout_is_tried_again_then_skips_the_repository(
     assert "example/tiny-vit\tok" in site.samples.read_text(encoding="utf-8")  # its second try answered
 
 
+def test_a_connection_that_breaks_off_is_tried_again(site: Site, api: GitHubStub) -> None:
+    serve_all(api)
+    api.serve("/repos/example/long-eval", Reply(0))
+    api.serve("/repos/example/tiny-vit", Reply(0), repo("example/tiny-vit", 9))
+    done = run(site)
+    assert done.lines[2:] == [
+        "example/long-eval: the GitHub API broke off its answer (RemoteDisconnected); not sampled this run",
+        f"2025-03-14: 4 repositories: 3 sampled, 1 failed; 2 code links skipped; {wrote(site)}",
+    ]
+    assert api.paths().count("/repos/example/long-eval") == 2
+
+
+def test_an_etag_the_file_cannot_hold_is_not_kept(site: Site, api: GitHubStub) -> None:
+    serve_all(api)
+    api.serve(
+        "/repos/example/long-eval",
+        Reply(200, recorded("repo", full_name="example/long-eval"), {"ETag": "no quotes"}),
+    )
+    assert run(site).code == 0
+    assert "example/long-eval\tok\t-\t2025-03-14=1234\n" in site.samples.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("body", "problem"),
     [
