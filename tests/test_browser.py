@@ -445,3 +445,29 @@ def test_formulas_with_huge_sizes_leave_every_page_layout_as_it_was(hostile_math
         if path == "":
             tab.page.screenshot(path=str(SCREENSHOTS / "hostile-math-home.png"), full_page=True)
     tab.assert_clean()
+
+
+@pytest.fixture(scope="session")
+def trending(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The trending fixture: papers and a samples file (tests/fixtures/trending/content/stars.tsv)."""
+    yield from _served(
+        tmp_path_factory.mktemp("trending"), ROOT / "tests" / "fixtures" / "trending" / "content"
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_trending_strip_and_page_keep_their_contrast_and_fetch_nothing_else(
+    trending: Site, chromium: Browser, scheme: str
+) -> None:
+    with _open_tab(chromium, scheme) as tab:
+        for path in ("", "trending/", "papers/viral-code/"):
+            tab.page.goto(trending.url + path)
+            assert tab.page.evaluate(LOW_CONTRAST_JS, ".md-main") == [], f"/{path} in {scheme}"
+            assert tab.page.locator(".pf-trending-strip li").count() == (5 if path == "" else 0)
+        tab.page.goto(trending.url)
+        tab.page.locator(".pf-trending-strip").get_by_role("link", name="Every trending paper").click()
+        expect(tab.page).to_have_url(trending.url + "trending/")
+        expect(tab.page.locator("article.pf-card h2").first).to_have_text(
+            "Viral Code: A Repository Everyone Stars"
+        )
+        tab.assert_clean()

@@ -1,6 +1,5 @@
 """The trending page, strip and feed in a real `mkdocs build --strict`: from the fixture's samples, with no
-samples at all, twice byte for byte, and in a real Chromium (contrast in light and dark, nothing fetched
-from elsewhere)."""
+samples at all, and twice byte for byte. (In Chromium: test_browser.py; valid HTML: test_html_valid.py.)"""
 
 from __future__ import annotations
 
@@ -10,9 +9,8 @@ from pathlib import Path
 import feedparser
 import lxml.html
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.browser_support import HOST, LOW_CONTRAST_JS, Watch, build, free_port, launch_chromium, serve
+from tests.browser_support import build
 from tests.sitebuild import ROOT
 
 TRENDING = ROOT / "tests" / "fixtures" / "trending" / "content"
@@ -119,25 +117,3 @@ def test_a_damaged_samples_file_stops_the_build_with_its_line(tmp_path: Path) ->
     )
     assert line in done.stderr
     assert "Traceback" not in done.stderr
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_strip_and_the_trending_page_keep_their_contrast_and_fetch_nothing_else(
-    tmp_path: Path, scheme: str
-) -> None:
-    port = free_port()
-    built = build(tmp_path, TRENDING, f"http://{HOST}:{port}/")
-    with serve(built, port) as url, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = browser.new_context(color_scheme=scheme)  # type: ignore[arg-type]
-        page = context.new_page()
-        watch = Watch()
-        watch.attach(page)
-        for path in ("", "trending/", "papers/viral-code/"):
-            page.goto(url + path)
-            assert page.evaluate(LOW_CONTRAST_JS, ".md-main") == [], f"/{path} in {scheme}"
-            assert page.locator(".pf-trending-strip li").count() == (5 if path == "" else 0)
-        assert watch.outside() == [] and watch.errors == []
-        context.close()
-        browser.close()
