@@ -420,7 +420,7 @@ def read_paper(
     source = _read_source(path, shown, problems)
     if source is None:
         return None
-    fields = _Fields(shown, problems)
+    fields = Fields(shown, problems)
     node = source.front
     if node is None:
         node = Mapping((), 1)
@@ -548,8 +548,11 @@ def _is_empty(scalar: Scalar) -> bool:
     return not value or (scalar.plain and value in ("~", "null"))
 
 
-class _Fields:
-    """Parsers for each kind of field value; each reports its own problems and returns None on error."""
+class Fields:
+    """Parsers for each kind of field value; each reports its own problems and returns None on error.
+
+    Records use them, and so do the other YAML files of content/ (sources.yml, import-state.yml).
+    """
 
     def __init__(self, path: str, problems: list[Problem]) -> None:
         self.path = path
@@ -817,10 +820,10 @@ def _read_vocabulary(path: Path, problems: list[Problem]) -> tuple[dict[str, Tag
             Problem(shown, 1, "file", f"{missing}; create content/tags.yml with the tag vocabulary")
         )
         return {}, None
-    node = _read_yaml_file(path, shown, problems)
+    node = read_yaml_file(path, problems, "tags", "define at least one tag")
     if node is None:
         return {}, None
-    fields = _Fields(shown, problems)
+    fields = Fields(shown, problems)
     if not isinstance(node, Mapping):
         fields.fail(node.line, "tags", "must be a mapping: 'slug:' lines, each with a name and a description")
         return {}, None
@@ -861,24 +864,27 @@ def _read_vocabulary(path: Path, problems: list[Problem]) -> tuple[dict[str, Tag
     return tags, frozenset(declared)
 
 
-def _read_yaml_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
-    """Read a whole-YAML file with the same strictness as front matter."""
+def read_yaml_file(path: Path, problems: list[Problem], field: str, hint: str) -> Node | None:
+    """Read a YAML file of content/ (tags.yml, sources.yml, ...) as strictly as front matter; None after
+    reporting why it cannot be read. `field` names a problem that no key does; `hint` says what to write
+    in an empty file."""
+    shown = display_path(path)
 
-    def fail(line: int, field: str, message: str) -> None:
-        problems.append(Problem(shown, line, field, message))
+    def fail(line: int, field_name: str, message: str) -> None:
+        problems.append(Problem(shown, line, field_name, message))
 
-    text = _decode(path, shown, problems, "define at least one tag", _yaml_field)
+    text = _decode(path, shown, problems, hint, _yaml_field)
     if text is None:
         return None
-    if _tab_indented(text.split("\n"), len(text), fail, "tags"):
+    if _tab_indented(text.split("\n"), len(text), fail, field):
         return None
     try:
         node = yamlnodes.read(text)
     except yamlnodes.YamlProblem as err:
-        fail(err.line, err.key or _key_of_line(text.split("\n"), err.line) or "tags", err.message)
+        fail(err.line, err.key or _key_of_line(text.split("\n"), err.line) or field, err.message)
         return None
     if node is None:
-        fail(1, "tags", "is empty; define at least one tag")
+        fail(1, field, f"is empty; {hint}")
     elif not _check_values(node, None, fail):
         return None
     return node
