@@ -5,9 +5,11 @@ a change to code, theme, configuration or workflows needs a maintainer's eyes, a
 visible. The import's pull request of candidates also moves `content/import-state.yml` on (each arXiv
 query's newest paper): that file is content too. `paperfeed check` refuses a state it cannot use, a time
 in the future among them, so the most a pull request can do with it is make the next import skip papers,
-which its diff shows. `content/sources.yml`, the queries, is configuration: a maintainer's to change. CI never runs the pull request's own copy of this file, which the pull request could edit: the
-workflow `.github/workflows/pull-request-paths.yml` (which GitHub, too, reads from the default branch) takes
-the file from the default branch and runs it over the pull request's head commit, fetched as data,
+which its diff shows. `content/sources.yml`, the queries, is configuration: a maintainer's to change.
+
+CI never runs the pull request's own copy of this file, which the pull request could edit: the workflow
+`.github/workflows/pull-request-paths.yml` (which GitHub, too, reads from the default branch) takes the
+file from the default branch and runs it over the pull request's head commit, fetched as data,
 
     git fetch --quiet --no-tags origin "+refs/pull/123/head:refs/remotes/pr/head"
     git show origin/main:generator/pathcheck.py > /tmp/pathcheck.py

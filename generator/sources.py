@@ -15,7 +15,15 @@ from pathlib import Path
 
 from . import yamlnodes
 from .model import Tag
-from .records import FUTURE_GRACE, Fields, Problem, arxiv_base, display_path, read_yaml_file
+from .records import (
+    FORBIDDEN_CHAR_RE,
+    FUTURE_GRACE,
+    Fields,
+    Problem,
+    arxiv_base,
+    display_path,
+    read_yaml_file,
+)
 
 SOURCES_FILE = "sources.yml"
 STATE_FILE = "import-state.yml"
@@ -137,8 +145,8 @@ def read_limit(node: yamlnodes.Node, field: str, fields: Fields) -> int | None:
 def check_query(search: str, tags: Collection[str], limit: int, known: Collection[str]) -> str | None:
     """What is wrong with a query given on the command line, or None."""
     search = search.strip()
-    if not search or "\n" in search or len(search) > QUERY_MAX:
-        return f"--query must be one line of 1 to {QUERY_MAX} characters"
+    if not search or "\n" in search or len(search) > QUERY_MAX or FORBIDDEN_CHAR_RE.search(search):
+        return f"--query must be one line of 1 to {QUERY_MAX} characters, without control characters"
     unknown = [tag for tag in tags if tag not in known]
     if unknown:
         return f"--tag '{unknown[0]}' is not a tag of content/tags.yml"
