@@ -27,6 +27,10 @@ if [ -n "${GH_TOKEN:-}" ]; then
   GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $(printf 'x-access-token:%s' "$GH_TOKEN" | base64 | tr -d '\n')"
   export GIT_CONFIG_VALUE_0
 fi
+# paperfeed reads what arXiv sends: it runs without the token, which only git and gh need.
+without_token() {
+  env -u GH_TOKEN -u GIT_CONFIG_COUNT -u GIT_CONFIG_KEY_0 -u GIT_CONFIG_VALUE_0 "$@"
+}
 
 git fetch --quiet --no-tags origin "+refs/heads/$base:refs/remotes/origin/$base"
 old="$(git ls-remote --heads origin "refs/heads/$branch" | cut -f1)"
@@ -48,8 +52,8 @@ if [ -n "$pr" ] && [ -n "$old" ]; then
   echo "Adding to the candidates of pull request #$pr."
 fi
 
-(cd "$work/tree" && "$paperfeed" import --date "$day") | tee "$work/import.log"
-(cd "$work/tree" && "$paperfeed" check)
+(cd "$work/tree" && without_token "$paperfeed" import --date "$day") | tee "$work/import.log"
+(cd "$work/tree" && without_token "$paperfeed" check)
 
 mapfile -t added < <(git -C "$work/tree" ls-files --others --exclude-standard -- content/papers)
 if [ "${#added[@]}" -eq 0 ]; then
@@ -77,9 +81,9 @@ if ! git -C "$work/commit" push --quiet --force-with-lease="refs/heads/$branch:$
   exit 1
 fi
 
-(cd "$work/commit" && "$paperfeed" candidates --base "refs/remotes/origin/$base" --date "$day" --title) > "$work/title"
-(cd "$work/commit" && "$paperfeed" candidates --base "refs/remotes/origin/$base" --date "$day" --log "$work/import.log") > "$work/body.md"
-title="$(cat "$work/title")"
+proposal=(without_token "$paperfeed" candidates --base "refs/remotes/origin/$base" --date "$day")
+title="$(cd "$work/commit" && "${proposal[@]}" --title)"
+(cd "$work/commit" && "${proposal[@]}" --log "$work/import.log") > "$work/body.md"
 if [ -n "$pr" ]; then
   gh pr edit "$pr" --title "$title" --body-file "$work/body.md"
   echo "Updated pull request #$pr: $title"
