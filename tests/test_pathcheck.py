@@ -479,7 +479,7 @@ CONTENT = {
 }
 EXPRESSION = re.compile(r"\$\{\{\s*(?P<name>[\w.-]+)\s*\}\}")
 TAKE_STEP = "Take the path check from the default branch"
-CHECK_STEP = "Changes only content/papers/**.md and content/tags.yml"
+CHECK_STEP = "Changes only content/papers/**.md, content/tags.yml and content/import-state.yml"
 SUMMARY_OK = "changed file(s), all paper records, the tag list or the import state: ok\n"
 PR_CODE_RAN = "pr-code-ran"  # what the pull request's own code would leave in the runner's temp folder
 
