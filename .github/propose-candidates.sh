@@ -85,7 +85,9 @@ proposal=(without_token "$paperfeed" candidates --base "refs/remotes/origin/$bas
 title="$(cd "$work/commit" && "${proposal[@]}" --title)"
 (cd "$work/commit" && "${proposal[@]}" --log "$work/import.log") > "$work/body.md"
 if [ -n "$pr" ]; then
-  gh pr edit "$pr" --title "$title" --body-file "$work/body.md"
+  # The REST API rather than `gh pr edit`, which also reads the pull request's (classic) project cards,
+  # which an App's token may not (cli/cli#8784).
+  gh api --silent --method PATCH "repos/{owner}/{repo}/pulls/$pr" -f "title=$title" -F "body=@$work/body.md"
   echo "Updated pull request #$pr: $title"
 else
   gh pr create --base "$base" --head "$branch" --title "$title" --body-file "$work/body.md"

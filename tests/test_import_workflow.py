@@ -45,6 +45,8 @@ args = sys.argv[1:]
 call = {"args": args, "token": os.environ.get("GH_TOKEN")}
 if "--body-file" in args:
     call["body"] = pathlib.Path(args[args.index("--body-file") + 1]).read_text(encoding="utf-8")
+if "-F" in args and args[args.index("-F") + 1].startswith("body=@"):
+    call["body"] = pathlib.Path(args[args.index("-F") + 1][6:]).read_text(encoding="utf-8")
 with log.open("a", encoding="utf-8") as out:
     out.write(json.dumps(call) + "\\n")
 if args[:2] == ["pr", "list"] and state.exists():
@@ -343,10 +345,11 @@ def test_three_days_of_candidates(origin: Path, github: GitHub, api: ArxivStub, 
         f"A\t{FOLDER}/selective-state-spaces-for-streaming-speech-recognition.md",
     ]
     calls = github.calls()
-    assert [c["args"][:-1] if c["args"][0:2] == ["pr", "edit"] else c["args"] for c in calls] == [
+    assert [c["args"][:-1] if c["args"][0] == "api" else c["args"] for c in calls] == [
         [*LIST, ".[0].number // empty"],
-        ["pr", "edit", "7", "--title", title, "--body-file"],
+        ["api", "--silent", "--method", "PATCH", "repos/{owner}/{repo}/pulls/7", "-f", f"title={title}", "-F"],
     ]
+    assert calls[1]["args"][-1].startswith("body=@")
     log = [
         f"'{SSM}': found 1, new 1, skipped 0",
         f"'{VIDEO}': found 0, new 0, skipped 0",
