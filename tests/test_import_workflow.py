@@ -113,7 +113,7 @@ def test_the_script_passes_shellcheck() -> None:
 
 
 @pytest.fixture
-def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivStub]:
+def api() -> Iterator[ArxivStub]:
     with arxiv_stub() as stub:
         yield stub
 
@@ -176,9 +176,10 @@ def github(tmp_path: Path) -> GitHub:
     return GitHub(tmp_path)
 
 
-def run_the_job(origin: Path, runner: Path, github: GitHub, api: ArxivStub) -> str:
+def run_the_job(origin: Path, runner: Path, github: GitHub, api: ArxivStub, *, fails: bool = False) -> str:
     """A fresh runner: a clone of the origin (what actions/checkout makes), the shared .venv (what
-    `python3 tasks.py site` would make), then every `run:` step of the job in order, as GitHub runs them."""
+    `python3 tasks.py site` would make), then every `run:` step of the job in order, as GitHub runs them.
+    The last step's output; with `fails`, the last step must fail, and what it printed is returned."""
     git(origin.parent, "clone", "--quiet", str(origin), str(runner))
     (runner / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GIT_", "PAPERFEED_"))}
@@ -210,6 +211,9 @@ def run_the_job(origin: Path, runner: Path, github: GitHub, api: ArxivStub) -> s
             text=True,
             timeout=300,
         )
+        if fails and step is steps[-1]:
+            assert done.returncode == 1, done.stdout
+            return done.stdout + done.stderr
         assert done.returncode == 0, f"{step['run']}:\n{done.stdout}\n{done.stderr}"
         output.append(done.stdout)
     assert TOKEN not in (runner / ".git" / "config").read_text(encoding="utf-8")
@@ -347,7 +351,16 @@ def test_three_days_of_candidates(origin: Path, github: GitHub, api: ArxivStub, 
     calls = github.calls()
     assert [c["args"][:-1] if c["args"][0] == "api" else c["args"] for c in calls] == [
         [*LIST, ".[0].number // empty"],
-        ["api", "--silent", "--method", "PATCH", "repos/{owner}/{repo}/pulls/7", "-f", f"title={title}", "-F"],
+        [
+            "api",
+            "--silent",
+            "--method",
+            "PATCH",
+            "repos/{owner}/{repo}/pulls/7",
+            "-f",
+            f"title={title}",
+            "-F",
+        ],
     ]
     assert calls[1]["args"][-1].startswith("body=@")
     log = [
@@ -396,8 +409,12 @@ def test_a_closed_pull_request_starts_a_new_branch(
 def test_a_failed_import_pushes_nothing(origin: Path, github: GitHub, api: ArxivStub, tmp_path: Path) -> None:
     api.serve(*recorded("search-ssm-1.xml", "malformed.xml"))
     runner = tmp_path / "runner"
-    with pytest.raises(AssertionError, match="the arXiv API sent a response that is not valid XML"):
-        run_the_job(origin, runner, github, api)
+    printed = run_the_job(origin, runner, github, api, fails=True)
+    assert printed.splitlines()[-1] == (
+        f"Error: nothing imported: '{SSM}': the arXiv API sent a response that is not valid XML"
+        " (no element found: line 19, column 64); try again later"
+    )
     assert on_origin(origin, "branch", "--list") == ["* main"]
     assert [c["args"][:2] for c in github.calls()] == [["pr", "list"]]
     assert git(runner, "status", "--porcelain", "--untracked-files=all", "--", "content") == ""
+    assert len(git(runner, "worktree", "list").splitlines()) == 1  # the script's work trees are gone
