@@ -104,6 +104,8 @@ def _latex(match: re.Match[str]) -> str:
 
 def _source(text: str, stash: Callable[[re.Match[str]], str]) -> str:
     """The Markdown that is rendered: each formula replaced by what `stash` returns, text-mode LaTeX read."""
+    if "$" not in text and "\\" not in text:  # no formula can start: skip trying one at every character
+        return _latex_text(text)
     return _latex_text(MATH_RE.sub(stash, text))
 
 
