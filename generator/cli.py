@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import astuple
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,9 @@ from . import authoring, config, gitbase, importer, pathcheck, proposal, records
 from .github_annotations import error_annotation
 from .model import Link, Tag
 from .records import Problem
+
+if TYPE_CHECKING:
+    from .mailer import Report
 
 DEBUG_ENV = "PAPERFEED_DEBUG"  # set to 1 to see the traceback of an unexpected error
 
@@ -556,7 +559,11 @@ def _check_address(dev_addr: str) -> None:
 @main.command("digest")
 @click.option("--period", "kind", type=click.Choice(["day", "week"]), default="day", show_default=True)
 @click.option(
-    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Any day of the period [the newest with papers]."
+    "--date",
+    "day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The run's day [today, UTC]: the digest is of the day (or week) with papers that ended on it or on"
+    " one of the two days before.",
 )
 @click.option("--send", is_flag=True, help="Send it over SMTP (PAPERFEED_SMTP_*) to PAPERFEED_DIGEST_TO.")
 @click.option(
@@ -566,50 +573,78 @@ def _check_address(dev_addr: str) -> None:
 def digest_command(
     kind: str, day: dt.datetime | None, send: bool, out: Path | None, config_file: Path
 ) -> None:
-    """The e-mail digest of a day's or a week's papers: write it to a .eml file, or --send it (at most once
-    per recipient, as content/digests.yml records)."""
+    """The e-mail digest of the day's or the week's papers: write it to a .eml file, or --send it to the
+    mailing list, at most once, as the ledger on the digest-ledger branch records."""
     # Imported here so that the other commands do not load the mail and template machinery.
-    from . import digest, ledger, mailer, periods
+    from . import digest, ledger, ledger_branch, mailer, periods
 
     if send and out:
         raise click.UsageError("--out writes the message for a look; --send sends it and writes no file")
+    today = day.date() if day else dt.datetime.now(dt.UTC).date()
     site = _site_config(config_file)
     try:
         feed = records.load_feed(site.content_dir)
-        period = periods.Period.of(kind, day.date()) if day else periods.newest(feed, kind)
-        if period is None:
+        if not feed.papers:
             click.echo(f"no papers in {records.display_path(site.content_dir)}: no digest")
             return
         if send:
-            today = dt.datetime.now(dt.UTC).date()
-            sent, outcome = mailer.send_digest(feed, site, period, os.environ, today)
+            branch = ledger_branch.LedgerBranch(config_file.resolve().parent, os.environ)
+            report = mailer.send_digests(feed, site, kind, today, os.environ, branch)
         else:
             sender = digest.Sender.from_site(site)
-            sent = digest.build(feed, period, ledger.Ledger.load(ledger.default_path(site.content_dir)))
+            copy = ledger.Ledger.load(ledger.default_path(site.content_dir))  # the site's, if fetched
+            due = [digest.build(feed, p, copy) for p in periods.due(kind, today)]
+            shown = next((d for d in reversed(due) if d.papers), None)
     except records.ContentError as err:
         print_problems(err.problems, "text")
         raise click.ClickException("no digest: the content has problems (see above)") from None
     except (config.ConfigError, digest.DigestError, ledger.LedgerError, mailer.MailError) as err:
         raise click.ClickException(str(err)) from None
-    if not sent.papers:
-        click.echo(f"{period.id}: no papers, nothing {'sent' if send else 'written'}")
+    nothing = f"{today.isoformat()}: no digest due: no {kind} with papers ends on this day or the two before"
+    if send:
+        _report_sending(report, nothing)
         return
-    if not send:
-        out = out or Path(f"digest-{period.id}.eml")
-        try:
-            out.write_bytes(digest.compose(sent, feed, site, sender).as_bytes())
-        except OSError as err:
-            raise click.ClickException(f"cannot write {records.display_path(out)} ({err.strerror})") from None
-        click.echo(f"{period.id}: {len(sent.papers)} paper(s); wrote {records.display_path(out)}")
+    if shown is None:
+        click.echo(nothing)
         return
-    click.echo(outcome.summary(period.id, len(sent.papers)))
-    for failure in outcome.failures:
-        click.echo(f"error: {failure}", err=True)
-    if outcome.missing:
+    out = out or Path(f"digest-{shown.period.id}.eml")
+    try:
+        out.write_bytes(digest.compose(shown, feed, site, sender).as_bytes())
+    except OSError as err:
+        raise click.ClickException(f"cannot write {records.display_path(out)} ({err.strerror})") from None
+    click.echo(f"{shown.period.id}: {len(shown.papers)} paper(s); wrote {records.display_path(out)}")
+
+
+def _report_sending(report: Report, nothing: str) -> None:
+    """One line per due period; exit 1 unless every one went out or had gone out."""
+    from .ledger import FAILED, SENDING, SENT
+
+    for outcome in report.outcomes:
+        click.echo(outcome.line)
+    if not report.outcomes:
+        click.echo(nothing)
+    github_output = os.environ.get("GITHUB_OUTPUT")
+    if github_output and report.went_out:
+        with open(github_output, "a", encoding="utf-8") as step_output:
+            step_output.write("sent=true\n")  # the workflow rebuilds the site, whose /digests/ page changed
+
+    def ids(*states: str) -> str:
+        return ", ".join(o.digest.period.id for o in report.outcomes if o.state in states)
+
+    if report.unrecorded:
         raise click.ClickException(
-            f"{outcome.missing} of {outcome.total} recipient(s) still lack the digest of {period.id};"
-            " the ledger has the others: run again to send only what is missing"
+            f"cannot record how the delivery ended: {report.unrecorded}; the ledger shows"
+            f" {ids(SENT, FAILED, SENDING)} as on its way, so no run sends it again"
         )
+    problems = []
+    if ids(FAILED):
+        problems.append(f"{ids(FAILED)} not sent; the ledger marks it failed, and the next run sends it")
+    if ids(SENDING):
+        problems.append(
+            f"{ids(SENDING)} in doubt; the ledger keeps it as on its way, so no run sends it again by itself"
+        )
+    if problems:
+        raise click.ClickException("; ".join(problems))
 
 
 if __name__ == "__main__":  # pragma: no cover

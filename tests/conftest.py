@@ -1,4 +1,4 @@
-"""Shared test fixtures: paths, golden-file comparison (`pytest --update-goldens` rewrites them)."""
+"""Shared test fixtures: paths, golden-file comparison (`pytest --update-goldens` rewrites them), markers."""
 
 from __future__ import annotations
 
@@ -9,6 +9,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 GOLDEN = TESTS / "golden"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # test_any_content.py runs the tests so marked against copies of the repository with other content.
+    config.addinivalue_line(
+        "markers", "content: reads the repository's own content/, and must pass on any valid content"
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

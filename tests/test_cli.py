@@ -284,7 +284,7 @@ def test_new_argument_that_is_not_utf8(site: Path) -> None:
 
 def test_digest_into_a_folder_that_does_not_exist(site: Path) -> None:
     one_line(
-        paperfeed(site, "digest", "--out", "missing/week.eml"),
+        paperfeed(site, "digest", "--date", "2025-03-04", "--out", "missing/week.eml"),
         1,
         "cannot write missing/week.eml (No such file or directory)",
     )

@@ -1,4 +1,5 @@
-"""The README's and CONTRIBUTING's examples work when pasted on a fresh clone: a copy of the shipped content.
+"""The README's and CONTRIBUTING's examples work when pasted in a feed's folder: one with the vocabulary the
+examples were written for (tests/fixtures/docs/), so that they hold whatever content/ holds.
 
 The commands are taken from the documents themselves and run as a user runs them, with the installed
 `paperfeed`; the arXiv API is a local server giving the recorded answer, or a port where nobody answers
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 PAPERFEED = str(Path(sys.executable).with_name("paperfeed"))
+DOCS_CONTENT = ROOT / "tests" / "fixtures" / "docs" / "content"
 YEAR = re.compile(r"papers/\d{4}/")
 
 
@@ -48,8 +50,8 @@ def commands(text: str, *having: str) -> list[list[str]]:
 
 @pytest.fixture
 def clone(tmp_path: Path) -> Path:
-    """A fresh clone's folder, as far as paperfeed reads it: the shipped content/."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    """A feed's folder, as far as paperfeed reads it: the documents' vocabulary and no papers yet."""
+    shutil.copytree(DOCS_CONTENT, tmp_path / "content")
     return tmp_path
 
 
@@ -123,15 +125,7 @@ def record_example() -> str:
     return example
 
 
-def test_the_readme_record_is_valid_next_to_the_shipped_papers(clone: Path) -> None:
-    """Pasted as a new file of a fresh clone, the README's record is accepted: it is not in the feed."""
-    example = record_example()
-    title = re.search(r'^title: "(.*)"$', example, re.M)
-    arxiv_id = re.search(r'^arxiv: "(.*)"', example, re.M)
-    assert title and arxiv_id
-    for shipped in (clone / "content" / "papers").rglob("*.md"):
-        text = shipped.read_text(encoding="utf-8").casefold()
-        assert f'title: "{title[1].casefold()}"' not in text and arxiv_id[1] not in text, shipped
+def test_the_readme_record_is_valid_pasted_as_a_new_file(clone: Path) -> None:
     (clone / "content" / "papers" / "2025").mkdir(parents=True, exist_ok=True)
     (clone / "content" / "papers" / "2025" / "attention-is-all-you-need.md").write_text(
         record_example(), encoding="utf-8"

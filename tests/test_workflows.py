@@ -289,7 +289,10 @@ def test_deploy_workflow() -> None:
     )
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    assert [s.get("run") for s in build["steps"] if "run" in s] == ["python3 tasks.py site"]
+    assert [s.get("run") for s in build["steps"] if "run" in s] == [
+        "python3 -m generator.ledger_branch fetch",  # the digest ledger, read-only, for /digests/
+        "python3 tasks.py site",
+    ]
     assert build["steps"][-1]["uses"].startswith("actions/upload-pages-artifact@")
     assert "permissions" not in build  # the workflow's read-only default
     # No artifact, no deploy: a failed build stops before the upload, and deploy needs the build.
