@@ -9,7 +9,7 @@ import pytest
 
 from generator import abstracts, pages, records, urls, wording
 from generator.config import SiteConfig
-from generator.model import Feed, Paper, Tag
+from generator.model import Feed, Link, Paper, Tag
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
 SITE = SiteConfig(site_name="Small feed", site_url="https://example.org/feed/", page_size=2, feed_size=5)
@@ -102,6 +102,20 @@ def _paper(**fields: object) -> Paper:
     }
     values.update(fields)
     return Paper(**values)  # type: ignore[arg-type]
+
+
+def test_a_paper_page_has_one_pdf_button_the_records_own_first() -> None:
+    """arXiv's PDF unless the record links its own (as `paperfeed import` writes it): never two buttons."""
+    own = _paper(slug="own", arxiv="2503.10005", links=(Link("pdf", "https://arxiv.org/pdf/2503.10005v2"),))
+    derived = _paper(slug="derived", arxiv="2503.10006")
+    feed = Feed.of([own, derived], {"x": Tag("x", "X")})
+    built = {p.src: p.text for p in pages.build_pages(feed, SITE)}
+    assert [line for line in built["papers/own.md"].splitlines() if ">PDF<" in line] == [
+        '<a class="md-button" href="https://arxiv.org/pdf/2503.10005v2" rel="nofollow noopener">PDF</a>'
+    ]
+    assert [line for line in built["papers/derived.md"].splitlines() if ">PDF<" in line] == [
+        '<a class="md-button" href="https://arxiv.org/pdf/2503.10006" rel="nofollow noopener">PDF</a>'
+    ]
 
 
 def test_bibtex_escapes_latex_specials_and_uses_the_arxiv_id() -> None:
