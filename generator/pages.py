@@ -153,6 +153,7 @@ class SiteBuilder:
         yield from self.tag_pages()
         yield self.archive_page()
         yield self.feeds_page()
+        yield self.search_page()
 
     def paper_pages(self) -> Iterable[Page]:
         for _, papers in self.days:
@@ -243,6 +244,10 @@ class SiteBuilder:
     def feeds_page(self) -> Page:
         newest = self.feed.papers[0].date if self.feed.papers else None
         return Page("feeds/index.md", self.render("feeds.md.j2", "feeds/"), newest, in_nav=True)
+
+    def search_page(self) -> Page:
+        # The page the header's search box submits to without script, and that a shared search opens.
+        return Page("search/index.md", self.render("search.md.j2", "search/"), None)
 
 
 def _day_label(key: str) -> str:

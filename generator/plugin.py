@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +12,13 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from . import digest, feeds, ledger, pages, records, search
+from . import digest, feeds, htmlmin, ledger, pages, records, search
 from .config import ConfigError, SiteConfig
 from .model import Feed
 
@@ -46,6 +45,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.newest = _EPOCH
         self.feed: Feed | None = None
         self.bodies: dict[str, str] = {}
+        self.handwritten: list[search.Document] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path).parent
@@ -70,6 +70,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         except ledger.LedgerError as err:
             raise PluginError(str(err)) from None
         self.updated = {}
+        self.handwritten = []
         for page in [*pages.build_pages(feed, self.site), *digests]:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
@@ -105,6 +106,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, **_: Any) -> str:
+        if page.file.generated_by != GENERATED_BY:
+            # Hand-written pages are searched too; papers are indexed from the model, listings not at all.
+            self.handwritten.append(search.Document(page.url, str(page.title or page.url), html))
         return self.bodies.pop(page.file.src_uri, html)
 
     def on_page_context(
@@ -112,17 +116,30 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
     ) -> TemplateContext:
         if self.site is not None and self.feed is not None:
             tag = self.feed.tags.get(str((page.meta or {}).get("feed_tag", "")))
-            context["paperfeed_feeds"] = feeds.feed_links(self.site, tag)  # type: ignore[typeddict-unknown-key]
+            links = feeds.feed_links(self.site, tag)
+            if page.file.src_uri.startswith("papers/"):
+                # A paper page names the site's RSS feed alone (for feed readers that look for one on
+                # any page); the listings name every feed. Ten thousand pages each carry the difference.
+                links = [link for link in links if link.kind == "rss"]
+            context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
         return context
 
-    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        return htmlmin.minify(output)
+
+    def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        # The theme's own pages (404.html), written beside the sitemap, which stays as it is.
+        return htmlmin.minify(output) if template_name.endswith(".html") else output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if self.feed is None or not index.is_file():
+        if self.feed is None:
             return
-        data = json.loads(index.read_text(encoding="utf-8"))
-        data["docs"] += search.paper_entries(self.feed)
-        index.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        language = str(config.theme.get("language") or "en")
+        pages = sorted(self.handwritten, key=lambda page: page.url)
+        try:
+            search.build_index(self.feed, pages, Path(config.site_dir) / "pagefind", language)
+        except search.SearchIndexError as err:
+            raise PluginError(str(err)) from None
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

@@ -32,7 +32,7 @@ def test_generated_pages_match_their_golden_files(built: dict[str, pages.Page], 
 
 def test_every_kind_of_page_is_generated(built: dict[str, pages.Page], feed: Feed) -> None:
     days = {p.date for p in feed.papers}
-    expected = {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md"}
+    expected = {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md", "search/index.md"}
     expected |= {pages.src_of(urls.paper(p.slug)) for p in feed.papers}
     expected |= {pages.src_of(urls.day(d)) for d in days}
     expected |= {pages.src_of(urls.week(d)) for d in days} | {pages.src_of(urls.month(d)) for d in days}
@@ -163,18 +163,6 @@ def test_excerpt_cuts_at_a_word_with_an_ellipsis() -> None:
     cut = abstracts.excerpt(text, 42)
     assert cut.endswith("…") and len(cut) <= 43 and not cut.startswith(" ")
     assert abstracts.excerpt("Short one.", 42) == "Short one."
-
-
-def test_search_entries_come_from_the_model_escaped(feed: Feed) -> None:
-    from generator import search
-
-    entries = {e["location"]: e for e in search.paper_entries(feed)}
-    assert set(entries) == {urls.paper(p.slug) for p in feed.papers}
-    entry = entries["papers/attention-and-memory/"]
-    assert entry["title"] == "Attention &amp; &quot;Memory&quot;: What Transformers Store"
-    assert entry["text"].startswith(
-        "<p>Zoë Müller-Łukasiewicz, Grace Hopper</p><p>Language models</p><p>We probe"
-    )
 
 
 def test_plain_text_reads_links_as_their_text_and_drops_emphasis() -> None:
