@@ -3,9 +3,10 @@
 // lines of excerpt; arrow keys move through the results, Enter opens one, Escape goes back to the box.
 // Text from the index is always put into the page as text, never as markup.
 
-const PAGE_SIZE = 10;
+const PAGE_SIZE = 6; // what a desktop dialog shows without scrolling; each costs a fetch of about 1 KB
 const EXCERPT_WORDS = 24;
-const DEBOUNCE_MS = 100; // a query per pause in typing, not per key: each one fetches its results
+const DEBOUNCE_MS = 150; // a query per pause in typing, not per key: each one fetches its results
+const MIN_LENGTH = 2; // one letter matches a large part of the index, which a query would download
 
 function element(name, className, text) {
   const node = document.createElement(name);
@@ -117,7 +118,7 @@ class Search {
       address.search = term ? `?q=${encodeURIComponent(term)}` : "";
       history.replaceState(null, "", address);
     }
-    if (!term && !tag) {
+    if (term.length < MIN_LENGTH && !tag) {
       this.list.replaceChildren();
       this.more.hidden = true;
       this.status.textContent = "Type to search titles, authors and abstracts.";
