@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.feed: Feed | None = None
         self.bodies: dict[str, str] = {}
         self.handwritten: list[search.Document] = []
+        self.indexing: search.Indexing | None = None
+        self.index_count = 0
+        self.index_seconds = 0.0
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path).parent
@@ -88,6 +93,18 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         # Templates do not change during a build; without this, Jinja stats every template file on
         # every page (MkDocs serve makes a new environment for each rebuild).
         env.auto_reload = False
+        # Every page's content is known now (hand-written ones are searched too): Pagefind indexes them
+        # on another core while MkDocs writes the pages, and on_post_build waits for it.
+        if self.feed is not None:
+            start = time.perf_counter()
+            language = str(config.theme.get("language") or "en")
+            pages = sorted(self.handwritten, key=lambda page: page.url)
+            output = Path(config.site_dir) / "pagefind"
+            try:
+                self.index_count, self.indexing = search.start_index(self.feed, pages, output, language)
+            except search.SearchIndexError as err:
+                raise PluginError(str(err)) from None
+            self.index_seconds = time.perf_counter() - start
         return env
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
@@ -107,7 +124,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
 
     def on_page_content(self, html: str, /, *, page: Page, **_: Any) -> str:
         if page.file.generated_by != GENERATED_BY:
-            # Hand-written pages are searched too; papers are indexed from the model, listings not at all.
+            # Hand-written pages are searched too (papers are indexed from the model, listings not at
+            # all); on_env hands them to the search index.
             self.handwritten.append(search.Document(page.url, str(page.title or page.url), html))
         return self.bodies.pop(page.file.src_uri, html)
 
@@ -132,14 +150,20 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         return htmlmin.minify(output) if template_name.endswith(".html") else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.feed is None:
-            return
-        language = str(config.theme.get("language") or "en")
-        pages = sorted(self.handwritten, key=lambda page: page.url)
-        try:
-            search.build_index(self.feed, pages, Path(config.site_dir) / "pagefind", language)
-        except search.SearchIndexError as err:
-            raise PluginError(str(err)) from None
+        indexing, self.indexing = self.indexing, None
+        start = time.perf_counter()
+        if indexing is not None:
+            try:
+                indexing.wait()
+            except search.SearchIndexError as err:
+                raise PluginError(str(err)) from None
+        added = self.index_seconds + time.perf_counter() - start
+        log.info(f"Search index of {self.index_count} pages: it added {added:.2f} seconds to the build")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.indexing is not None:
+            self.indexing.cancel()
+            self.indexing = None
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -149,5 +173,6 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         return server
 
 
+log = logging.getLogger("mkdocs.plugins.paperfeed")
 GENERATED_BY = "paperfeed"  # MkDocs marks the files a plugin generates with the plugin's name
 _EPOCH = dt.date(1970, 1, 1).isoformat()

@@ -4,7 +4,8 @@ Pagefind splits its index into small files that the browser fetches only for the
 search costs a reader a few hundred kilobytes whatever the size of the feed. It indexes HTML: rather than
 let it parse the theme's pages back, each paper is written as a minimal document (title, authors and
 abstract as text; tags as a filter; the date as metadata) into a temporary folder, beside the hand-written
-pages' content, and the binary runs once over that folder.
+pages' content, and the binary runs once over that folder. It runs beside the rest of the build: the
+plugin starts it once every page's content is known, and waits for it when the pages are written.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,26 +102,63 @@ def pagefind_binary() -> Path:
 
 def run_pagefind(source: Path, output: Path, language: str = "en") -> None:
     """Index every document under `source` into `output` (which is replaced), as one language."""
-    if output.exists():
-        shutil.rmtree(output)
-    command = [
-        str(pagefind_binary()),
-        "--site", str(source),
-        "--output-path", str(output),
-        "--force-language", language,
-        "--silent",
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=_environment())
-    if done.returncode:
-        shown = (done.stderr or done.stdout).strip() or f"exit status {done.returncode}"
-        raise SearchIndexError(f"pagefind could not build the search index: {shown}")
-    _prune(output)
-    try:
-        pagefind_order.stabilize(output)
-    except pagefind_order.FormatError as err:
-        raise SearchIndexError(
-            f"pagefind wrote an index this version of paperfeed cannot read: {err}"
-        ) from None
+    Indexing.start(source, output, language).wait()
+
+
+class Indexing:
+    """A run of the pagefind binary under way: `start` it, and `wait` for it (or `cancel` it)."""
+
+    def __init__(self, process: subprocess.Popen[str], output: Path, cleanup: Callable[[], None]) -> None:
+        self.process = process
+        self.output = output
+        self.cleanup = cleanup
+
+    @classmethod
+    def start(
+        cls, source: Path, output: Path, language: str = "en", cleanup: Callable[[], None] = lambda: None
+    ) -> Indexing:
+        """Start indexing every document under `source` into `output` (which is replaced)."""
+        if output.exists():
+            shutil.rmtree(output)
+        command = [
+            str(pagefind_binary()),
+            "--site", str(source),
+            "--output-path", str(output),
+            "--force-language", language,
+            "--silent",
+        ]  # fmt: skip
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=_environment(),
+        )
+        return cls(process, output, cleanup)
+
+    def wait(self) -> None:
+        """Wait for Pagefind, then keep only what the site loads, in a stable order."""
+        try:
+            stdout, stderr = self.process.communicate()
+        finally:
+            self.cleanup()
+        if self.process.returncode:
+            shown = (stderr or stdout).strip() or f"exit status {self.process.returncode}"
+            raise SearchIndexError(f"pagefind could not build the search index: {shown}")
+        _prune(self.output)
+        try:
+            pagefind_order.stabilize(self.output)
+        except pagefind_order.FormatError as err:
+            raise SearchIndexError(
+                f"pagefind wrote an index this version of paperfeed cannot read: {err}"
+            ) from None
+
+    def cancel(self) -> None:
+        """Stop Pagefind (the build failed) and remove what it was given."""
+        self.process.kill()
+        self.process.communicate()
+        self.cleanup()
 
 
 def _prune(output: Path) -> None:
@@ -138,15 +176,29 @@ def _environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
 
 
-def build_index(feed: Feed, pages: Iterable[Document], output: Path, language: str = "en") -> int:
-    """Write the documents into a temporary folder and index them into `output`; how many were indexed.
+def start_index(
+    feed: Feed, pages: Iterable[Document], output: Path, language: str = "en"
+) -> tuple[int, Indexing | None]:
+    """Write the documents into a temporary folder and start indexing them into `output`; how many there
+    are, and the run to wait for (None when there is nothing to index: Pagefind refuses to run on
+    nothing, so no index is written, and the search box says there is nothing to search)."""
+    tmp = tempfile.TemporaryDirectory(prefix="paperfeed-search-")
+    try:
+        count = write_documents(feed, pages, Path(tmp.name), language)
+        if not count:
+            tmp.cleanup()
+            if output.exists():
+                shutil.rmtree(output)
+            return 0, None
+        return count, Indexing.start(Path(tmp.name), output, language, tmp.cleanup)
+    except BaseException:
+        tmp.cleanup()
+        raise
 
-    With nothing to index (no papers, no hand-written pages), Pagefind refuses to run: no index is written,
-    and the search box says there is nothing to search."""
-    with tempfile.TemporaryDirectory(prefix="paperfeed-search-") as tmp:
-        count = write_documents(feed, pages, Path(tmp), language)
-        if count:
-            run_pagefind(Path(tmp), output, language)
-        elif output.exists():
-            shutil.rmtree(output)
+
+def build_index(feed: Feed, pages: Iterable[Document], output: Path, language: str = "en") -> int:
+    """Index the papers and pages into `output` and wait for it; how many were indexed."""
+    count, indexing = start_index(feed, pages, output, language)
+    if indexing:
+        indexing.wait()
     return count

@@ -414,3 +414,23 @@ def test_the_dialog_fits_a_phone_screen(site: Site, chromium: Browser) -> None:
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
         page.screenshot(path=str(SCREENSHOTS / "search-phone.png"))
         tab.assert_clean()
+
+
+def test_search_works_when_the_site_is_served_under_a_path(
+    chromium: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A GitHub Pages project site lives under /<repo>/: the index and the results follow the base."""
+    tmp = tmp_path_factory.mktemp("subpath")
+    content = tmp / "content"
+    write_content(content)
+    port = free_port()
+    build(tmp, content, f"http://{HOST}:{port}/site/")
+    with serve(tmp, port) as root, _open_tab(chromium) as tab:
+        page = tab.page
+        page.goto(f"{root}site/papers/mamba-robot-lab/")
+        _search(page, "mamba selective")
+        assert _titles(page) == [KNOWN["mamba-selective"][0]]
+        href = page.locator(".pf-result__link").first.get_attribute("href")
+        assert href == f"{root}site/papers/mamba-selective/"
+        assert "/site/pagefind/pagefind.js" in _search_requests(tab.watch)
+        tab.assert_clean()
