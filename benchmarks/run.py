@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/run.py [--sizes 1000,10000] [--only check,build] [--make-corpus PATH]
 
 Exits 1 when a benchmark reports a broken budget (`budget_ok: False`) or fails. See benchmarks/README.md.
+A benchmark with no SIZES needs no corpus: it runs once, and `--sizes` does not apply to it.
 """
 
 from __future__ import annotations
@@ -30,13 +31,18 @@ Result = dict[str, float | int | str]
 @dataclass(frozen=True)
 class Benchmark:
     name: str
-    sizes: list[int]
-    run: Callable[[Path, int], Result]
+    sizes: list[int]  # empty: no corpus, run() once, one row per result it returns
+    run: Callable[..., Result | list[Result]]
     error: str = ""  # why the module could not be loaded
+
+    @property
+    def needs_corpus(self) -> bool:
+        return bool(self.sizes)
 
 
 def discover(folder: Path = HERE) -> list[Benchmark]:
-    """Every bench_*.py of the folder, in name order; each exposes NAME, SIZES and run(corpus, n)."""
+    """Every bench_*.py of the folder, in name order; each exposes NAME, SIZES and run(corpus, n), or run()
+    if SIZES is empty."""
     found = []
     for path in sorted(folder.glob("bench_*.py")):
         spec = importlib.util.spec_from_file_location(path.stem, path)
@@ -47,7 +53,7 @@ def discover(folder: Path = HERE) -> list[Benchmark]:
             found.append(Benchmark(module.NAME, list(module.SIZES), module.run))
         except Exception as err:  # one broken module must not hide the others' figures
             error = f"{path.name} cannot be loaded: {type(err).__name__}: {err}"
-            found.append(Benchmark(path.stem.removeprefix("bench_"), [], lambda corpus, n: {}, error))
+            found.append(Benchmark(path.stem.removeprefix("bench_"), [], lambda: {}, error))
     return found
 
 
@@ -64,7 +70,7 @@ def make_corpus(script: Path, n: int, out: Path) -> float:
 
 def table(rows: list[tuple[str, int, str, str]]) -> str:
     header = ("benchmark", "papers", "budget", "figures")
-    cells = [header, *[(name, f"{n:,}", budget, figures) for name, n, budget, figures in rows]]
+    cells = [header, *[(name, f"{n:,}" if n else "-", budget, figures) for name, n, budget, figures in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(3)]
     lines = [
         "  ".join([*(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)), row[3]]) for row in cells
@@ -98,8 +104,10 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit(f"run.py: no benchmark named {', '.join(unknown)}; the benchmarks are: {known}")
         benchmarks = [b for b in benchmarks if b.name in wanted]
     sizes_override = [int(s) for s in args.sizes.split(",")] if args.sizes else None
-    plan = [(b, [] if b.error else sorted(sizes_override or b.sizes)) for b in benchmarks]
-    if not args.make_corpus.is_file():
+    plan = [
+        (b, [] if b.error or not b.needs_corpus else sorted(sizes_override or b.sizes)) for b in benchmarks
+    ]
+    if any(sizes for _, sizes in plan) and not args.make_corpus.is_file():
         sys.exit(f"run.py: the corpus writer is not at {args.make_corpus}; give its path with --make-corpus")
 
     rows: list[tuple[str, int, str, str]] = []
@@ -115,19 +123,24 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append((bench.name, 0, "ERROR", bench.error))
                 failed = True
                 continue
-            for n in sizes:  # smallest first: a benchmark may compare a size with the one before it
-                print(f"running {bench.name} at {n:,} papers", file=sys.stderr, flush=True)
+            # smallest first: a benchmark may compare a size with the one before it; 0 is "no corpus"
+            for n in sizes if bench.needs_corpus else [0]:
+                print(
+                    f"running {bench.name}" + (f" at {n:,} papers" if n else ""), file=sys.stderr, flush=True
+                )
                 try:
-                    result = dict(bench.run(corpora[n], n))
+                    returned = bench.run(corpora[n], n) if n else bench.run()
                 except (Exception, SystemExit) as err:
                     traceback.print_exc()
                     rows.append((bench.name, n, "ERROR", f"{type(err).__name__}: {err}"))
                     failed = True
                     continue
-                ok = result.pop("budget_ok", True)
-                failed = failed or not ok
-                figures = " ".join(f"{key}={value}" for key, value in result.items())
-                rows.append((bench.name, n, "ok" if ok else "BROKEN", figures))
+                for result in returned if isinstance(returned, list) else [returned]:
+                    figures_of = dict(result)
+                    ok = figures_of.pop("budget_ok", True)
+                    failed = failed or not ok
+                    figures = " ".join(f"{key}={value}" for key, value in figures_of.items())
+                    rows.append((bench.name, n, "ok" if ok else "BROKEN", figures))
     print(table(rows))
     return 1 if failed else 0
 

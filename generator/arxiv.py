@@ -32,13 +32,16 @@ MAX_BYTES = 2_000_000  # one entry is a few kilobytes; anything this big is not 
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV_NS = "{http://arxiv.org/schemas/atom}"
+# An arxiv.org abs/ or pdf/ address, as a browser's address bar or a copied link gives it (the scheme too
+# may be missing); the id is checked against ARXIV_RE afterwards.
 URL_RE = re.compile(
-    r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>[^?#]+?)(?:\.pdf)?/?(?:[?#].*)?$"
+    r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>[^?#]+?)(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
 )
 
 
 class ArxivError(Exception):
-    """The paper could not be fetched; the message says why, in one line, and what to do."""
+    """Not an arXiv id, or the paper cannot be fetched; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,10 @@ class ArxivPaper:
 
 
 def normalize_id(text: str) -> str:
-    """The arXiv id in an id, an `arXiv:` id or an arxiv.org abs/pdf URL; ArxivError if there is none."""
+    """The arXiv id in an id, an `arXiv:` id or an arxiv.org abs/pdf URL; ArxivError if there is none.
+
+    Every command that takes an arXiv id reads it with this, so that an id and a URL work alike.
+    """
     value = text.strip()
     match = URL_RE.match(value)
     if match:

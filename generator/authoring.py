@@ -114,6 +114,11 @@ def record_text(draft: Draft) -> str:
 def write_record(content_dir: Path, draft: Draft, slug: str | None = None) -> Path:
     """Write the draft as a valid record; refuse duplicates, and leave no file behind when invalid."""
     tags_file = content_dir / "tags.yml"
+    if tags_file.is_dir():
+        raise RefusedError(
+            f"{display_path(tags_file)} is a folder; it must be the file of the tag vocabulary"
+            " (slug: {name, description})"
+        )
     if not tags_file.is_file():  # most likely run outside the repository: say so, rather than write there
         raise RefusedError(
             f"{display_path(tags_file)} is missing; run this in the feed's repository, or give its content"
@@ -130,19 +135,45 @@ def write_record(content_dir: Path, draft: Draft, slug: str | None = None) -> Pa
     reason = find_duplicate(report.feed, slug, draft)
     if reason:
         raise DuplicateError(reason)
-    made_folder = not folder.exists()
-    folder.mkdir(parents=True, exist_ok=True)
+    # Encoded before any file is made: an argument that was not UTF-8 (Python keeps its bytes as lone
+    # surrogates) must not leave an empty file behind.
     try:
-        with path.open("x", encoding="utf-8", newline="\n") as out:
-            out.write(record_text(draft))
+        data = record_text(draft).encode("utf-8")
+    except UnicodeEncodeError:
+        raise RefusedError(
+            "an option holds bytes that are not UTF-8 text; check the terminal's encoding (locale)"
+        ) from None
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    _make_folder(folder)
+    try:
+        with path.open("xb") as out:
+            out.write(data)
     except FileExistsError:
         raise DuplicateError(
             f"{display_path(path)} exists already; choose another slug with --slug"
         ) from None
+    except OSError as err:
+        _remove(path, made)
+        raise RefusedError(f"cannot write {display_path(path)} ({err.strerror})") from None
     problems = check(content_dir, only=[path]).problems
     if problems:
-        path.unlink()
-        if made_folder:
-            folder.rmdir()
+        _remove(path, made)
         raise ContentError(problems)
     return path
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        # "File exists" or "Not a directory" for a file in the way: name the file.
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        why = f"{display_path(blocker)} is a file, not a folder" if blocker else err.strerror
+        raise RefusedError(f"cannot make the folder {display_path(folder)}: {why}") from None
+
+
+def _remove(path: Path, folders: list[Path]) -> None:
+    """Take back a record written in vain, and the folders made for it (innermost first)."""
+    path.unlink(missing_ok=True)
+    for folder in folders:
+        folder.rmdir()

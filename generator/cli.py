@@ -3,21 +3,93 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
-import subprocess
+import socket
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import astuple
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import arxiv as arxiv_api
-from . import authoring, gitbase, pathcheck, records, suggest
+from . import authoring, config, gitbase, pathcheck, records, relay, suggest
 from .github_annotations import error_annotation
 from .model import Link
 from .records import Problem
+
+if TYPE_CHECKING:
+    from .mailer import Report
+
+DEBUG_ENV = "PAPERFEED_DEBUG"  # set to 1 to see the traceback of an unexpected error
+
+
+class OneLineGroup(click.Group):
+    """A command group whose every failure is one line on stderr and an exit code, never a traceback.
+
+    Click's own usage errors print the usage and a hint around the message; here it is the message alone
+    (exit code 2), as for every other error (exit code 1).
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as err:  # `paperfeed` alone: the help, as Click shows it
+            err.show()
+            sys.exit(err.exit_code)
+        except click.ClickException as err:
+            _fail(err.format_message(), err.exit_code)
+        except click.exceptions.Abort:  # Ctrl-C or end of input at a prompt; Click printed the line end
+            _fail("aborted", 1)
+        except OSError as err:
+            if err.errno == errno.EPIPE:  # the reader went away (paperfeed check | head): nothing to say
+                _silence_stdout()
+                sys.exit(1)
+            if os.environ.get(DEBUG_ENV):
+                raise
+            _fail(_os_error(err), 1)
+        except Exception as err:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            _fail(
+                f"unexpected {type(err).__name__}: {err}; this is a bug in paperfeed, please report it"
+                f" (run again with {DEBUG_ENV}=1 for the details)",
+                1,
+            )
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def _os_error(err: OSError) -> str:
+    where = f"{records.display_path(Path(os.fsdecode(err.filename)))}: " if err.filename else ""
+    return f"{where}{err.strerror or err}"
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not fail a second time."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (a test runner's): nothing will flush it
+        pass
+    finally:
+        os.close(devnull)
 
 
 def _content_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -31,7 +103,7 @@ def _content_option(func: click.decorators.FC) -> click.decorators.FC:
     )(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version("paperfeed"), prog_name="paperfeed")
 def main() -> None:
     """paperfeed: a research-paper feed kept in Git, built into a static site with feeds and a digest."""
@@ -130,8 +202,13 @@ def new(
     content_dir: Path,
 ) -> None:
     """Write a new, valid paper record at content/papers/<year>/<slug>.md."""
+    if arxiv is not None:
+        try:
+            arxiv = arxiv_api.normalize_id(arxiv)
+        except arxiv_api.ArxivError as err:
+            raise click.ClickException(f"not written: {err}") from None
     if abstract == "-":
-        abstract = sys.stdin.read()
+        abstract = _read_stdin()
     first_version = published.date() if published else None
     if arxiv and not (title and abstract):
         paper = _fetch_arxiv(arxiv)
@@ -166,6 +243,19 @@ def new(
     click.echo(f"wrote {records.display_path(path)}")
 
 
+def _read_stdin() -> str:
+    """Standard input as UTF-8 text (a byte-order mark and CRLF line ends allowed)."""
+    raw = sys.stdin.buffer.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise click.ClickException(
+            f"not written: the abstract on standard input is not UTF-8 (byte 0x{raw[err.start]:02x} at"
+            f" offset {err.start}); save it with UTF-8 encoding"
+        ) from None
+    return text.replace("\r\n", "\n")
+
+
 def _fetch_arxiv(arxiv_id: str) -> arxiv_api.ArxivPaper:
     try:
         return arxiv_api.fetch(arxiv_id)
@@ -192,6 +282,7 @@ def _suggest_tags(content_dir: Path, title: str, abstract: str) -> tuple[str, ..
 
 @main.command("check-paths")
 @click.option("--base", help="Compare HEAD with this revision, e.g. origin/main [file names on stdin].")
+@click.option("--head", help="With --base: list the changes of this revision instead [HEAD].")
 @click.option(
     "--format",
     "fmt",
@@ -199,10 +290,15 @@ def _suggest_tags(content_dir: Path, title: str, abstract: str) -> tuple[str, ..
     default=pathcheck.default_format,
     help="github prints workflow annotations (the default when GITHUB_ACTIONS=true).",
 )
-def check_paths(base: str | None, fmt: str) -> None:
+def check_paths(base: str | None, head: str | None, fmt: str) -> None:
     """Fail when a change touches anything but content/papers/**.md and content/tags.yml."""
+    if head is not None and base is None:
+        raise click.ClickException("--head needs --base: the revision its changes are counted from")
     try:
-        changes = pathcheck.changes_since(base) if base is not None else pathcheck.changes_piped(sys.stdin)
+        if base is not None:
+            changes = pathcheck.changes_since(base, head=head or "HEAD")
+        else:
+            changes = pathcheck.changes_piped(sys.stdin)
     except pathcheck.PathCheckError as err:
         raise click.ClickException(str(err)) from None
     lines, summary = pathcheck.report(changes, fmt)
@@ -213,95 +309,188 @@ def check_paths(base: str | None, fmt: str) -> None:
         sys.exit(1)
 
 
+def _site_config(config_file: Path) -> config.SiteConfig:
+    """The site's settings; a one-line error when mkdocs.yml is missing or cannot be used."""
+    if not config_file.exists():
+        raise click.ClickException(
+            f"{records.display_path(config_file)} is missing; run this in the site's folder, or give the"
+            " site's configuration with --config-file"
+        )
+    try:
+        return config.load(config_file)
+    except config.ConfigError as err:
+        raise click.ClickException(str(err)) from None
+
+
 def _mkdocs(*args: str) -> None:
     """Run MkDocs in a child process: the CLI stays free of MkDocs, which only the plugin imports."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner, printed on every run
-    code = subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
+    # An error MkDocs did not foresee (a folder where a file should go, the port taken in the meantime)
+    # ends in a traceback: the user reads its last line.
+    prefix = None if os.environ.get(DEBUG_ENV) else "Error: MkDocs stopped: "
+    argv = [sys.executable, "-m", "mkdocs", *args]
+    code = relay.run(argv, env, lambda line: click.echo(line, err=True, nl=False), prefix)
     if code:
         sys.exit(code)
 
 
-@main.command()
-@click.option(
-    "-f", "--config-file", default="mkdocs.yml", show_default=True, help="The site's configuration."
+_CONFIG_OPTION = click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The site's configuration.",
 )
-@click.option("-d", "--site-dir", help="Where to write the site [site/].")
-def build(config_file: str, site_dir: str | None) -> None:
+
+
+@main.command()
+@_CONFIG_OPTION
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the site [site/].",
+)
+def build(config_file: Path, site_dir: Path | None) -> None:
     """Build the site into site/ (mkdocs build --strict): invalid records stop the build."""
+    _site_config(config_file)
     _mkdocs(
-        "build", "--strict", "--config-file", config_file, *(["--site-dir", site_dir] if site_dir else [])
+        "build",
+        "--strict",
+        "--config-file",
+        str(config_file),
+        *(["--site-dir", str(site_dir)] if site_dir else []),
     )
 
 
 @main.command()
-@click.option(
-    "-f", "--config-file", default="mkdocs.yml", show_default=True, help="The site's configuration."
-)
+@_CONFIG_OPTION
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
-def serve(config_file: str, dev_addr: str) -> None:
+def serve(config_file: Path, dev_addr: str) -> None:
     """Serve the site locally, rebuilding it when content/, the theme or mkdocs.yml change."""
-    _mkdocs("serve", "--config-file", config_file, "--dev-addr", dev_addr)
+    _site_config(config_file)
+    _check_address(dev_addr)
+    _mkdocs("serve", "--config-file", str(config_file), "--dev-addr", dev_addr)
+
+
+def _check_address(dev_addr: str) -> None:
+    """Fail in one line, before MkDocs spends a build on it, when the address cannot be served on."""
+    host, sep, port_text = dev_addr.rpartition(":")
+    host = host.strip("[]")  # [::1]:8000
+    if not (sep and host and port_text.isdigit() and int(port_text) <= 65535):
+        raise click.BadParameter(
+            f"'{dev_addr}' must be HOST:PORT, e.g. 127.0.0.1:8000", param_hint="'--dev-addr'"
+        )
+    port = int(port_text)
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror:
+        raise click.ClickException(f"cannot serve on {dev_addr}: no such host as '{host}'") from None
+    with socket.socket(family, kind, proto) as probe:
+        # As MkDocs' server does: a port that is only waiting out an old connection is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            why = {
+                errno.EADDRINUSE: "the address is in use; stop the server that holds it, or choose another"
+                " port with --dev-addr",
+                errno.EACCES: "permission denied; choose a port above 1023 with --dev-addr",
+                errno.EADDRNOTAVAIL: "the address is not one of this machine's; use 127.0.0.1 in --dev-addr",
+            }.get(err.errno or 0, f"{err.strerror}; choose another address with --dev-addr")
+            raise click.ClickException(f"cannot serve on {dev_addr}: {why}") from None
 
 
 @main.command("digest")
 @click.option("--period", "kind", type=click.Choice(["day", "week"]), default="day", show_default=True)
 @click.option(
-    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Any day of the period [the newest with papers]."
+    "--date",
+    "day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The run's day [today, UTC]: the digest is of the day (or week) with papers that ended on it or on"
+    " one of the two days before.",
 )
 @click.option("--send", is_flag=True, help="Send it over SMTP (PAPERFEED_SMTP_*) to PAPERFEED_DIGEST_TO.")
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="The file [digest-<period>.eml]."
 )
-@click.option(
-    "-f", "--config-file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True
-)
+@_CONFIG_OPTION
 def digest_command(
     kind: str, day: dt.datetime | None, send: bool, out: Path | None, config_file: Path
 ) -> None:
-    """The e-mail digest of a day's or a week's papers: write it to a .eml file, or --send it (at most once
-    per recipient, as content/digests.yml records)."""
+    """The e-mail digest of the day's or the week's papers: write it to a .eml file, or --send it to the
+    mailing list, at most once, as the ledger on the digest-ledger branch records."""
     # Imported here so that the other commands do not load the mail and template machinery.
-    from . import config, digest, ledger, mailer, periods
+    from . import digest, ledger, ledger_branch, mailer, periods
 
     if send and out:
         raise click.UsageError("--out writes the message for a look; --send sends it and writes no file")
+    today = day.date() if day else dt.datetime.now(dt.UTC).date()
+    site = _site_config(config_file)
     try:
-        site = config.load(config_file)
         feed = records.load_feed(site.content_dir)
-        period = periods.Period.of(kind, day.date()) if day else periods.newest(feed, kind)
-        if period is None:
+        if not feed.papers:
             click.echo(f"no papers in {records.display_path(site.content_dir)}: no digest")
             return
         if send:
-            today = dt.datetime.now(dt.UTC).date()
-            sent, outcome = mailer.send_digest(feed, site, period, os.environ, today)
+            branch = ledger_branch.LedgerBranch(config_file.resolve().parent, os.environ)
+            report = mailer.send_digests(feed, site, kind, today, os.environ, branch)
         else:
             sender = digest.Sender.from_site(site)
-            sent = digest.build(feed, period, ledger.Ledger.load(ledger.default_path(site.content_dir)))
+            copy = ledger.Ledger.load(ledger.default_path(site.content_dir))  # the site's, if fetched
+            due = [digest.build(feed, p, copy) for p in periods.due(kind, today)]
+            shown = next((d for d in reversed(due) if d.papers), None)
     except records.ContentError as err:
         print_problems(err.problems, "text")
         raise click.ClickException("no digest: the content has problems (see above)") from None
     except (config.ConfigError, digest.DigestError, ledger.LedgerError, mailer.MailError) as err:
         raise click.ClickException(str(err)) from None
-    if not sent.papers:
-        click.echo(f"{period.id}: no papers, nothing {'sent' if send else 'written'}")
+    nothing = f"{today.isoformat()}: no digest due: no {kind} with papers ends on this day or the two before"
+    if send:
+        _report_sending(report, nothing)
         return
-    if not send:
-        out = out or Path(f"digest-{period.id}.eml")
-        try:
-            out.write_bytes(digest.compose(sent, feed, site, sender).as_bytes())
-        except OSError as err:
-            raise click.ClickException(f"cannot write {records.display_path(out)} ({err.strerror})") from None
-        click.echo(f"{period.id}: {len(sent.papers)} paper(s); wrote {records.display_path(out)}")
+    if shown is None:
+        click.echo(nothing)
         return
-    click.echo(outcome.summary(period.id, len(sent.papers)))
-    for failure in outcome.failures:
-        click.echo(f"error: {failure}", err=True)
-    if outcome.missing:
+    out = out or Path(f"digest-{shown.period.id}.eml")
+    try:
+        out.write_bytes(digest.compose(shown, feed, site, sender).as_bytes())
+    except OSError as err:
+        raise click.ClickException(f"cannot write {records.display_path(out)} ({err.strerror})") from None
+    click.echo(f"{shown.period.id}: {len(shown.papers)} paper(s); wrote {records.display_path(out)}")
+
+
+def _report_sending(report: Report, nothing: str) -> None:
+    """One line per due period; exit 1 unless every one went out or had gone out."""
+    from .ledger import FAILED, SENDING, SENT
+
+    for outcome in report.outcomes:
+        click.echo(outcome.line)
+    if not report.outcomes:
+        click.echo(nothing)
+    github_output = os.environ.get("GITHUB_OUTPUT")
+    if github_output and report.went_out:
+        with open(github_output, "a", encoding="utf-8") as step_output:
+            step_output.write("sent=true\n")  # the workflow rebuilds the site, whose /digests/ page changed
+
+    def ids(*states: str) -> str:
+        return ", ".join(o.digest.period.id for o in report.outcomes if o.state in states)
+
+    if report.unrecorded:
         raise click.ClickException(
-            f"{outcome.missing} of {outcome.total} recipient(s) still lack the digest of {period.id};"
-            " the ledger has the others: run again to send only what is missing"
+            f"cannot record how the delivery ended: {report.unrecorded}; the ledger shows"
+            f" {ids(SENT, FAILED, SENDING)} as on its way, so no run sends it again"
         )
+    problems = []
+    if ids(FAILED):
+        problems.append(f"{ids(FAILED)} not sent; the ledger marks it failed, and the next run sends it")
+    if ids(SENDING):
+        problems.append(
+            f"{ids(SENDING)} in doubt; the ledger keeps it as on its way, so no run sends it again by itself"
+        )
+    if problems:
+        raise click.ClickException("; ".join(problems))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,11 +53,28 @@ class SiteConfig:
         )
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """SafeLoader that reads MkDocs' !!python/name and !ENV tags as plain values instead of failing."""
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that reads mkdocs.yml's tags as MkDocs does: `!ENV` from the environment, and MkDocs'
+    `!!python/name:` and `!relative` values as plain text (the generator never needs them)."""
 
 
-def _ignore_tag(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> Any:
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    # `!ENV VAR` or `!ENV [VAR, OTHER, default]`: the first variable that is set, else the default (the
+    # last item of a list of two or more), else null; a variable's text is read as a YAML value.
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    elif isinstance(node, yaml.SequenceNode):
+        items = loader.construct_sequence(node)
+        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    else:
+        raise yaml.constructor.ConstructorError(None, None, "!ENV takes a name or a list", node.start_mark)
+    for name in names:
+        if str(name) in os.environ:
+            return yaml.safe_load(os.environ[str(name)])
+    return default
+
+
+def _plain(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
         return loader.construct_scalar(node)
     if isinstance(node, yaml.SequenceNode):
@@ -64,24 +82,57 @@ def _ignore_tag(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> Any:
     return loader.construct_mapping(node)  # type: ignore[arg-type]
 
 
-_TolerantLoader.add_multi_constructor("!", _ignore_tag)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+_Loader.add_constructor("!ENV", _env)
+_Loader.add_multi_constructor("!", _plain)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _plain)
 
 
 def plugin_options(plugins: Any) -> dict[str, Any]:
-    """The options of the `paperfeed` entry of mkdocs.yml's plugins list."""
-    for entry in plugins or []:
+    """The options of the `paperfeed` entry of mkdocs.yml's plugins, a list or (to merge) a mapping."""
+    if isinstance(plugins, dict):
+        return _options(plugins.get("paperfeed"))
+    for entry in plugins if isinstance(plugins, list) else []:
         if isinstance(entry, dict) and "paperfeed" in entry:
-            return dict(entry["paperfeed"] or {})
+            return _options(entry["paperfeed"])
     return {}
 
 
-def load(path: Path = Path("mkdocs.yml")) -> SiteConfig:
-    """Read the site's settings from mkdocs.yml without importing MkDocs."""
+def _options(options: Any) -> dict[str, Any]:
+    if not isinstance(options, dict | None):
+        raise ConfigError("mkdocs.yml: the paperfeed plugin's options must be a mapping (key: value)")
+    return dict(options or {})
+
+
+def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """MkDocs' INHERIT: the child's keys win, mappings merge key by key, anything else is replaced."""
+    merged = dict(parent)
+    for key, value in child.items():
+        old = merged.get(key)
+        merged[key] = _merge(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+    return merged
+
+
+def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it: its INHERIT chain merged in, relative to each file's folder."""
+    if path.resolve() in seen:
+        raise ConfigError(f"{path}: INHERIT comes back to this file; break the loop")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     except OSError as err:
         raise ConfigError(f"{path}: cannot be read ({err.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: is not UTF-8; save it with UTF-8 encoding") from None
     except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: is not valid YAML ({err})") from None
+        raise ConfigError(f"{path}: is not valid YAML ({' '.join(str(err).split())})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: must be a mapping of settings, such as site_name: My feed")
+    parent = data.pop("INHERIT", None)
+    if parent is None:
+        return data
+    return _merge(_read(path.parent / str(parent), (*seen, path.resolve())), data)
+
+
+def load(path: Path = Path("mkdocs.yml")) -> SiteConfig:
+    """Read the site's settings from mkdocs.yml (INHERIT and !ENV included) without importing MkDocs."""
+    data = _read(path)
     return SiteConfig.from_options(data, plugin_options(data.get("plugins")), path.parent)

@@ -30,8 +30,9 @@ _LIST_ID_RE = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$")
 _ADDR_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 SUBJECT_TITLE_MAX = 90
 AUTHORS_MAX = 10
-EXCERPT_LIMITS = (280, 140, 0)
-HTML_BUDGET = 95_000  # bytes; Gmail clips at 102 KB
+EXCERPT = 280  # characters of each abstract shown in full entries
+HTML_LIMIT = 100_000  # bytes of the HTML part as sent (quoted-printable); Gmail clips past about 102 KB
+FULL_MIN = 10  # papers shown in full even when the rest then do not all fit as titles
 UNDISCLOSED = "undisclosed-recipients:;"
 
 
@@ -126,7 +127,7 @@ def build(feed: Feed, period: Period, ledger: Ledger | None) -> Digest:
     """The period's papers in feed order; once a digest has gone out, the papers it carried then, so that
     every recipient, and the web copy, get the same message."""
     sent = ledger.digests.get(period.id) if ledger else None
-    if sent is None:
+    if sent is None or not sent.went_out:
         return Digest(period, period.papers(feed))
     by_slug = feed.by_slug()
     return Digest(period, tuple(by_slug[s] for s in sent.papers if s in by_slug))
@@ -208,6 +209,7 @@ def compose(
         "site_name": " ".join(site.site_name.split()),
         "site_url": base,
         "period": digest.period,
+        "count": len(digest.papers),
         "web_url": link(digest.web_path),
         "archive_url": link("digests/"),
         "rss_url": link(urls.feed("rss")),
@@ -215,19 +217,22 @@ def compose(
         "unsubscribe_url": sender.unsubscribe_url,
     }
     env = _mail_environment()
-    # Gmail cuts an HTML part past 102 KB, and the unsubscribe link with it: a big day gets shorter
-    # openings, then none, then only as many papers as fit (the web copy has them all).
-    template = env.get_template("digest_email.html.j2")
-    shown = len(digest.papers)
-    for limit in EXCERPT_LIMITS:
-        context |= {"entries": [_entry(p, feed, link, limit) for p in digest.papers], "more": 0}
-        html = template.render(context)
-        if len(html.encode()) <= HTML_BUDGET:
-            break
-    while len(html.encode()) > HTML_BUDGET and shown > 1:
-        shown = max(1, min(shown - 1, shown * HTML_BUDGET // len(html.encode())))
-        context |= {"entries": context["entries"][:shown], "more": len(digest.papers) - shown}
-        html = template.render(context)
+    entries = [_entry(p, feed, link, EXCERPT) for p in digest.papers]
+    html_template = env.get_template("digest_email.html.j2")
+
+    def layout(full: int, titles: int) -> dict[str, Any]:
+        return context | {
+            "entries": entries[:full],
+            "titles": entries[full : full + titles],
+            "more": len(entries) - full - titles,
+        }
+
+    def html_part(full: int, titles: int) -> EmailMessage:
+        part = EmailMessage(policy=policy.SMTP)
+        part.set_content(html_template.render(layout(full, titles)), subtype="html", cte="quoted-printable")
+        return part
+
+    full, titles = _fit(len(entries), lambda f, t: len(html_part(f, t).as_bytes()) <= HTML_LIMIT)
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = context["subject"]
     msg["From"] = sender.address
@@ -246,13 +251,38 @@ def compose(
     msg["List-Unsubscribe"] = ", ".join(f"<{u}>" for u in unsubscribe)
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"  # no vacation or out-of-office replies to the sender
-    msg.set_content(env.get_template("digest_email.txt.j2").render(context), cte="quoted-printable")
-    msg.add_alternative(html, subtype="html", cte="quoted-printable")
+    shown = layout(full, titles)
+    msg.set_content(env.get_template("digest_email.txt.j2").render(shown), cte="quoted-printable")
+    msg.add_alternative(html_template.render(shown), subtype="html", cte="quoted-printable")
     for part in msg.iter_parts():
         del part["MIME-Version"]  # add_alternative copies it into the part; it belongs to the message only
     # A fixed boundary keeps the .eml byte-identical; "=_" never occurs in quoted-printable text.
     msg.set_boundary(f"=_paperfeed-digest-{digest.period.id}")
     return msg
+
+
+def _fit(count: int, fits: Callable[[int, int], bool]) -> tuple[int, int]:
+    """How many papers to show in full and how many as titles, so that `fits`: all in full if they fit;
+    else as many in full as leave room for all the rest as titles; else FULL_MIN in full and as many
+    titles as fit (the web copy, linked, has the rest). `fits` grows false as either number grows."""
+
+    def most(low: int, high: int, ok: Callable[[int], bool]) -> int:
+        """The largest n in [low, high] with ok(n), given ok(low); bisection."""
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if ok(mid) else (low, mid - 1)
+        return low
+
+    if fits(count, 0):
+        return count, 0
+    if fits(0, count):
+        full = most(0, count, lambda f: fits(f, count - f))
+        if full >= FULL_MIN:
+            return full, count - full
+    full = min(FULL_MIN, count)
+    while full and not fits(full, 0):  # only a pathological feed gets here: keep the footer in
+        full -= 1
+    return full, most(0, count - full, lambda t: fits(full, t))
 
 
 def digest_pages(feed: Feed, site: SiteConfig, ledger_path: Path) -> list[Page]:

@@ -1,8 +1,9 @@
-"""Sending the digest over SMTP: settings from the environment, one message per recipient, the ledger kept.
+"""Sending the digest over SMTP to one mailing-list address, at most once per period, the ledger kept.
 
-Each delivery is written to the ledger as soon as the server accepts it, so a run that fails half-way
-(a refused recipient, a dropped connection) leaves a ledger from which the next run sends only what is
-missing. Messages never name a recipient's address: CI logs of a public repository are public.
+A delivery is recorded as on its way, and pushed to the ledger branch, before the message goes to the
+server; a run that cannot push it sends nothing. Once the server has answered, the delivery is recorded as
+sent or failed, and a failed one is sent again by a later run. Messages never name the recipient's address:
+CI logs of a public repository are public.
 """
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from . import ledger as ledgers
+from . import periods
 from .config import SiteConfig
 from .digest import Digest, Sender, build, compose
-from .ledger import Ledger
+from .ledger import FAILED, SENDING, SENT, Ledger, LedgerError
+from .ledger_branch import BranchError, LedgerBranch
 from .model import Feed
-from .periods import Period
 
 TLS_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -92,41 +94,93 @@ class SmtpSettings:
             ) from None
 
 
-def recipients_from_env(env: Mapping[str, str]) -> tuple[str, ...]:
-    """PAPERFEED_DIGEST_TO, comma-separated; the same address twice (in any case) counts once."""
-    raw = [a.strip() for a in env.get("PAPERFEED_DIGEST_TO", "").split(",")]
-    addresses = [a for a in raw if a]
+@dataclass(frozen=True)
+class Recipient:
+    """Where the digest goes: the address as RCPT TO names it (its domain in ASCII), and the mailbox it
+    stands for, as addresses compare: ALICE@Example.ORG. and alice@example.org are one recipient."""
+
+    address: str
+    mailbox: str
+
+
+def recipient(address: str) -> Recipient:
+    """Read one address of PAPERFEED_DIGEST_TO; MailError if it is not one."""
+    address = address.strip()
+    if not _ADDR_RE.match(address):
+        raise MailError(f"PAPERFEED_DIGEST_TO: '{address}' is not an e-mail address (name@example.org)")
+    local, _, domain = address.rpartition("@")
+    if not local.isascii():
+        raise MailError("PAPERFEED_DIGEST_TO: write the part before @ in ASCII letters; SMTPUTF8 is not used")
+    try:
+        # Domains ignore case and a final dot; an international one travels as IDNA (xn--...).
+        ascii_domain = domain.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise MailError(f"PAPERFEED_DIGEST_TO: '{domain}' is not a valid domain name") from None
+    # Local parts may be case-sensitive in theory; no mail system in use treats them so, and one list
+    # address written two ways must not get two copies.
+    return Recipient(f"{local}@{ascii_domain}", f"{local.lower()}@{ascii_domain}")
+
+
+def recipient_from_env(env: Mapping[str, str]) -> Recipient:
+    """PAPERFEED_DIGEST_TO: one mailing list's address. The digest's List-Unsubscribe is one URL for
+    everyone, which only a list server, rewriting it for each subscriber, can honour."""
+    addresses = [a for a in env.get("PAPERFEED_DIGEST_TO", "").split(",") if a.strip()]
     if not addresses:
         raise MailError(
-            "PAPERFEED_DIGEST_TO is not set: give the address(es) to send the digest to, comma-separated"
+            "PAPERFEED_DIGEST_TO is not set: give the address of the mailing list the digest goes to"
         )
-    for n, address in enumerate(addresses, 1):
-        if not _ADDR_RE.match(address):
-            raise MailError(f"PAPERFEED_DIGEST_TO: recipient {n} is not an e-mail address (name@example.org)")
-    unique: dict[str, str] = {}
+    unique: dict[str, Recipient] = {}
     for address in addresses:
-        unique.setdefault(address.lower(), address)
-    return tuple(unique.values())
+        found = recipient(address)
+        unique.setdefault(found.mailbox, found)  # the first spelling is the one written to
+    if len(unique) > 1:
+        raise MailError(
+            f"PAPERFEED_DIGEST_TO names {len(unique)} addresses: give one, a mailing list's; its list server"
+            " gives each subscriber an unsubscribe link of their own, which one digest for several"
+            " recipients cannot (README, The e-mail digest)"
+        )
+    return next(iter(unique.values()))
 
 
 @dataclass
 class Outcome:
-    """What a run did: recipients by their number in PAPERFEED_DIGEST_TO (from 1), never by address."""
+    """What a run did with one period's digest for its recipient: `state` is what it recorded (SENT,
+    FAILED, or SENDING when the message may or may not have gone out), None when it had nothing to do;
+    `before` is the state the ledger showed when it looked."""
 
-    total: int
-    already: list[int] = field(default_factory=list)
-    delivered: list[int] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
+    digest: Digest
+    before: str | None
+    state: str | None = None
+    reason: str = ""
 
     @property
-    def missing(self) -> int:
-        return self.total - len(self.already) - len(self.delivered)
+    def line(self) -> str:
+        pid, papers = self.digest.period.id, f"{len(self.digest.papers)} paper(s)"
+        if self.state == SENT:
+            return f"{pid}: {papers}; sent"
+        if self.state == FAILED:
+            return f"{pid}: {papers}; not sent: {self.reason}"
+        if self.state == SENDING:
+            return f"{pid}: {papers}; in doubt: {self.reason}"
+        if self.before == SENT:
+            return f"{pid}: already sent; nothing sent"
+        return (
+            f"{pid}: another run is sending it, or stopped before recording whether it went out;"
+            " not sent again"
+        )
 
-    def summary(self, period_id: str, papers: int) -> str:
-        if not self.delivered and not self.failures:
-            return f"{period_id}: already sent to all {self.total} recipient(s); nothing sent"
-        already = f", {len(self.already)} had it already" if self.already else ""
-        return f"{period_id}: {papers} paper(s); sent to {len(self.delivered)} recipient(s){already}"
+
+@dataclass
+class Report:
+    """A run's outcomes, oldest period first, and why it could not record how they ended, if it could not."""
+
+    outcomes: list[Outcome]
+    unrecorded: str | None = None
+
+    @property
+    def went_out(self) -> bool:
+        """Whether any message may have reached the server: the site's /digests/ page changes."""
+        return any(o.state in (SENT, SENDING) for o in self.outcomes)
 
 
 def _reason(err: BaseException) -> str:
@@ -220,80 +274,141 @@ def _close(smtp: smtplib.SMTP | None) -> None:
         smtp.close()
 
 
-def send(
-    period: Period,
-    papers: tuple[str, ...],
-    compose: Callable[[str], EmailMessage],
-    envelope_from: str,
-    recipients: tuple[str, ...],
-    settings: SmtpSettings,
-    ledger: Ledger,
-    today: dt.date,
-) -> Outcome:
-    """Send the period's digest to every recipient who has not had it, one message each, and note each
-    delivery in the ledger. Bad settings raise MailError before anything is sent; a failing recipient or
-    a dropped connection ends in `failures`, with the deliveries before it on record."""
-    outcome = Outcome(total=len(recipients))
-    pending: list[tuple[int, str]] = []
-    for n, address in enumerate(recipients, 1):
-        if ledger.has(period, address):
-            outcome.already.append(n)
-        else:
-            pending.append((n, address))
-    if not pending:
-        return outcome
-    with connect(settings) as smtp:
-        for n, address in pending:
-            hide = {address: f"<recipient {n}>"}
-            try:
-                smtp.send_message(compose(address), from_addr=envelope_from, to_addrs=[address])
-            except smtplib.SMTPRecipientsRefused as err:
-                (code, text) = next(iter(err.recipients.values()))
-                refused = smtplib.SMTPResponseException(code, text)
-                outcome.failures.append(f"recipient {n} refused: {_redact(_reason(refused), hide)}")
-                continue
-            except smtplib.SMTPSenderRefused as err:
-                outcome.failures.append(
-                    f"the SMTP server refused the sender {envelope_from}: {_redact(_reason(err), hide)}"
-                    " (check digest_from in mkdocs.yml)"
-                )
-                break
-            except smtplib.SMTPDataError as err:
-                outcome.failures.append(f"recipient {n}: message refused: {_redact(_reason(err), hide)}")
-                if err.smtp_code == 421:  # the server is closing the connection
-                    break
-                continue
-            except (smtplib.SMTPException, OSError) as err:
-                outcome.failures.append(
-                    f"the connection to {settings.where} broke off at recipient {n}:"
-                    f" {_redact(_reason(err), hide)}"
-                )
-                break
-            outcome.delivered.append(n)
-            ledger.record(period, papers, address, today)
-    return outcome
+@dataclass
+class _Attempt:
+    state: str
+    reason: str = ""
+    connected: bool = True  # whether the connection can carry the next message
 
 
-def send_digest(
-    feed: Feed, site: SiteConfig, period: Period, env: Mapping[str, str], today: dt.date
-) -> tuple[Digest, Outcome]:
-    """Send the period's digest as mkdocs.yml and the environment say; settings are checked first, so a
-    broken configuration shows even on a day with nothing to send."""
+def _deliver(
+    smtp: smtplib.SMTP, msg: EmailMessage, envelope_from: str, to: Recipient, where: str
+) -> _Attempt:
+    """Hand one message to the server step by step, so that the state says what is known: FAILED when the
+    server refused it or it never got as far as the message, SENDING (in doubt) when the connection broke
+    while the message was on its way, SENT when the server took it."""
+    hide = {to.address: "<recipient>", to.mailbox: "<recipient>"}
+
+    def why(err: BaseException) -> str:
+        return _redact(_reason(err), hide)
+
+    try:
+        code, text = smtp.mail(envelope_from)
+        if code != 250:
+            _reset(smtp)
+            refused = why(smtplib.SMTPResponseException(code, text))
+            return _Attempt(
+                FAILED,
+                f"the SMTP server refused the sender {envelope_from}: {refused}"
+                " (check digest_from in mkdocs.yml)",
+                code != 421,
+            )
+        code, text = smtp.rcpt(to.address)
+        if code not in (250, 251):
+            _reset(smtp)
+            return _Attempt(
+                FAILED,
+                f"the recipient was refused: {why(smtplib.SMTPResponseException(code, text))}",
+                code != 421,
+            )
+    except (smtplib.SMTPException, OSError) as err:
+        return _Attempt(FAILED, f"the connection to {where} broke off before the message: {why(err)}", False)
+    try:
+        code, text = smtp.data(msg.as_bytes())
+    except smtplib.SMTPDataError as err:  # no 354: the server would not take the message at all
+        _reset(smtp)
+        return _Attempt(FAILED, f"the message was refused: {why(err)}", err.smtp_code != 421)
+    except (smtplib.SMTPException, OSError) as err:
+        return _Attempt(
+            SENDING,
+            f"the connection to {where} broke off while the message was on its way: {why(err)}",
+            False,
+        )
+    if code != 250:
+        _reset(smtp)
+        return _Attempt(
+            FAILED, f"the message was refused: {why(smtplib.SMTPResponseException(code, text))}", code != 421
+        )
+    return _Attempt(SENT)
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    # If this fails too, the next message finds the connection closed, and says so.
+    with suppress(smtplib.SMTPException, OSError):
+        smtp.rset()
+
+
+def _commit_message(outcomes: list[Outcome], env: Mapping[str, str]) -> str | None:
+    """`Digest ledger: 2025-03-04 sent (run 123)`, or None for no change."""
+    if not outcomes:
+        return None
+    run = env.get("GITHUB_RUN_ID")
+    done = ", ".join(f"{o.digest.period.id} {o.state}" for o in outcomes)
+    return f"Digest ledger: {done}" + (f" (run {run})" if run else "")
+
+
+def send_digests(
+    feed: Feed, site: SiteConfig, kind: str, today: dt.date, env: Mapping[str, str], branch: LedgerBranch
+) -> Report:
+    """Send the digest of each period due on `today` (periods.due) that the ledger on `branch` does not show
+    as sent or on its way. At most once: each delivery is recorded as on its way, and pushed, before the
+    message goes to the server, and MailError (nothing sent) when that cannot be done. Settings are checked
+    first, so a broken configuration shows even on a day with nothing to send."""
     sender = Sender.from_site(site)
     settings = SmtpSettings.from_env(env)
-    recipients = recipients_from_env(env)
-    ledger = Ledger.load(ledgers.default_path(site.content_dir))
-    digest = build(feed, period, ledger)
-    if not digest.papers:
-        return digest, Outcome(total=len(recipients))
-    outcome = send(
-        period,
-        digest.slugs,
-        lambda to: compose(digest, feed, site, sender, to),
-        sender.address.addr_spec,
-        recipients,
-        settings,
-        ledger,
-        today,
-    )
-    return digest, outcome
+    to = recipient_from_env(env)
+    due = periods.due(kind, today)
+    if not any(p.papers(feed) for p in due):
+        return Report([])  # nothing to send, and no need to ask the remote
+
+    def look(ledger: Ledger) -> list[Outcome]:
+        key = ledger.key(to.mailbox)
+        found = [Outcome(build(feed, p, ledger), ledger.state(p, key)) for p in due]
+        return [o for o in found if o.digest.papers]
+
+    try:
+        outcomes = look(ledgers.read(branch))
+    except (BranchError, LedgerError) as err:
+        raise MailError(f"nothing sent: {err}") from None
+    if all(o.before in (SENT, SENDING) for o in outcomes):
+        return Report(outcomes)
+    with connect(settings) as smtp:
+
+        def claim(ledger: Ledger) -> str | None:
+            outcomes[:] = look(ledger)  # what the tip says now, which another run may have changed
+            for o in outcomes:
+                if o.before not in (SENT, SENDING):
+                    o.state = SENDING
+                    ledger.claim(o.digest.period, o.digest.slugs, ledger.key(to.mailbox), today)
+            return _commit_message([o for o in outcomes if o.state], env)
+
+        try:
+            ledgers.update(branch, claim)
+        except (BranchError, LedgerError) as err:
+            raise MailError(
+                f"nothing sent: cannot record that the digest is on its way: {err} (the digest run must be"
+                f" able to push to {branch.branch}: README, The e-mail digest)"
+            ) from None
+        connected = True
+        for o in outcomes:
+            if o.state != SENDING:
+                continue
+            if not connected:
+                o.state, o.reason = FAILED, "not tried, the connection had broken off"
+                continue
+            message = compose(o.digest, feed, site, sender, to.address)
+            attempt = _deliver(smtp, message, sender.address.addr_spec, to, settings.where)
+            o.state, o.reason, connected = attempt.state, attempt.reason, attempt.connected
+
+    def record(ledger: Ledger) -> str | None:
+        done = [o for o in outcomes if o.state in (SENT, FAILED)]
+        for o in done:
+            assert o.state is not None
+            ledger.mark(o.digest.period, ledger.key(to.mailbox), o.state)
+        return _commit_message(done, env)
+
+    try:
+        ledgers.update(branch, record)
+    except (BranchError, LedgerError) as err:
+        return Report(outcomes, str(err))
+    return Report(outcomes)

@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import abstracts, urls
+from . import abstracts, urls, wording
 from .config import SiteConfig
 from .model import Feed, Paper
 from .periods import long_date, month_label, week_label
@@ -51,6 +51,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["front"] = front_value
+    env.filters["counted"] = wording.count  # {{ n | counted("paper") }}: "1 paper", "2 papers"
     return env
 
 

@@ -2,11 +2,13 @@
 
 A contributor's pull request adds or edits `content/papers/**.md` and `content/tags.yml`, nothing else;
 a change to code, theme, configuration or workflows needs a maintainer's eyes, and this check makes it
-visible. CI never runs the pull request's own copy of this file, which the pull request could edit: it
-takes the file from the base commit and runs it over the pull request's changes,
+visible. CI never runs the pull request's own copy of this file, which the pull request could edit: the
+workflow `.github/workflows/pull-request-paths.yml` (which GitHub, too, reads from the default branch) takes
+the file from the default branch and runs it over the pull request's head commit, fetched as data,
 
+    git fetch --quiet --no-tags origin "+refs/pull/123/head:refs/remotes/pr/head"
     git show origin/main:generator/pathcheck.py > /tmp/pathcheck.py
-    python3 -I -S /tmp/pathcheck.py --base origin/main
+    python3 -I -S /tmp/pathcheck.py --base origin/main --head pr/head
 
 so this file must stay one self-contained script on the standard library alone (`-I -S`: no site-packages,
 nothing from the checkout on sys.path). Also: `python3 -m generator.pathcheck --base origin/main`,
@@ -31,7 +33,9 @@ DESCRIPTION = (
 )
 ALLOWED = "content/papers/**.md and content/tags.yml"
 TAGS_FILE = "content/tags.yml"
-CHECKER = "generator/pathcheck.py"  # this file: the workflow reads it from the base commit by this path
+CHECKER = "generator/pathcheck.py"  # this file: the workflow reads it from the default branch by this path
+# What CI runs as the default branch has it, whatever a pull request changes: this file and its workflow.
+TRUSTED = {CHECKER: "the path check", ".github/workflows/pull-request-paths.yml": "the path check's workflow"}
 WORKFLOWS = ".github/workflows/"
 REGULAR_FILE_MODES = ("100644", "100755")
 VERBS = {"A": "added", "D": "deleted", "M": "changed", "T": "changed (file type)"}
@@ -118,12 +122,12 @@ def check(changes: Iterable[Change]) -> list[Finding]:
     findings = []
     for change in changes:
         verb = VERBS.get(change.status, "changed")
-        if change.path == CHECKER:
+        if change.path in TRUSTED:
             # Said apart from "outside content" so that no future widening of is_content lets it through.
             findings.append(
                 Finding(
                     change.path,
-                    f"{verb}: this is the path check, which CI runs as the base branch has it; "
+                    f"{verb}: this is {TRUSTED[change.path]}, which CI runs as the default branch has it; "
                     "a pull request that changes it needs a maintainer's review",
                 )
             )
@@ -164,21 +168,26 @@ def parse_raw(output: bytes) -> list[Change]:
     return changes
 
 
-def changes_since(base: str, repo: str | None = None) -> list[Change]:
-    """The changes of HEAD since it forked from `base` (`git diff base...HEAD`), renames as delete + add."""
-    if not base or base.startswith("-"):
-        raise PathCheckError(f"'{base}' is not a Git revision; give a branch such as origin/main")
+def changes_since(base: str, repo: str | None = None, head: str = "HEAD") -> list[Change]:
+    """The changes of `head` since it forked from `base` (`git diff base...head`: from their merge base),
+    renames as delete + add. `head` need not be checked out: CI gives a pull request's fetched commit."""
+    for revision in (base, head):
+        if not revision or revision.startswith("-"):
+            raise PathCheckError(f"'{revision}' is not a Git revision; give a branch such as origin/main")
     # -z: names as they are, whatever they hold; no rename, textconv or external-diff logic in the list.
     command = ["git", "diff", "--raw", "-z", "--no-renames", "--no-textconv", "--no-ext-diff"]
     try:
-        done = subprocess.run([*command, f"{base}...HEAD", "--"], cwd=repo, capture_output=True, check=False)
+        done = subprocess.run(
+            [*command, f"{base}...{head}", "--"], cwd=repo, capture_output=True, check=False
+        )
     except FileNotFoundError:
         raise PathCheckError("git is not installed; install it, or pipe the file names in") from None
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = why[0].removeprefix("fatal: ") if why else f"exit status {done.returncode}"
+        of = "" if head == "HEAD" else f" of {head}"
         raise PathCheckError(
-            f"cannot list the changes since {base} ({detail}); fetch it first, e.g. git fetch origin main"
+            f"cannot list the changes{of} since {base} ({detail}); fetch it first, e.g. git fetch origin main"
         )
     return parse_raw(done.stdout)
 
@@ -217,13 +226,19 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
     """`python3 pathcheck.py`: exit 0 when only content changed, 1 when not, 2 on an error."""
     parser = argparse.ArgumentParser(prog="python3 -m generator.pathcheck", description=DESCRIPTION)
     parser.add_argument("--base", help="compare HEAD with this revision, e.g. origin/main [names on stdin]")
+    parser.add_argument("--head", help="with --base: list the changes of this revision instead [HEAD]")
     parser.add_argument("--format", choices=["text", "github"], default=default_format())
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):  # a terminal that is not UTF-8 still gets every line
             stream.reconfigure(errors="backslashreplace")
     try:
-        changes = changes_since(args.base) if args.base is not None else changes_piped(stdin)
+        if args.head is not None and args.base is None:
+            raise PathCheckError("--head needs --base: the revision its changes are counted from")
+        if args.base is not None:
+            changes = changes_since(args.base, head=args.head or "HEAD")
+        else:
+            changes = changes_piped(stdin)
     except PathCheckError as err:
         print(f"Error: {err}", file=sys.stderr)
         return 2

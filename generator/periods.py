@@ -84,9 +84,15 @@ class Period:
         return tuple(p for p in feed.papers if self.contains(p.date))
 
 
-def newest(feed: Feed, kind: str) -> Period | None:
-    """The newest period of this kind that has papers."""
-    return Period.of(kind, feed.papers[0].date) if feed.papers else None
+DUE_DAYS = 2
+
+
+def due(kind: str, today: dt.date) -> list[Period]:
+    """The periods of this kind whose last day is `today` or one of the two days before, oldest first: the
+    only ones a run on `today` sends. The clock picks them, not the papers: a first run does not send a
+    months-old day, and a record dated in the future waits for its day instead of being the newest."""
+    found = {Period.of(kind, today - dt.timedelta(days=n)) for n in range(DUE_DAYS + 1)}
+    return sorted(p for p in found if today - dt.timedelta(days=DUE_DAYS) <= p.end <= today)
 
 
 # Names from tables, not strftime, so that the text does not depend on the machine's locale.

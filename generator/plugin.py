@@ -170,6 +170,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
     ) -> LiveReloadServer:
         assert self.site is not None
         server.watch(str(self.site.content_dir))
+        # MkDocs watches the theme only with --watch-theme, and then Material's installed files too; the
+        # site's own overrides are what a maintainer edits, so a change there rebuilds like content does.
+        if config.theme.custom_dir:
+            server.watch(config.theme.custom_dir)
         return server
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import abstract_links, yamlnodes
+from . import abstract_links, abstracts, yamlnodes
 from .model import Feed, Link, Paper, Tag
 from .yamlnodes import Mapping, Node, Scalar, Sequence
 
@@ -57,11 +57,33 @@ _VERSION_RE = re.compile(r"v[0-9]+$")
 # which end a line in JavaScript and some readers but not in YAML; and what XML 1.0 cannot carry or
 # Unicode keeps out of text: surrogates (only a YAML escape can make one), U+FFFE, U+FFFF and the other
 # noncharacters. A feed or page holding one of these is not valid XML, so no build may meet one.
-_NONCHARACTERS = "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
-FORBIDDEN_CHAR_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    f"\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]"
+_BMP_FORBIDDEN = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
 )
+_ASTRAL_NONCHARACTERS = "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17)
+)
+FORBIDDEN_CHAR_RE = re.compile(f"[{_BMP_FORBIDDEN}{_ASTRAL_NONCHARACTERS}]")
+# The same rule, fast: a character class of 32 scattered astral characters costs Python's regex engine ten
+# times a plain range, so check finds astral characters by range and tests each one.
+_ASCII_FORBIDDEN_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_BMP_FORBIDDEN_RE = re.compile(f"[{_BMP_FORBIDDEN}]")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def forbidden_char(text: str) -> tuple[int, str] | None:
+    """The first character of `text` that FORBIDDEN_CHAR_RE names, with its index; None if there is none."""
+    if text.isascii():
+        match = _ASCII_FORBIDDEN_RE.search(text)
+        return (match.start(), match.group()) if match else None
+    match = _BMP_FORBIDDEN_RE.search(text)
+    end = match.start() if match else len(text)
+    for astral in _ASTRAL_RE.finditer(text, 0, end):
+        if ord(astral.group()) & 0xFFFE == 0xFFFE:
+            return astral.start(), astral.group()
+    return (match.start(), match.group()) if match else None
+
+
 BOM = b"\xef\xbb\xbf"
 _FENCE_RE = re.compile(r"^---[^\S\n]*$", re.MULTILINE)  # a front-matter fence: '---', maybe trailing spaces
 RECORD_HINT = "a record starts with '---', its fields, '---', then the abstract"
@@ -159,7 +181,8 @@ def check(
     given: list[Path] = []
     if only is not None:
         in_tree = {p.resolve(): p for p in paths}  # a given file may be in the tree under another spelling
-        given = list(dict.fromkeys(in_tree.get(p.resolve(), p) for p in _expand(only)))
+        expanded = _expand(only, paths, tags_path)
+        given = list(dict.fromkeys(in_tree.get(p.resolve(), p) for p in expanded))
         # Given files go last, so that a duplicate is reported on the file being checked, not its twin.
         chosen = set(given)
         paths = [p for p in paths if p not in chosen]
@@ -193,11 +216,18 @@ def check(
     return Report(Feed.of(good, tags), tuple(sorted(problems)), checked)
 
 
-def _expand(paths: Iterable[Path]) -> Iterator[Path]:
-    """The given paths, a folder replaced by the files under it (records and tags.yml), in sorted order."""
+def _expand(paths: Iterable[Path], tree: Iterable[Path], tags_path: Path) -> Iterator[Path]:
+    """The given paths, a folder replaced by the tree's records under it (and tags.yml), in sorted order.
+
+    Only what the tree holds counts: `check content` checks the records and the vocabulary, not the
+    hand-written pages in content/pages/.
+    """
+    tree = list(tree)
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix == ".md" or p.name == "tags.yml")
+            folder = path.resolve()
+            inside = [p for p in [tags_path, *tree] if p.resolve().is_relative_to(folder) and p.is_file()]
+            yield from sorted(inside)
         else:
             yield path
 
@@ -208,10 +238,14 @@ def _record_paths(papers_dir: Path, problems: list[Problem]) -> Iterator[Path]:
     def fail(path: Path, field: str, message: str) -> None:
         problems.append(Problem(display_path(path), 1, field, message))
 
-    if not papers_dir.is_dir():
+    if papers_dir.is_dir():
+        yield from _walk(papers_dir, 0, fail)
+    elif papers_dir.exists() or papers_dir.is_symlink():
+        fail(papers_dir, "folder", "is not a folder; make it one, with each record in the folder of its year")
+    elif not papers_dir.parent.is_dir():
         fail(papers_dir, "folder", "is missing; create content/papers/")
-        return
-    yield from _walk(papers_dir, 0, fail)
+    # A content folder without papers/ is an empty feed: Git keeps no empty folder, so a fork that deleted
+    # every paper has none.
 
 
 def _walk(folder: Path, depth: int, fail: Callable[[Path, str, str], None]) -> Iterator[Path]:
@@ -229,6 +263,8 @@ def _walk(folder: Path, depth: int, fail: Callable[[Path, str, str], None]) -> I
             fail(path, "file", "is a symbolic link; content/papers/ holds real files and folders only")
         elif entry.is_dir():
             yield from _walk(path, depth + 1, fail)
+        elif not entry.is_file():  # a FIFO would make the read wait forever; a device could be anything
+            fail(path, "file", "is not a regular file; content/papers/ holds record files and folders only")
         elif not entry.name.endswith(".md"):
             fail(path, "file", "is not a paper record; only .md records belong in content/papers/")
         elif not in_year:
@@ -274,10 +310,10 @@ def _decode(
         fail(line, f"is not UTF-8 (byte 0x{raw[err.start]:02x}); save the file with UTF-8 encoding")
         return None
     text = text.replace("\r\n", "\n")
-    bad = FORBIDDEN_CHAR_RE.search(text)
+    bad = forbidden_char(text)
     if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        char = bad.group()
+        line = text.count("\n", 0, bad[0]) + 1
+        char = bad[1]
         if char == "\r":
             fail(line, "ends a line with a lone carriage return (CR); save the file with LF line ends")
         else:
@@ -320,9 +356,9 @@ def _key_of_line(lines: list[str], line: int) -> str | None:
 def _check_values(node: Node, field: str | None, fail: Callable[[int, str, str], None]) -> bool:
     """Report controls that YAML escapes (`"\\u202E"`) let into a value or key; true when there are none."""
     if isinstance(node, Scalar):
-        bad = FORBIDDEN_CHAR_RE.search(node.text)
+        bad = forbidden_char(node.text)
         if bad:
-            fail(node.line, field or "front matter", f"contains {_char_name(bad.group())}; delete it")
+            fail(node.line, field or "front matter", f"contains {_char_name(bad[1])}; delete it")
         return bad is None
     if isinstance(node, Sequence):
         return all([_check_values(item, field, fail) for item in node.items])
@@ -454,6 +490,10 @@ def read_paper(
     if abstract:
         leading = source.body[: len(source.body) - len(source.body.lstrip())]
         first_line = source.body_line + leading.count("\n")
+        if len(abstract) <= ABSTRACT_MAX:
+            problem = abstracts.abstract_problem(abstract)  # what the renderer would not show as written
+            if problem:
+                fields.fail(first_line, "abstract", problem)
         for line, problem in _link_problems(abstract):
             fields.fail(first_line + line - 1, "abstract", problem)
     latest = (today or today_utc()) + FUTURE_GRACE
@@ -802,8 +842,9 @@ def _read_vocabulary(path: Path, problems: list[Problem]) -> tuple[dict[str, Tag
     """The good tags, and every slug the file names (None when it cannot be read at all)."""
     shown = display_path(path)
     if not path.is_file():
+        missing = "is not a file" if path.exists() else "is missing"
         problems.append(
-            Problem(shown, 1, "file", "is missing; create content/tags.yml with the tag vocabulary")
+            Problem(shown, 1, "file", f"{missing}; create content/tags.yml with the tag vocabulary")
         )
         return {}, None
     node = _read_yaml_file(path, shown, problems)

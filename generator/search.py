@@ -29,6 +29,11 @@ UNUSED_PREFIXES = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui"
 UNUSED_OUTPUT = ("pagefind-worker.js",)
 
 
+# The element after the title: Pagefind reports where its text starts (an anchor), which tells the search
+# script how many of the indexed words are the title's, however Pagefind split them.
+BODY_ID = "pf-body"
+
+
 class SearchIndexError(Exception):
     """The search index could not be built; the message says why."""
 
@@ -46,8 +51,11 @@ def paper_document(paper: Paper, tags: dict[str, Tag], language: str = "en") -> 
     """A paper as the HTML that Pagefind indexes: every value escaped, the body plain text."""
     esc = html.escape
     names = [tags[t].name if t in tags else t for t in paper.tags]
-    # Title first (the search script takes the first words of the text for the title), authors last.
-    body = [f"<h1>{esc(paper.title)}</h1>", f"<p>{esc(abstracts.plain_text(paper.abstract))}</p>"]
+    # Title first, then the abstract (from BODY_ID on), authors last.
+    body = [
+        f"<h1>{esc(paper.title)}</h1>",
+        f'<p id="{BODY_ID}">{esc(abstracts.plain_text(paper.abstract))}</p>',
+    ]
     if paper.authors:
         body.append(f"<p>{esc(', '.join(paper.authors))}</p>")
     # Filters and metadata outside the body: Pagefind reads them anywhere, and they stay out of excerpts.
@@ -58,7 +66,8 @@ def paper_document(paper: Paper, tags: dict[str, Tag], language: str = "en") -> 
 
 def page_document(page: Document, language: str = "en") -> str:
     """A hand-written page as Pagefind indexes it: its title as the heading, then its content."""
-    return _page(language, page.url, page.title, f"<h1>{html.escape(page.title)}</h1>{page.body}", "")
+    body = f'<h1>{html.escape(page.title)}</h1><div id="{BODY_ID}">{page.body}</div>'
+    return _page(language, page.url, page.title, body, "")
 
 
 def _page(language: str, url: str, title: str, body: str, extra: str) -> str:

@@ -1,14 +1,26 @@
-"""Shared test fixtures: paths, golden-file comparison (`pytest --update-goldens` rewrites them)."""
+"""Shared test fixtures: paths, golden-file comparison (`pytest --update-goldens` rewrites them), markers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 GOLDEN = TESTS / "golden"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # test_any_content.py runs the tests so marked against copies of the repository with other content.
+    config.addinivalue_line(
+        "markers", "content: reads the repository's own content/, and must pass on any valid content"
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -37,3 +49,16 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         )
 
     return check
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """One Chromium for all the browser tests of a test process: Playwright's sync API runs one at a time."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import launch_chromium
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()

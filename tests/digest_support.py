@@ -1,10 +1,19 @@
-"""Shared by the digest tests: a site in a temporary folder, and a real SMTP server on loopback."""
+"""Shared by the digest tests: a site in a temporary folder, a Git origin for it (bare, on disk, with a
+pre-receive hook that protects main), and a real SMTP server on loopback."""
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import datetime as dt
+import os
 import shutil
 import socket
 import ssl
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,13 +59,143 @@ def make_site(
     options: str = MAIL_OPTIONS,
     records: dict[str, str] | None = None,
 ) -> Path:
-    """A copy of the small fixture feed under tmp/content (plus `records`), and tmp/mkdocs.yml."""
+    """A copy of the small fixture feed under tmp/content, plus `records` (by slug, in papers/2025/, or by
+    "<year>/<slug>"), and tmp/mkdocs.yml."""
     shutil.copytree(SMALL, tmp / "content")
     for name, text in (records or {}).items():
-        (tmp / "content" / "papers" / "2025" / f"{name}.md").write_text(text, encoding="utf-8")
+        write_record(tmp / "content", name if "/" in name else f"2025/{name}", text)
     config = tmp / "mkdocs.yml"
     config.write_text(MKDOCS_YML.format(site_name=site_name, options=options), encoding="utf-8")
     return config
+
+
+# A Git origin like GitHub's with README step 7's rules: main takes no push (pull requests only). The
+# ledger branch takes pushes, unless a test puts files beside the hook: `refuse-ledger-from` holding N
+# refuses the Nth ledger push and every later one; a `barrier` folder holds each ledger push until two are
+# in flight, so that two runs race for the same tip.
+PRE_RECEIVE = """\
+#!/bin/sh
+here=$(cd "$(dirname "$0")" && pwd)
+while read -r old new ref; do
+  case "$ref" in
+    refs/heads/main)
+      echo "GH006: Protected branch update failed for refs/heads/main." >&2
+      echo "Changes must be made through a pull request." >&2
+      exit 1 ;;
+    refs/heads/digest-ledger)
+      n=$(( $(cat "$here/ledger-pushes" 2>/dev/null || echo 0) + 1 ))
+      echo "$n" > "$here/ledger-pushes"
+      if [ -f "$here/refuse-ledger-from" ] && [ "$n" -ge "$(cat "$here/refuse-ledger-from")" ]; then
+        echo "push $n to digest-ledger refused by this test's rules" >&2
+        exit 1
+      fi ;;
+  esac
+done
+if [ -d "$here/barrier" ]; then
+  touch "$here/barrier/$$"
+  i=0
+  while [ "$(ls "$here/barrier" | wc -l)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+fi
+exit 0
+"""
+GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
+IDENTITY = {"user.name": "Maintainer", "user.email": "maintainer@example.org"}
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, **GIT_ENV}
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout
+
+
+@dataclass
+class Origin:
+    """A bare repository standing in for GitHub, and what its ledger branch holds."""
+
+    path: Path
+
+    @property
+    def hooks(self) -> Path:
+        return self.path / "hooks"
+
+    def clone(self, where: Path) -> Path:
+        git(where.parent, "clone", "--quiet", str(self.path), str(where))
+        return where
+
+    def head(self, branch: str = "main") -> str | None:
+        out = git(self.path, "for-each-ref", "--format=%(objectname)", f"refs/heads/{branch}")
+        return out.strip() or None
+
+    def ledger_text(self) -> str | None:
+        if self.head("digest-ledger") is None:
+            return None
+        return git(self.path, "show", "digest-ledger:digests.yml")
+
+    def ledger_log(self) -> list[str]:
+        if self.head("digest-ledger") is None:
+            return []
+        return git(self.path, "log", "--format=%s", "digest-ledger").splitlines()
+
+    def refuse_ledger_pushes(self, from_push: int) -> None:
+        """Refuse the ledger push numbered `from_push` (counting from 1) and every later one."""
+        (self.hooks / "refuse-ledger-from").write_text(f"{from_push}\n", encoding="utf-8")
+
+    def allow_ledger_pushes(self) -> None:
+        (self.hooks / "refuse-ledger-from").unlink(missing_ok=True)
+
+
+def make_origin(tmp: Path, seed: Path) -> Origin:
+    """A bare origin whose main holds the folder `seed` (mkdocs.yml and content/), committed and pushed
+    before the hook that protects main is put in."""
+    origin = Origin(tmp / "origin.git")
+    git(tmp, "init", "--quiet", "--bare", "--initial-branch=main", str(origin.path))
+    git(seed, "init", "--quiet", "--initial-branch=main")
+    git(seed, "add", ".")
+    identity = [arg for k, v in IDENTITY.items() for arg in ("-c", f"{k}={v}")]
+    git(seed, *identity, "commit", "--quiet", "-m", "A feed")
+    git(seed, "push", "--quiet", str(origin.path), "HEAD:main")
+    hook = origin.hooks / "pre-receive"
+    hook.write_text(PRE_RECEIVE, encoding="utf-8")
+    hook.chmod(0o755)
+    return origin
+
+
+_TEMPLATES: dict[str, Path] = {}
+
+
+def make_repo(
+    tmp: Path, records: dict[str, str] | None = None, options: str | None = None
+) -> tuple[Origin, Path]:
+    """make_site's feed on an origin, and a clone of it: the clone's mkdocs.yml is returned. Each kind of
+    feed is made once per test process and copied, which is much faster than making it again."""
+    key = repr((sorted((records or {}).items()), options))
+    if key not in _TEMPLATES:
+        template = Path(tempfile.mkdtemp(prefix="paperfeed-origin-"))
+        atexit.register(shutil.rmtree, template, ignore_errors=True)
+        seed = template / "seed"
+        seed.mkdir()
+        make_site(seed, records=records, **({"options": options} if options is not None else {}))
+        make_origin(template, seed).clone(template / "clone")
+        _TEMPLATES[key] = template
+    for part in ("origin.git", "clone"):
+        shutil.copytree(_TEMPLATES[key] / part, tmp / part, symlinks=True)
+    git(tmp / "clone", "remote", "set-url", "origin", str(tmp / "origin.git"))
+    return Origin(tmp / "origin.git"), tmp / "clone" / "mkdocs.yml"
+
+
+def write_record(content: Path, name: str, text: str) -> Path:
+    """Write content/papers/<name>.md, where name is "<year>/<slug>"."""
+    path = content / "papers" / f"{name}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def record_on(day: dt.date, title: str = "") -> str:
+    """A valid record dated `day`."""
+    title = title or f"A paper of {day.isoformat()}"
+    return f'---\ntitle: "{title}"\ndate: {day.isoformat()}\ntags: [language-models]\n---\nAn abstract.\n'
 
 
 def closed_port() -> int:
@@ -75,14 +214,22 @@ class Delivery:
 
 @dataclass
 class Recorder:
-    """The SMTP server's handler: keeps what it accepts; refuses the addresses in `refuse`, and answers
-    421 (closing) to the DATA numbered `drop_at_data` (counting from 1)."""
+    """The SMTP server's handler: keeps what it accepts; refuses every sender if `refuse_senders`, and the
+    recipients in `refuse`; answers 421
+    (closing) to the DATA numbered `drop_at_data` (counting from 1); closes the connection without an answer
+    once the message numbered `hang_up_at_data` has come; and, while `hold` is set, keeps the first message
+    waiting for its answer (`holding` is set meanwhile)."""
 
     deliveries: list[Delivery] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    refuse_senders: bool = False
     drop_at_data: int | None = None
+    hang_up_at_data: int | None = None
     data_count: int = 0
     sessions: int = 0
+    hold: threading.Event = field(default_factory=threading.Event)
+    holding: threading.Event = field(default_factory=threading.Event)
+    on_data: Callable[[], None] | None = None  # called as each message arrives, before it is answered
 
     async def handle_EHLO(
         self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list[str]
@@ -90,6 +237,15 @@ class Recorder:
         self.sessions += 1
         session.host_name = hostname
         return responses
+
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if self.refuse_senders:
+            return "550 5.7.1 <" + address + ">: Sender address rejected: not owned by user"
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -103,6 +259,18 @@ class Recorder:
         self.data_count += 1
         if self.data_count == self.drop_at_data:
             return "421 4.3.2 Service shutting down, closing transmission channel"
+        if self.data_count == self.hang_up_at_data:
+            # The server has the message; the connection breaks before its answer reaches the client.
+            self.deliveries.append(Delivery(str(envelope.mail_from), list(envelope.rcpt_tos), b""))
+            assert server.transport is not None
+            server.transport.close()
+            return "250 2.0.0 Ok: queued, but nobody hears it"
+        if self.on_data:
+            self.on_data()
+        number = self.data_count
+        while number == 1 and self.hold.is_set():
+            self.holding.set()
+            await asyncio.sleep(0.02)
         data = envelope.original_content or b""
         self.deliveries.append(Delivery(str(envelope.mail_from), list(envelope.rcpt_tos), data))
         return "250 2.0.0 Ok: queued"
@@ -186,7 +354,13 @@ def smtp_env(
         "PAPERFEED_SMTP_PASSWORD": PASSWORD,
         "PAPERFEED_SMTP_TLS": "starttls",
         "PAPERFEED_SMTP_CA_FILE": str(authority.ca_file) if authority else None,
-        "PAPERFEED_DIGEST_TO": "alice@example.org, bob@example.net",
+        "PAPERFEED_DIGEST_TO": "papers@lists.example.org",
+        # Git as on a runner: no user configuration; commits by the Actions bot; no token or step output.
+        **GIT_ENV,
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_TOKEN": None,
+        "GITHUB_OUTPUT": None,
+        "GITHUB_RUN_ID": None,
     }
     env.update(overrides)
     return env

@@ -8,20 +8,17 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from arxiv_support import FIXTURES, ArxivStub, Reply, arxiv_stub
 from click.testing import CliRunner
 
 from generator import arxiv
 from generator.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 MAMBA = (FIXTURES / "2312.00752.xml").read_bytes()
 ATTENTION = (FIXTURES / "1706.03762.xml").read_bytes()
 
@@ -62,69 +59,15 @@ MAMBA_SUGGESTION = (
 )
 
 
-@dataclass
-class Reply:
-    """One recorded answer: status, headers, body, and how long the server waits before sending it."""
-
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-
-
-@dataclass
-class ArxivStub:
-    """The replies to give, in order (the last one repeats), and the requests seen: (path, time, agent)."""
-
-    base: str
-    replies: list[Reply] = field(default_factory=list)
-    requests: list[tuple[str, float, str]] = field(default_factory=list)
-
-    def serve(self, *replies: Reply) -> None:
-        self.replies = list(replies)
-
-
-def _handler(stub: ArxivStub) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            stub.requests.append((self.path, time.monotonic(), self.headers.get("User-Agent", "")))
-            reply = stub.replies.pop(0) if len(stub.replies) > 1 else stub.replies[0]
-            time.sleep(reply.delay)
-            try:
-                self.send_response(reply.status)
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/atom+xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(reply.body)))
-                self.end_headers()
-                self.wfile.write(reply.body)
-            except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting: that is the test
-                pass
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    return Handler
-
-
 @pytest.fixture
 def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivStub]:
-    """A real HTTP server on 127.0.0.1 standing in for the arXiv API, with tiny waits between retries."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    server.daemon_threads = True
-    stub = ArxivStub(f"http://127.0.0.1:{server.server_address[1]}")
-    server.RequestHandlerClass = _handler(stub)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    monkeypatch.setenv("PAPERFEED_ARXIV_API", stub.base)
-    monkeypatch.setenv("PAPERFEED_ARXIV_BACKOFF", "0.01")
-    monkeypatch.setenv("PAPERFEED_ARXIV_TIMEOUT", "5")
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    try:
+    """The stub arXiv API (arxiv_support), with tiny waits between retries."""
+    with arxiv_stub() as stub:
+        monkeypatch.setenv("PAPERFEED_ARXIV_API", stub.base)
+        monkeypatch.setenv("PAPERFEED_ARXIV_BACKOFF", "0.01")
+        monkeypatch.setenv("PAPERFEED_ARXIV_TIMEOUT", "5")
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
         yield stub
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture
@@ -478,13 +421,41 @@ def test_bad_number_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         ("http://export.arxiv.org/abs/2312.00752?context=cs", "2312.00752"),
         ("https://arxiv.org/abs/hep-th/9711200", "hep-th/9711200"),
         ("math.GT/0309136", "math.GT/0309136"),
+        ("http://arxiv.org/abs/2401.01234v2", "2401.01234v2"),
+        ("https://www.arxiv.org/abs/2401.01234", "2401.01234"),
+        ("arxiv.org/abs/2401.01234", "2401.01234"),
+        ("HTTPS://ARXIV.ORG/ABS/2401.01234", "2401.01234"),
+        ("https://arxiv.org/abs/2401.01234/", "2401.01234"),
+        ("https://arxiv.org/abs/2401.01234#comments", "2401.01234"),
+        ("https://arxiv.org/pdf/2401.01234v2", "2401.01234v2"),
+        ("https://arxiv.org/pdf/2401.01234v2.pdf", "2401.01234v2"),
+        ("https://www.arxiv.org/pdf/2401.01234.pdf", "2401.01234"),
+        ("hep-th/9901001", "hep-th/9901001"),
+        ("hep-th/9901001v1", "hep-th/9901001v1"),
+        ("https://arxiv.org/abs/hep-th/9901001v1", "hep-th/9901001v1"),
+        ("http://www.arxiv.org/pdf/hep-th/9901001v2.pdf", "hep-th/9901001v2"),
     ],
 )
 def test_normalize_id(text: str, arxiv_id: str) -> None:
     assert arxiv.normalize_id(text) == arxiv_id
 
 
-@pytest.mark.parametrize("text", ["", "2312", "https://example.org/abs/2312.00752", "2312.00752/../x"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "2312",
+        "https://example.org/abs/2312.00752",
+        "2312.00752/../x",
+        "https://arxiv.org.example.org/abs/2401.01234",
+        "https://notarxiv.org/abs/2401.01234",
+        "ftp://arxiv.org/abs/2401.01234",
+        "https://arxiv.org/list/cs.LG/recent",
+        "https://arxiv.org/abs/",
+        "https://arxiv.org/abs/2401.01234v",
+        "2401.01234.pdf",
+    ],
+)
 def test_normalize_id_refuses(text: str) -> None:
     with pytest.raises(arxiv.ArxivError) as err:
         arxiv.normalize_id(text)
@@ -492,6 +463,51 @@ def test_normalize_id_refuses(text: str) -> None:
         str(err.value)
         == f"'{text}' is not an arXiv id; give one like 2401.01234 or https://arxiv.org/abs/2401.01234"
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("https://arxiv.org/abs/2401.01234v2", "2401.01234v2"),
+        ("https://www.arxiv.org/pdf/2401.01234.pdf", "2401.01234"),
+        ("arXiv:2401.01234", "2401.01234"),
+        ("https://arxiv.org/abs/hep-th/9901001", "hep-th/9901001"),
+    ],
+)
+def test_an_address_with_title_and_abstract_is_read_as_its_id(
+    api: ArxivStub, content: Path, given: str, kept: str
+) -> None:
+    """Nothing is fetched when --title and --abstract are given; the address still names the paper."""
+    code, out = new(
+        content, "--arxiv", given, "--title", "A paper", "--abstract", "An abstract.", "--tag", "video",
+        "--date", "2025-03-14",
+    )  # fmt: skip
+    assert (code, out) == (0, f"wrote {content.as_posix()}/papers/2025/a-paper.md\n")
+    assert f'\narxiv: "{kept}"\n' in (content / "papers/2025/a-paper.md").read_text(encoding="utf-8")
+    assert api.requests == []
+
+
+def test_an_address_of_a_paper_in_the_feed_is_refused_without_fetching(api: ArxivStub, content: Path) -> None:
+    code, out = new(
+        content, "--arxiv", "https://arxiv.org/pdf/1706.03762v7.pdf", "--title", "Again", "--abstract", "x",
+        "--tag", "video",
+    )  # fmt: skip
+    existing = f"{content.as_posix()}/papers/2025/attention-is-all-you-need.md"
+    assert (code, out) == (1, f"Error: not written: arXiv 1706.03762v7 is already in the feed: {existing}\n")
+    assert (written(content), api.requests) == (BEFORE, [])
+
+
+def test_not_an_address_of_arxiv_is_refused_without_fetching(api: ArxivStub, content: Path) -> None:
+    code, out = new(
+        content, "--arxiv", "https://example.org/abs/2401.01234", "--title", "A paper", "--abstract", "x",
+        "--tag", "video",
+    )  # fmt: skip
+    assert (code, out) == (
+        1,
+        "Error: not written: 'https://example.org/abs/2401.01234' is not an arXiv id; give one like"
+        " 2401.01234 or https://arxiv.org/abs/2401.01234\n",
+    )
+    assert (written(content), api.requests) == (BEFORE, [])
 
 
 def test_old_style_id_is_asked_as_is(api: ArxivStub) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,39 @@ def test_new_with_content_option(tmp_path: Path) -> None:
     result = new("--title", "Elsewhere", *BASIC, "--content", str(content))
     assert (result.exit_code, result.output) == (0, f"wrote {content.as_posix()}/papers/2025/elsewhere.md\n")
     assert "elsewhere" in records.load_feed(content).by_slug()
+
+
+def test_new_takes_back_every_folder_it_made_for_an_invalid_record(tmp_path: Path) -> None:
+    content = materialize("valid/lf", tmp_path / "t") / "content"
+    shutil.rmtree(content / "papers")
+    before = files(content.parent)
+    result = new(
+        "--title", "A new paper", "--tag", "world-model", "--abstract", "x", "--content", str(content)
+    )
+    assert result.exit_code == 1
+    assert result.output.endswith("Error: not written: the record would be invalid (see above)\n")
+    assert files(content.parent) == before  # neither papers/2025 nor papers/
+
+
+def test_a_draft_that_is_not_utf8_leaves_no_file(tree: Path) -> None:
+    """Python keeps the bytes of an argument that is not UTF-8 as lone surrogates, which cannot be written."""
+    before = files(tree)
+    draft = authoring.Draft(title="Caf\udce9", tags=("world-models",), abstract="x", date=dt.date(2024, 1, 1))
+    with pytest.raises(authoring.RefusedError) as err:
+        authoring.write_record(Path("content"), draft)
+    assert (
+        str(err.value)
+        == "an option holds bytes that are not UTF-8 text; check the terminal's encoding (locale)"
+    )
+    assert files(tree) == before
+
+
+def test_a_tag_vocabulary_that_is_a_folder_is_named(tree: Path) -> None:
+    (tree / "content" / "tags.yml").unlink()
+    (tree / "content" / "tags.yml").mkdir()
+    result = new("--title", "A new paper", *BASIC)
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: not written: content/tags.yml is a folder; it must be the file of the tag vocabulary"
+        " (slug: {name, description})\n",
+    )

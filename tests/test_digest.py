@@ -21,7 +21,7 @@ from generator.cli import main
 from generator.config import SiteConfig
 from generator.ledger import Ledger, LedgerError
 from generator.model import Feed, Paper, Tag
-from generator.periods import Period, PeriodError, newest
+from generator.periods import Period, PeriodError, due
 
 SITE_URL = "https://example.github.io/paperfeed/"
 DASH = "\N{EN DASH}"
@@ -101,10 +101,23 @@ def test_a_bad_period_id_says_what_one_looks_like(text: str) -> None:
     assert str(err.value) == f"'{text}' is not a day (2025-03-14) or an ISO week (2025-W11)"
 
 
-def test_the_default_period_is_the_newest_with_papers(feed: Feed) -> None:
-    assert newest(feed, "day") == DAY
-    assert newest(feed, "week") == Period.parse("2025-W10")
-    assert newest(Feed.of([], {}), "day") is None
+@pytest.mark.parametrize(
+    ("kind", "today", "ids"),
+    [
+        ("day", "2025-03-14", ["2025-03-12", "2025-03-13", "2025-03-14"]),
+        ("day", "2025-03-01", ["2025-02-27", "2025-02-28", "2025-03-01"]),
+        ("week", "2025-03-15", []),  # Saturday: this week has not ended, the last one ended 6 days ago
+        ("week", "2025-03-16", ["2025-W11"]),  # its Sunday
+        ("week", "2025-03-17", ["2025-W11"]),
+        ("week", "2025-03-18", ["2025-W11"]),
+        ("week", "2025-03-19", []),
+        ("week", "2025-01-05", ["2025-W01"]),  # a week across the new year
+    ],
+)
+def test_a_run_is_due_the_periods_that_ended_on_its_day_or_the_two_before(
+    kind: str, today: str, ids: list[str]
+) -> None:
+    assert [p.id for p in due(kind, dt.date.fromisoformat(today))] == ids
 
 
 def test_a_digest_has_the_period_papers_in_feed_order(feed: Feed) -> None:
@@ -246,29 +259,95 @@ def test_a_long_title_is_cut_in_the_subject(title: str, shown: str) -> None:
 
 
 def _many(n: int) -> Feed:
+    """n papers of one day with the seed's typical sizes: ~90-character titles, ~60-character slugs."""
     abstract = "A long abstract about attention and state spaces, repeated. " * 20
+    topic = "on a fairly long research topic, as titles of machine-learning papers go"
     return Feed.of(
         [
-            paper(f"paper-{i:03d}", f"Paper number {i} on a fairly long research topic", abstract=abstract)
+            paper(
+                f"paper-{i:03d}-on-a-fairly-long-research-topic-as-titles-go",
+                f"Paper {i:03d} {topic}",
+                abstract=abstract,
+                authors=("Ada Lovelace", "Alan Turing"),
+            )
             for i in range(n)
         ],
         {},
     )
 
 
+def _html_part_size(msg: EmailMessage) -> tuple[int, int]:
+    """The HTML part's size as sent (headers and quoted-printable body, CRLF) and decoded."""
+    html = list(msg.iter_parts())[1]
+    return len(html.as_bytes()), len(str(html.get_content()).encode())  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize(
-    ("count", "opening", "shown"), [(120, 280, 120), (150, 140, 150), (200, 0, 200), (400, 0, 210)]
+    ("count", "regime"), [(40, "all in full"), (150, "all shown"), (500, "web for the rest")]
 )
-def test_a_big_day_stays_under_the_clipping_limit(count: int, opening: int, shown: int) -> None:
-    text, html = parts(compose(_many(count), site_config()))
-    assert len(html.encode()) <= digest.HTML_BUDGET
+def test_a_big_period_stays_under_the_clipping_limit(count: int, regime: str) -> None:
+    msg = compose(_many(count), site_config(), Period.parse("2025-W10"))
+    sent, decoded = _html_part_size(msg)
+    assert decoded < sent <= 100_000
+    text, html = parts(msg)
     doc = lxml.html.document_fromstring(html)
-    assert len(doc.xpath("//h2")) == shown
-    openings = {len(p.text_content()) for p in doc.xpath("//h2/following-sibling::p[1]")}
-    assert (opening // 2 < max(openings) <= opening + 1) if opening else "A long" not in html
-    assert "Unsubscribe" in html and text.count("/papers/paper-") == shown
-    more = f"And {count - shown} more papers: read them all on the web"
-    assert (more in html and more in text) if shown < count else "more papers" not in html
+    full, titles = len(doc.xpath("//h2")), len(doc.xpath("//li/a"))
+    rest = count - full - titles
+    # The first papers in full (with their opening), then titles, in feed order.
+    topic = "on a fairly long research topic, as titles of machine-learning papers go"
+    assert [a.text_content() for a in doc.xpath("//h2/a | //li/a")] == [
+        f"Paper {i:03d} {topic}" for i in range(full + titles)
+    ]
+    assert len(doc.xpath("//h2/following-sibling::p[starts-with(., 'A long abstract')]")) == full
+    if regime == "all in full":
+        assert (full, titles) == (count, 0)
+    elif regime == "all shown":
+        assert full >= digest.FULL_MIN and titles > 0 and rest == 0
+        assert f"All {count} papers, in full, on the web" in html
+    else:
+        assert full == digest.FULL_MIN and titles > 0 and rest > 0
+    if regime != "all in full":
+        assert sent > 90_000  # the room is used, not given away
+    web = "https://example.github.io/paperfeed/digests/2025-W10/"
+    assert f"Week 10 of 2025 (3{DASH}9 March 2025): {count} papers" in doc.text_content()
+    assert doc.xpath(f"//a[@href='{web}']") and "Unsubscribe" in doc.text_content()
+    more = f"And {rest} more papers: read them all on the web"
+    assert (more in html and more in text) if rest else "more papers" not in html
+    assert text.count("/papers/paper-") == full + titles
+
+
+def test_five_hundred_papers_with_the_longest_titles_and_slugs_stay_under_the_limit() -> None:
+    """The worst a record allows: 300-character titles, 80-character slugs, ten authors, long abstracts."""
+    papers = [
+        paper(
+            f"p{i:03d}-" + "s" * 75,
+            f"{i} " + "Überlange Titel " * 18 + "x" * 10,
+            abstract="Ein sehr langes Abstract über $O(n^2)$ Aufmerksamkeit. " * 150,
+            authors=tuple(f"Autorin {n} Müller" for n in range(10)),
+        )
+        for i in range(500)
+    ]
+    msg = compose(Feed.of(papers, {}), site_config(), Period.parse("2025-W10"))
+    sent, decoded = _html_part_size(msg)
+    assert decoded < sent <= 100_000
+    doc = lxml.html.document_fromstring(parts(msg)[1])
+    assert len(doc.xpath("//h2")) == 10
+    assert "Unsubscribe" in doc.text_content()
+
+
+def test_the_seed_day_goes_out_with_every_paper_and_under_the_limit() -> None:
+    """Not a pin of the shipped content: whatever the newest day of content/ holds, it stays in bounds."""
+    shipped = records.load_feed(Path(__file__).resolve().parent.parent / "content")
+    if not shipped.papers:
+        pytest.skip("no papers shipped")
+    day = Period.of("day", shipped.papers[0].date)
+    msg = compose(shipped, site_config(), day)
+    sent, _ = _html_part_size(msg)
+    assert sent <= 100_000
+    html = parts(msg)[1]
+    shown = len(lxml.html.document_fromstring(html).xpath("//h2 | //li/a"))
+    rest = len(day.papers(shipped)) - shown
+    assert f"And {rest} more" in html if rest else "more paper" not in html
 
 
 def test_a_long_author_list_is_cut_in_the_message() -> None:
@@ -456,39 +535,73 @@ def test_header_text_is_one_clean_line() -> None:
 # The ledger
 
 
+def write_ledger(path: Path, *entries: tuple[str, tuple[str, ...], str, str]) -> Ledger:
+    """A ledger file of (period, papers, state, first_sent) for a@example.org, made as a run makes it."""
+    ledger = Ledger.new()
+    for pid, papers, state, first_sent in entries:
+        period, key = Period.parse(pid), ledger.key("a@example.org")
+        ledger.claim(period, papers, key, dt.date.fromisoformat(first_sent))
+        ledger.mark(period, key, state)
+    path.write_text(ledger.dump(), encoding="utf-8")
+    return ledger
+
+
 def test_a_missing_ledger_is_empty_and_not_created(tmp_path: Path) -> None:
     ledger = Ledger.load(tmp_path / "digests.yml")
     assert ledger.digests == {}
     assert not (tmp_path / "digests.yml").exists()
 
 
-def test_the_ledger_records_each_delivery_and_holds_no_address(tmp_path: Path) -> None:
-    path = tmp_path / "content" / "digests.yml"
-    ledger = Ledger.load(path)
-    ledger.record(DAY, tuple(DAY_SLUGS), "Alice@Example.org", dt.date(2025, 3, 5))
-    ledger.record(DAY, ("ignored-once-sent",), "bob@example.net", dt.date(2025, 3, 6))
-    text = path.read_text(encoding="utf-8")
-    assert "alice" not in text.lower() and "bob" not in text and "example" not in text
-    again = Ledger.load(path)
-    assert again.salt == ledger.salt
+def test_the_ledger_keeps_each_delivery_state_and_no_address(tmp_path: Path) -> None:
+    ledger = Ledger.new()
+    alice, bob = ledger.key("alice@example.org"), ledger.key("bob@example.net")
+    ledger.claim(DAY, tuple(DAY_SLUGS), alice, dt.date(2025, 3, 5))
+    ledger.mark(DAY, alice, "sent")
+    ledger.claim(DAY, ("ignored-once-sent",), bob, dt.date(2025, 3, 6))
+    text = ledger.dump()
+    assert "alice" not in text and "bob" not in text and "example" not in text
+    again = Ledger.parse(text, "digests.yml")
+    assert again.salt == ledger.salt and again.key("alice@example.org") == alice
     sent = again.digests["2025-03-04"]
-    assert (sent.first_sent, list(sent.papers), len(sent.recipients)) == (dt.date(2025, 3, 5), DAY_SLUGS, 2)
-    assert again.has(DAY, "alice@example.org") and again.has(DAY, " ALICE@EXAMPLE.ORG ")
-    assert not again.has(DAY, "carol@example.org")
-    assert not again.has(Period.parse("2025-W10"), "alice@example.org")
-    assert again.key("alice@example.org") == ledger.key("Alice@Example.org")
-    assert Ledger.load(tmp_path / "other.yml").key("alice@example.org") != ledger.key("alice@example.org")
-    assert text.startswith("# The e-mail digests sent by `paperfeed digest --send`")
+    assert (sent.first_sent, list(sent.papers)) == (dt.date(2025, 3, 5), DAY_SLUGS)
+    assert sent.recipients == {alice: "sent", bob: "sending"}
+    assert (again.state(DAY, alice), again.state(DAY, ledger.key("carol@example.org"))) == ("sent", None)
+    assert again.state(Period.parse("2025-W10"), alice) is None
+    assert Ledger.new().key("alice@example.org") != alice  # each ledger has its own salt
+    assert text.startswith("# The e-mail digests of `paperfeed digest --send`")
     assert (
         "- period: '2025-03-04'\n  first_sent: '2025-03-05'\n  papers:\n  - linear-attention-revisited\n"
         in text
     )
+    assert f"  recipients:\n    {alice}: sent\n    {bob}: sending\n" in text
 
 
-def test_the_ledger_lists_digests_newest_first(tmp_path: Path) -> None:
-    ledger = Ledger.load(tmp_path / "digests.yml")
-    for pid in ["2025-W09", "2025-03-04", "2025-03-02", "2025-W10", "2025-02-26"]:
-        ledger.record(Period.parse(pid), ("a-paper",), "a@example.org", dt.date(2025, 3, 9))
+def test_a_digest_that_reached_nobody_takes_the_papers_and_day_of_its_next_try() -> None:
+    ledger = Ledger.new()
+    key = ledger.key("a@example.org")
+    ledger.claim(DAY, ("old-paper",), key, dt.date(2025, 3, 4))
+    ledger.mark(DAY, key, "failed")
+    assert not ledger.digests[DAY.id].went_out and ledger.newest_first() == []
+    ledger.claim(DAY, ("new-paper", "old-paper"), key, dt.date(2025, 3, 5))
+    sent = ledger.digests[DAY.id]
+    assert (sent.papers, sent.first_sent, sent.recipients) == (
+        ("new-paper", "old-paper"),
+        dt.date(2025, 3, 5),
+        {key: "sending"},
+    )
+    other = ledger.key("b@example.org")
+    ledger.claim(DAY, ("newer-still",), other, dt.date(2025, 3, 6))  # it has gone out: papers stay
+    assert (sent.papers, sent.first_sent) == (("new-paper", "old-paper"), dt.date(2025, 3, 5))
+
+
+def test_the_ledger_lists_digests_that_went_out_newest_first(tmp_path: Path) -> None:
+    ledger = write_ledger(
+        tmp_path / "digests.yml",
+        *[(pid, ("a-paper",), "sent", "2025-03-09") for pid in ["2025-W09", "2025-03-04", "2025-03-02"]],
+        ("2025-W10", ("a-paper",), "sending", "2025-03-09"),  # in doubt: it may have gone out
+        ("2025-02-26", ("a-paper",), "sent", "2025-03-09"),
+        ("2025-03-05", ("a-paper",), "failed", "2025-03-09"),  # reached nobody: not listed
+    )
     assert [s.period.id for s in ledger.newest_first()] == [
         "2025-W10",
         "2025-03-04",
@@ -500,6 +613,9 @@ def test_the_ledger_lists_digests_newest_first(tmp_path: Path) -> None:
 
 SALT = "0123456789abcdef0123456789abcdef"
 HASH = "ab" * 32
+RECIPIENTS = (
+    "digest 1: recipients must map SHA-256 hashes (64 hexadecimal digits) to a state: sending, sent or failed"
+)
 
 
 @pytest.mark.parametrize(
@@ -515,7 +631,7 @@ HASH = "ab" * 32
         ),
         (
             f"salt: {SALT}\ndigests:\n- {{period: 2025-13-01, first_sent: 2025-03-05, papers: [],"
-            " recipients: []}\n",
+            " recipients: {}}\n",
             "digest 1: period '2025-13-01' is not a day (2025-03-14) or an ISO week (2025-W11)",
         ),
         (
@@ -535,13 +651,23 @@ HASH = "ab" * 32
         ),
         (
             f"salt: {SALT}\ndigests:\n- {{period: 2025-03-04, first_sent: 2025-03-05, papers: [],"
-            " recipients: [alice@example.org]}\n",
-            "digest 1: recipients must be a list of SHA-256 hashes (64 hexadecimal digits)",
+            " recipients: {alice@example.org: sent}}\n",
+            RECIPIENTS,
         ),
         (
             f"salt: {SALT}\ndigests:\n- {{period: 2025-03-04, first_sent: 2025-03-05, papers: [],"
-            f" recipients: [{HASH}]}}\n- {{period: 2025-03-04, first_sent: 2025-03-06, papers: [],"
-            " recipients: []}\n",
+            f" recipients: [{HASH}]}}\n",
+            RECIPIENTS,
+        ),
+        (
+            f"salt: {SALT}\ndigests:\n- {{period: 2025-03-04, first_sent: 2025-03-05, papers: [],"
+            f" recipients: {{{HASH}: delivered}}}}\n",
+            RECIPIENTS,
+        ),
+        (
+            f"salt: {SALT}\ndigests:\n- {{period: 2025-03-04, first_sent: 2025-03-05, papers: [],"
+            f" recipients: {{{HASH}: sent}}}}\n- {{period: 2025-03-04, first_sent: 2025-03-06, papers: [],"
+            " recipients: {}}\n",
             "digest 2: period 2025-03-04 comes twice; keep one entry per period",
         ),
         ("salt: [unclosed\n", None),
@@ -564,10 +690,13 @@ def test_a_broken_ledger_is_one_clear_error(tmp_path: Path, text: str, message: 
 
 def _ledger(tmp_path: Path, feed: Feed) -> Path:
     path = tmp_path / "digests.yml"
-    ledger = Ledger.load(path)
-    ledger.record(DAY, digest.build(feed, DAY, None).slugs, "a@example.org", dt.date(2025, 3, 4))
     week = Period.parse("2025-W09")
-    ledger.record(week, digest.build(feed, week, None).slugs, "a@example.org", dt.date(2025, 3, 3))
+    write_ledger(
+        path,
+        (DAY.id, digest.build(feed, DAY, None).slugs, "sent", "2025-03-04"),
+        (week.id, digest.build(feed, week, None).slugs, "sent", "2025-03-03"),
+        ("2025-03-03", digest.build(feed, Period.parse("2025-03-03"), None).slugs, "failed", "2025-03-03"),
+    )
     return path
 
 
@@ -602,9 +731,7 @@ def test_the_digest_pages_match_their_golden_files(tmp_path: Path, feed: Feed, g
 
 def test_a_web_copy_has_the_papers_the_email_carried(tmp_path: Path, feed: Feed) -> None:
     path = tmp_path / "digests.yml"
-    Ledger.load(path).record(
-        DAY, ("selective-state-spaces-at-scale", "gone-paper"), "a@x.org", dt.date(2025, 3, 4)
-    )
+    write_ledger(path, (DAY.id, ("selective-state-spaces-at-scale", "gone-paper"), "sent", "2025-03-04"))
     page = web_pages(feed, path)["digests/2025-03-04/index.md"]
     assert page.count('<article class="pf-card">') == 1
     assert 'href="../../papers/selective-state-spaces-at-scale/"' in page
@@ -615,7 +742,7 @@ def test_contributed_text_in_a_web_copy_is_escaped(tmp_path: Path) -> None:
     title = '<script>alert(1)</script> [x](javascript:alert(2)) "quoted" & more'
     hostile = Feed.of([paper("evil", title, authors=("<img src=x onerror=alert(3)>",))], {})
     path = tmp_path / "digests.yml"
-    Ledger.load(path).record(DAY, ("evil",), "a@example.org", dt.date(2025, 3, 4))
+    write_ledger(path, (DAY.id, ("evil",), "sending", "2025-03-04"))
     page = web_pages(hostile, path)["digests/2025-03-04/index.md"]
     body = page.split("---\n", 2)[2]
     doc = lxml.html.fragment_fromstring(body, create_parent="div")
@@ -631,12 +758,10 @@ def run(args: list[str], **env: str | None) -> Any:
     return CliRunner().invoke(main, ["digest", *args], env=env, catch_exceptions=False)
 
 
-def test_the_command_writes_the_eml_of_the_newest_day(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_command_writes_the_eml_of_the_day_due(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config_path = make_site(tmp_path)
     monkeypatch.chdir(tmp_path)
-    result = run([])
+    result = run(["--date", "2025-03-06"])
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
         "2025-03-04: 3 paper(s); wrote digest-2025-03-04.eml\n",
@@ -649,19 +774,39 @@ def test_the_command_writes_the_eml_of_the_newest_day(
     assert not (tmp_path / "content" / "digests.yml").exists()
 
 
+def test_the_look_is_of_the_newest_due_period_as_the_site_copy_of_the_ledger_has_it(tmp_path: Path) -> None:
+    config_path = make_site(tmp_path)
+    out = tmp_path / "x.eml"
+    assert run(["--date", "2025-03-04", "--out", str(out), "-f", str(config_path)]).stdout == (
+        f"2025-03-04: 3 paper(s); wrote {out.as_posix()}\n"  # 2025-03-03 is due too, but older
+    )
+    write_ledger(
+        tmp_path / "content" / "digests.yml", (DAY.id, ("attention-and-memory",), "sent", "2025-03-04")
+    )
+    assert run(["--date", "2025-03-04", "--out", str(out), "-f", str(config_path)]).stdout == (
+        f"2025-03-04: 1 paper(s); wrote {out.as_posix()}\n"
+    )
+
+
 def test_the_command_takes_a_week_a_date_and_a_file(tmp_path: Path) -> None:
     config_path = make_site(tmp_path)
     out = tmp_path / "week.eml"
-    result = run(["--period", "week", "--date", "2025-02-27", "--out", str(out), "-f", str(config_path)])
+    result = run(["--period", "week", "--date", "2025-03-02", "--out", str(out), "-f", str(config_path)])
     assert (result.exit_code, result.stdout) == (0, f"2025-W09: 6 paper(s); wrote {out.as_posix()}\n")
     assert parse(out.read_bytes())["Message-ID"] == "<digest-2025-W09.paperfeed@example.github.io>"
 
 
-def test_an_empty_period_writes_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("kind", "day"), [("day", "2025-03-10"), ("day", "2025-06-01"), ("week", "2025-03-07")]
+)
+def test_a_run_day_with_nothing_due_writes_nothing(tmp_path: Path, kind: str, day: str) -> None:
     config_path = make_site(tmp_path)
     out = tmp_path / "x.eml"
-    result = run(["--date", "2025-03-01", "--out", str(out), "-f", str(config_path)])
-    assert (result.exit_code, result.stdout) == (0, "2025-03-01: no papers, nothing written\n")
+    result = run(["--period", kind, "--date", day, "--out", str(out), "-f", str(config_path)])
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"{day}: no digest due: no {kind} with papers ends on this day or the two before\n",
+    )
     assert not out.exists()
 
 
@@ -694,7 +839,7 @@ def test_invalid_content_stops_the_digest_with_its_problems(tmp_path: Path) -> N
 def test_a_unicode_record_goes_through_the_whole_command(tmp_path: Path) -> None:
     config_path = make_site(tmp_path, site_name="Café papers", records={"uber-attention": UNICODE_RECORD})
     out = tmp_path / "u.eml"
-    assert run(["-f", str(config_path), "--out", str(out)]).exit_code == 0
+    assert run(["-f", str(config_path), "--out", str(out), "--date", "2025-03-04"]).exit_code == 0
     msg = parse(out.read_bytes())
     assert str(msg["Subject"]).startswith("[Café papers] 4 March 2025, 4 papers: Über-Attention: Café")
 
@@ -712,7 +857,7 @@ def test_a_feed_without_papers_has_no_digest(tmp_path: Path) -> None:
 
 def test_an_unwritable_out_file_is_one_clear_error(tmp_path: Path) -> None:
     out = tmp_path / "missing-folder" / "x.eml"
-    result = run(["-f", str(make_site(tmp_path)), "--out", str(out)])
+    result = run(["-f", str(make_site(tmp_path)), "--out", str(out), "--date", "2025-03-04"])
     assert (result.exit_code, result.stderr) == (
         1,
         f"Error: cannot write {out.as_posix()} (No such file or directory)\n",

@@ -1,154 +1,398 @@
-"""The digest workflow's shape, and `.github/commit-ledger.sh` run against real Git repositories."""
+"""The digest and deploy workflows: their shape, and their own `run:` steps run as GitHub would run them,
+against a bare origin on disk whose pre-receive hook protects main, from two clones at the same commit, with
+the real SMTP server (aiosmtpd): re-runs, queued and overlapping runs, refused pushes, forks."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import shutil
+import re
 import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from digest_support import (
+    GIT_ENV,
+    USER,
+    CertificateAuthority,
+    Origin,
+    Recorder,
+    git,
+    make_repo,
+    record_on,
+    start_server,
+)
+
+from generator import digest
+from generator.config import SiteConfig
+from generator.records import load_feed
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKFLOW = ROOT / ".github" / "workflows" / "digest.yml"
-SCRIPT = ROOT / ".github" / "commit-ledger.sh"
-BOT = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+WORKFLOWS = ROOT / ".github" / "workflows"
+DIGEST, DEPLOY = WORKFLOWS / "digest.yml", WORKFLOWS / "deploy.yml"
+SEND = ".venv/bin/paperfeed digest --period day --send"
 
 
-def load() -> dict[str, Any]:
-    data = yaml.load(WORKFLOW.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # "on" stays a string
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # "on" stays a string
     assert isinstance(data, dict)
     return data
 
 
+# The workflows' shape
+
+
 def test_the_workflow_runs_daily_and_by_hand_one_run_at_a_time() -> None:
-    workflow = load()
+    workflow = load(DIGEST)
     assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}
     assert [s["cron"] for s in workflow["on"]["schedule"]] == ["30 21 * * *"]
     assert workflow["concurrency"] == {"group": "digest", "cancel-in-progress": "false"}
 
 
-def test_only_the_job_that_commits_may_write() -> None:
-    workflow = load()
+def test_only_the_sending_job_may_write() -> None:
+    workflow = load(DIGEST)
     assert workflow["permissions"] == {}
     assert {name: job["permissions"] for name, job in workflow["jobs"].items()} == {
         "send": {"contents": "write", "actions": "write"}
     }
 
 
-def test_secrets_reach_only_the_sending_step_through_env() -> None:
-    steps = load()["jobs"]["send"]["steps"]
+def test_secrets_and_the_token_reach_only_the_sending_step_through_env() -> None:
+    steps = load(DIGEST)["jobs"]["send"]["steps"]
     with_secrets = [s for s in steps if "secrets." in yaml.safe_dump(s)]
     assert [s["name"] for s in with_secrets] == ["Send the digest"]
     assert sorted(with_secrets[0]["env"]) == sorted(
-        f"PAPERFEED_{k}"
-        for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_TLS", "DIGEST_TO")
+        [
+            *(f"PAPERFEED_{k}" for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_TLS")),
+            "PAPERFEED_DIGEST_TO",
+            "GITHUB_TOKEN",
+        ]
     )
-    assert with_secrets[0]["run"] == ".venv/bin/paperfeed digest --period day --send"
+    assert (with_secrets[0]["id"], with_secrets[0]["run"]) == ("send", SEND)
     assert all("${{" not in s.get("run", "") for s in steps)
-    commit = next(s for s in steps if s.get("id") == "ledger")
-    assert (commit["if"], commit["run"]) == ("${{ !cancelled() }}", ".github/commit-ledger.sh")
+    rebuild = steps[-1]
+    assert rebuild["if"] == "${{ !cancelled() && steps.send.outputs.sent == 'true' }}"
+    assert rebuild["run"] == 'gh workflow run deploy.yml --ref "$BRANCH"'
+    assert [s["with"]["persist-credentials"] for s in steps if "actions/checkout@" in s.get("uses", "")] == [
+        "false"
+    ]
 
 
-# commit-ledger.sh
+def test_the_deploy_fetches_the_ledger_read_only_before_building() -> None:
+    build = load(DEPLOY)["jobs"]["build"]
+    assert "permissions" not in build  # the workflow's contents: read
+    runs = [(s.get("run"), s.get("env")) for s in build["steps"] if "run" in s]
+    assert runs == [
+        ("python3 -m generator.ledger_branch fetch", {"GITHUB_TOKEN": "${{ github.token }}"}),
+        ("python3 tasks.py site", None),
+    ]
 
 
-def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env, check=True)
-    return done.stdout
+# The workflows' own steps, run as GitHub runs them
+
+
+@dataclass
+class Step:
+    name: str
+    code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class Job:
+    steps: list[Step] = field(default_factory=list)
+    dispatched: list[str] = field(default_factory=list)  # what `gh` was asked to do
+
+    @property
+    def ok(self) -> bool:
+        return all(s.code == 0 for s in self.steps)
+
+    def step(self, name: str) -> Step:
+        return next(s for s in self.steps if s.name == name)
+
+
+def _expand(value: str, secrets: dict[str, str]) -> str:
+    def one(match: re.Match[str]) -> str:
+        expr = match[1].strip()
+        if expr.startswith("secrets."):
+            return secrets.get(expr.removeprefix("secrets."), "")
+        known = {"github.token": "ghs_not-a-real-token", "github.ref_name": "main"}
+        assert expr in known, f"the test does not know what GitHub makes of ${{{{ {expr} }}}}"
+        return known[expr]
+
+    return re.sub(r"\$\{\{(.*?)\}\}", one, value)
+
+
+def _runs(condition: str | None, failed: bool, outputs: dict[str, dict[str, str]]) -> bool:
+    """GitHub's `if:` for the expressions these workflows use; anything else fails the test."""
+    if condition is None:
+        return not failed
+    terms = [t.strip() for t in condition.strip().removeprefix("${{").removesuffix("}}").split("&&")]
+    runs = "!cancelled()" in terms or not failed
+    for term in terms:
+        output = re.fullmatch(r"steps\.(\w+)\.outputs\.(\w+) == 'true'", term)
+        if output:
+            runs = runs and outputs.get(output[1], {}).get(output[2]) == "true"
+        else:
+            assert term == "!cancelled()", f"the test does not know the condition {term}"
+    return runs
+
+
+def run_job(
+    workflow: Path, job: str, clone: Path, secrets: dict[str, str], tmp: Path, runner: dict[str, str]
+) -> Job:
+    """Run a job's steps in `clone`, as a runner would after actions/checkout: the `uses:` steps stand for
+    what the clone already is, `python3 tasks.py site` (the setup) for the test's own virtual environment
+    and package, `runner` for the runner's own environment, and `gh` for a stub that notes what it is
+    asked (there is no GitHub API here)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    # The checkout's code: the test's virtual environment, and the project's own workflows and scripts.
+    for link, target in ((".venv", Path(sys.prefix)), (".github", ROOT / ".github")):
+        if not (clone / link).exists():
+            (clone / link).symlink_to(target, target_is_directory=True)
+    stub = tmp / "bin"
+    stub.mkdir(exist_ok=True)
+    calls = tmp / "gh-calls"
+    (stub / "gh").write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\n', encoding="utf-8")
+    (stub / "gh").chmod(0o755)
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PAPERFEED_", "GIT_"))}
+    base |= GIT_ENV | {"PATH": f"{stub}{os.pathsep}{os.environ['PATH']}", "GITHUB_ACTIONS": "true"}
+    base |= {"GITHUB_RUN_ID": "4242", "GITHUB_REF_NAME": "main", "PYTHONPATH": str(ROOT), **runner}
+    result, outputs = Job(), {}
+    failed = False
+    for n, step in enumerate(load(workflow)["jobs"][job]["steps"]):
+        if "uses" in step:
+            continue
+        name = step.get("name", step["run"])
+        if step["run"].split("#")[0].strip() == "python3 tasks.py site":
+            continue  # the setup: the clone's .venv is the test's own
+        if not _runs(step.get("if"), failed, outputs):
+            continue
+        output = tmp / f"output-{n}"
+        env = base | {k: _expand(v, secrets) for k, v in (step.get("env") or {}).items()}
+        env["GITHUB_OUTPUT"] = str(output)
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        result.steps.append(Step(name, done.returncode, done.stdout, done.stderr))
+        failed = failed or done.returncode != 0
+        if "id" in step and output.exists():
+            pairs = [line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines()]
+            outputs[step["id"]] = dict(pairs)
+    result.dispatched = calls.read_text(encoding="utf-8").splitlines() if calls.exists() else []
+    return result
+
+
+LIST = "papers@lists.example.org"
+SENT = "sent"
+
+
+@pytest.fixture(scope="module")
+def authority(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
+    return CertificateAuthority(tmp_path_factory.mktemp("ca"))
 
 
 @pytest.fixture
-def repos(tmp_path: Path) -> tuple[Path, Path]:
-    """A bare 'origin' with one commit on main, and a clone of it holding the script."""
-    origin, work = tmp_path / "origin.git", tmp_path / "work"
-    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
-    git(tmp_path, "clone", "--quiet", str(origin), str(work))
-    (work / ".github").mkdir()
-    shutil.copy2(SCRIPT, work / ".github" / "commit-ledger.sh")
-    (work / "content").mkdir()
-    (work / "content" / "tags.yml").write_text("{}\n", encoding="utf-8")
-    git(work, "add", ".")
-    git(
-        work,
-        "-c",
-        "user.name=Maintainer",
-        "-c",
-        "user.email=m@example.org",
-        "commit",
-        "--quiet",
-        "-m",
-        "start",
-    )
-    git(work, "push", "--quiet", "origin", "HEAD:main")
-    return origin, work
+def recorder() -> Recorder:
+    return Recorder()
 
 
-def run_script(work: Path, tmp_path: Path, **env: str) -> tuple[int, str, str]:
-    output = tmp_path / "github-output"
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GIT_"))}
-    environ |= {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GITHUB_OUTPUT": str(output)}
-    environ |= {"GITHUB_ACTIONS": "true", "GITHUB_REF_NAME": "main", **env}
-    done = subprocess.run(
-        [str(work / ".github" / "commit-ledger.sh")],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        env=environ,
-        check=False,
-    )
-    return done.returncode, done.stdout, output.read_text() if output.exists() else ""
+@pytest.fixture
+def server(recorder: Recorder, authority: CertificateAuthority) -> Iterator[Any]:
+    controller = start_server(recorder, authority)
+    yield controller
+    controller.stop()
 
 
-def test_no_ledger_commits_nothing(repos: tuple[Path, Path], tmp_path: Path) -> None:
-    origin, work = repos
-    assert run_script(work, tmp_path) == (0, "No ledger yet: nothing to commit.\n", "")
-    assert git(origin, "rev-list", "--count", "main") == "1\n"
+@pytest.fixture
+def secrets(server: Any, authority: CertificateAuthority) -> dict[str, str]:
+    return {
+        "PAPERFEED_SMTP_HOST": "127.0.0.1",
+        "PAPERFEED_SMTP_PORT": str(server.port),
+        "PAPERFEED_SMTP_USER": USER,
+        "PAPERFEED_SMTP_PASSWORD": "correct horse battery staple",
+        "PAPERFEED_SMTP_TLS": "starttls",
+        "PAPERFEED_DIGEST_TO": LIST,
+    }
 
 
-def test_a_changed_ledger_is_committed_alone_and_pushed(repos: tuple[Path, Path], tmp_path: Path) -> None:
-    origin, work = repos
-    (work / "content" / "digests.yml").write_text("salt: x\n", encoding="utf-8")
-    (work / "content" / "tags.yml").write_text(
-        "{changed: 1}\n", encoding="utf-8"
-    )  # not the script's business
-    git(work, "add", "content/tags.yml")
-    code, out, github_output = run_script(work, tmp_path, GITHUB_TOKEN="not-a-real-token")
-    assert (code, out, github_output) == (
-        0,
-        "Committed and pushed content/digests.yml to main.\n",
-        "committed=true\n",
-    )
-    assert (
-        git(origin, "log", "-1", "--format=%an <%ae>|%s", "main")
-        == f"{BOT}|Digest ledger: record the digest sent\n"
-    )
-    assert git(origin, "show", "--name-only", "--format=", "main") == "content/digests.yml\n"
-    assert "not-a-real-token" not in (work / ".git" / "config").read_text(encoding="utf-8")
-    assert run_script(work, tmp_path)[:2] == (0, "The ledger did not change.\n")
-    assert git(origin, "rev-list", "--count", "main") == "2\n"
+@dataclass
+class Feed:
+    origin: Origin
+    a: Path  # two clones at the same commit
+    b: Path
+    today: str
+    runner: dict[str, str]
 
 
-def test_a_branch_that_moved_meanwhile_is_rebased_on(repos: tuple[Path, Path], tmp_path: Path) -> None:
-    origin, work = repos
-    other = tmp_path / "other"
-    git(tmp_path, "clone", "--quiet", str(origin), str(other))
-    (other / "content" / "papers.md").write_text("a new paper\n", encoding="utf-8")
-    git(other, "add", ".")
-    git(other, "-c", "user.name=C", "-c", "user.email=c@example.org", "commit", "--quiet", "-m", "a paper")
-    git(other, "push", "--quiet", "origin", "HEAD:main")
-    (work / "content" / "digests.yml").write_text("salt: y\n", encoding="utf-8")
-    code, out, _ = run_script(work, tmp_path)
-    assert (code, out) == (
-        0,
-        "Push 1 of 3 failed: rebasing on main and trying again.\n"
-        "Committed and pushed content/digests.yml to main.\n",
-    )
-    assert git(origin, "log", "--format=%s", "main").splitlines() == [
-        "Digest ledger: record the digest sent",
-        "a paper",
-        "start",
+@pytest.fixture
+def feed(tmp_path: Path, authority: CertificateAuthority) -> Feed:
+    """The small feed plus a paper of today (the workflow's run has no --date), on an origin, cloned twice."""
+    today = dt.datetime.now(dt.UTC).date()
+    origin, config = make_repo(tmp_path, records={f"{today.year}/of-today": record_on(today)})
+    other = origin.clone(tmp_path / "other")
+    assert git(other, "rev-parse", "HEAD") == git(config.parent, "rev-parse", "HEAD")
+    # The runner's CA bundle trusts the SMTP server; here, the test's CA does.
+    runner = {"SSL_CERT_FILE": str(authority.ca_file)}
+    return Feed(origin, config.parent, other, today.isoformat(), runner)
+
+
+def send_job(feed: Feed, clone: Path, secrets: dict[str, str], tmp: Path) -> Job:
+    return run_job(DIGEST, "send", clone, secrets, tmp, feed.runner)
+
+
+def copies(recorder: Recorder) -> int:
+    return len(recorder.deliveries)
+
+
+def test_a_rerun_and_a_queued_run_at_the_same_commit_send_nothing_more(
+    feed: Feed, recorder: Recorder, secrets: dict[str, str], tmp_path: Path
+) -> None:
+    """Each run checks out the event's commit afresh: a re-run gets the same commit as its first run, and
+    a run queued behind it the same as well, since main is protected and nothing lands on it."""
+    main = feed.origin.head()
+    rerun = feed.origin.clone(tmp_path / "rerun")
+    runs = [
+        send_job(feed, clone, secrets, tmp_path / f"run-{n}")
+        for n, clone in enumerate([feed.a, rerun, feed.b])
     ]
+    assert copies(recorder) == 1
+    assert [git(c, "rev-parse", "HEAD") for c in (feed.a, rerun, feed.b)] == [main + "\n"] * 3
+    first, *again = runs
+    assert first.ok, first.steps
+    assert first.step("Send the digest").stdout == f"{feed.today}: 1 paper(s); sent\n"
+    assert first.dispatched == ["workflow run deploy.yml --ref main"]
+    assert recorder.deliveries[0].rcpt_tos == [LIST]
+    for run in again:
+        assert run.ok, run.steps
+        assert [s.name for s in run.steps] == ["Send the digest"]  # no rebuild: nothing changed
+        assert run.step("Send the digest").stdout == f"{feed.today}: already sent; nothing sent\n"
+        assert run.dispatched == []
+    # main was never pushed to; the ledger went to its own branch, intent then outcome.
+    assert feed.origin.head() == main
+    assert feed.origin.ledger_log() == [
+        f"Digest ledger: {feed.today} {s} (run 4242)" for s in ("sent", "sending")
+    ]
+
+
+def test_a_run_that_starts_while_another_is_sending_sends_nothing(
+    feed: Feed, recorder: Recorder, secrets: dict[str, str], tmp_path: Path
+) -> None:
+    recorder.hold.set()  # the first run's message waits at the server
+    jobs: dict[str, Job] = {}
+    first = threading.Thread(
+        target=lambda: jobs.setdefault("a", send_job(feed, feed.a, secrets, tmp_path / "a"))
+    )
+    first.start()
+    try:
+        assert recorder.holding.wait(60), "the first run never reached the server"
+        second = send_job(feed, feed.b, secrets, tmp_path / "b")
+    finally:
+        recorder.hold.clear()
+        first.join(60)
+    assert copies(recorder) == 1
+    assert second.ok, second.steps
+    assert second.step("Send the digest").stdout == (
+        f"{feed.today}: another run is sending it, or stopped before recording whether it went out;"
+        " not sent again\n"
+    )
+    assert jobs["a"].ok, jobs["a"].steps
+
+
+def test_two_runs_that_read_the_same_tip_send_once(
+    feed: Feed, recorder: Recorder, secrets: dict[str, str], tmp_path: Path
+) -> None:
+    (feed.origin.hooks / "barrier").mkdir()  # each ledger push waits for the other: both read an empty tip
+    jobs: dict[str, Job] = {}
+    threads = [
+        threading.Thread(
+            target=lambda c=clone, k=key: jobs.setdefault(k, send_job(feed, c, secrets, tmp_path / k))
+        )
+        for key, clone in (("a", feed.a), ("b", feed.b))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert copies(recorder) == 1
+    assert jobs["a"].ok and jobs["b"].ok, (jobs["a"].steps, jobs["b"].steps)
+    said = sorted(jobs[k].step("Send the digest").stdout for k in "ab")
+    # The loser reads the tip again: the winner's delivery is on its way, or by then already sent.
+    assert said[0] == f"{feed.today}: 1 paper(s); sent\n"
+    assert said[1] in {
+        f"{feed.today}: another run is sending it, or stopped before recording whether it went out;"
+        " not sent again\n",
+        f"{feed.today}: already sent; nothing sent\n",
+    }
+    assert len(os.listdir(feed.origin.hooks / "barrier")) >= 2  # both claims were in flight together
+
+
+def test_a_run_whose_ledger_push_is_refused_sends_nothing_and_fails(
+    feed: Feed, recorder: Recorder, secrets: dict[str, str], tmp_path: Path
+) -> None:
+    feed.origin.refuse_ledger_pushes(from_push=1)
+    refused = send_job(feed, feed.a, secrets, tmp_path / "refused")
+    send = refused.step("Send the digest")
+    assert (send.code, send.stdout) == (1, "")
+    assert send.stderr.startswith("Error: nothing sent: cannot record that the digest is on its way:")
+    assert (refused.dispatched, copies(recorder)) == ([], 0)
+    feed.origin.allow_ledger_pushes()
+    later = send_job(feed, feed.b, secrets, tmp_path / "later")
+    assert later.ok and later.dispatched == ["workflow run deploy.yml --ref main"]
+    assert copies(recorder) == 1
+
+
+def _fetch(feed: Feed, clone: Path, tmp: Path) -> Job:
+    return run_job(DEPLOY, "build", clone, {}, tmp, feed.runner)
+
+
+def test_the_deploy_builds_the_digest_pages_from_the_ledger_branch(
+    feed: Feed, recorder: Recorder, secrets: dict[str, str], tmp_path: Path
+) -> None:
+    assert send_job(feed, feed.a, secrets, tmp_path / "send").ok
+    before = (feed.origin.head(), feed.origin.head("digest-ledger"))
+    deploy = _fetch(feed, feed.b, tmp_path / "deploy")  # the stale clone: it reads the branch, not its commit
+    fetched = deploy.step("Fetch the digest ledger")
+    assert fetched.code == 0 and fetched.stdout.startswith("wrote content/digests.yml from digest-ledger")
+    copy = feed.b / "content" / "digests.yml"
+    assert copy.read_text(encoding="utf-8") == feed.origin.ledger_text()
+    assert (feed.origin.head(), feed.origin.head("digest-ledger")) == before  # read-only
+    assert git(ROOT, "check-ignore", "content/digests.yml") == "content/digests.yml\n"  # never committed
+    site = SiteConfig(site_url="https://example.github.io/paperfeed/", content_dir=feed.b / "content")
+    pages = digest.digest_pages(load_feed(site.content_dir), site, copy)
+    assert [p.src for p in pages] == ["digests/index.md", f"digests/{feed.today}/index.md"]
+
+
+def test_a_fork_without_the_ledger_branch_deploys_with_no_digests(feed: Feed, tmp_path: Path) -> None:
+    copy = feed.a / "content" / "digests.yml"
+    copy.write_text("a stale copy\n", encoding="utf-8")
+    deploy = _fetch(feed, feed.a, tmp_path / "deploy")
+    fetched = deploy.step("Fetch the digest ledger")
+    assert (fetched.code, fetched.stdout) == (
+        0,
+        "no digest-ledger branch on origin: no digests on the site\n",
+    )
+    assert not copy.exists()
+    site = SiteConfig(content_dir=feed.a / "content")
+    pages = digest.digest_pages(load_feed(site.content_dir), site, copy)
+    assert [p.src for p in pages] == ["digests/index.md"]
+
+
+def test_a_deploy_that_cannot_reach_the_ledger_fails(feed: Feed, tmp_path: Path) -> None:
+    git(feed.a, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    fetched = _fetch(feed, feed.a, tmp_path / "deploy").step("Fetch the digest ledger")
+    assert fetched.code == 1
+    assert fetched.stderr.startswith("error: cannot reach the Git remote origin: ")

@@ -396,6 +396,7 @@ def newest_days(papers: list[Paper], size: int) -> list[str]:
     return slugs
 
 
+@pytest.mark.content
 def test_the_shipped_feeds_carry_every_paper_of_their_newest_day() -> None:
     # Whatever content/ holds (the seed, a contribution, a fork's papers): the shipped settings never cut
     # a day, in the site's feeds or in any tag's.

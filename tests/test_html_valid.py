@@ -16,6 +16,7 @@ from tests.browser_support import build
 from tests.sitebuild import ROOT
 
 SMALL = ROOT / "tests" / "fixtures" / "small" / "content"
+EMPTY = ROOT / "tests" / "fixtures" / "empty" / "content"
 # One page of every kind the site has (the fixture is built with page_size=2, so tags paginate).
 PAGES = {
     "home": "index.html",
@@ -98,6 +99,14 @@ def test_every_kind_of_page_is_valid_html(vnu: Path, site: Path) -> None:
     missing = [str(f.relative_to(site)) for f in files if not f.is_file()]
     assert missing == [], "the site lacks a page of some kind"
     assert "<form" in (site / PAGES["home"]).read_text(encoding="utf-8").split("pf-subscribe", 1)[1]
+    errors = [m for m in check(vnu, files) if _ours(m)]
+    assert errors == [], "\n".join(_shown(m, site) for m in errors)
+
+
+def test_the_pages_of_a_feed_without_papers_are_valid_html(vnu: Path, tmp_path: Path) -> None:
+    site = build(tmp_path, EMPTY, "https://papers.example.org/feed/")
+    files = [site / p for p in ("index.html", "archive/index.html", "tags/index.html", "feeds/index.html")]
+    assert "No papers yet." in files[0].read_text(encoding="utf-8")
     errors = [m for m in check(vnu, files) if _ours(m)]
     assert errors == [], "\n".join(_shown(m, site) for m in errors)
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -29,7 +30,11 @@ REVIEW = (
     "content/papers/**.md and content/tags.yml, as regular files"
 )
 CHECKER_TEXT = (
-    "this is the path check, which CI runs as the base branch has it; "
+    "this is the path check, which CI runs as the default branch has it; "
+    "a pull request that changes it needs a maintainer's review"
+)
+CHECKER_WORKFLOW_TEXT = (
+    "this is the path check's workflow, which CI runs as the default branch has it; "
     "a pull request that changes it needs a maintainer's review"
 )
 CHECKER_ADDED = f"generator/pathcheck.py:1: file: added: {CHECKER_TEXT}"
@@ -155,10 +160,18 @@ def test_a_symlinked_record_fails(repo: Path) -> None:
 
 
 def test_the_checker_and_the_workflows_are_flagged_for_what_they_are(repo: Path) -> None:
-    commit(repo, {".github/workflows/pull-request.yml": "on: push\n", "generator/pathcheck.py": "pass\n"})
+    commit(
+        repo,
+        {
+            ".github/workflows/pull-request.yml": "on: push\n",
+            ".github/workflows/pull-request-paths.yml": "on: push\n",
+            "generator/pathcheck.py": "pass\n",
+        },
+    )
     code, out, _ = run_module(repo, "--base", "main")
     assert code == 1
     assert out.splitlines() == [
+        f".github/workflows/pull-request-paths.yml:1: file: added: {CHECKER_WORKFLOW_TEXT}",
         f".github/workflows/pull-request.yml:1: file: added: {WORKFLOW}",
         CHECKER_ADDED,
     ]
@@ -169,8 +182,13 @@ def test_changing_the_checker_fails_even_if_content_were_widened(
 ) -> None:
     """The checker is named apart from the content rule: a fork that lets generator/ in still guards it."""
     monkeypatch.setattr(pathcheck, "is_content", lambda path: True)
-    assert [str(f) for f in pathcheck.check([Change("generator/pathcheck.py", "D", "000000")])] == [
-        f"generator/pathcheck.py:1: file: deleted: {CHECKER_TEXT}"
+    changes = [
+        Change("generator/pathcheck.py", "D", "000000"),
+        Change(".github/workflows/pull-request-paths.yml", "M"),
+    ]
+    assert [str(f) for f in pathcheck.check(changes)] == [
+        f"generator/pathcheck.py:1: file: deleted: {CHECKER_TEXT}",
+        f".github/workflows/pull-request-paths.yml:1: file: changed: {CHECKER_WORKFLOW_TEXT}",
     ]
 
 
@@ -221,6 +239,46 @@ def test_unknown_base_is_one_clear_line(repo: Path) -> None:
     )
 
 
+def test_head_lists_the_changes_of_a_revision_that_is_not_checked_out(repo: Path) -> None:
+    """As CI runs it: the default branch checked out, the pull request's head only fetched."""
+    commit(repo, {"content/papers/2025/new-paper.md": RECORD, "mkdocs.yml": "site_name: x\n"})
+    git(repo, "checkout", "-q", "main")
+    commit(repo, {"theme/main.html": "moved on\n"})  # main's own change since the fork: not the branch's
+    assert run_module(repo, "--base", "main", "--head", "pr") == (
+        1,
+        f"mkdocs.yml:1: file: changed {OUTSIDE}\n",
+        f"1 of 2 changed file(s) {REVIEW}\n",
+    )
+    assert run_module(repo, "--base", "pr", "--head", "main")[:2] == (
+        1,
+        f"theme/main.html:1: file: added {OUTSIDE}\n",
+    )
+    assert run_module(repo, "--base", "main")[:2] == (0, f"0 {SUMMARY_OK}")  # HEAD, which is main
+
+
+def test_an_unknown_head_is_one_clear_line(repo: Path) -> None:
+    assert run_module(repo, "--base", "main", "--head", "pr/head") == (
+        2,
+        "",
+        "Error: cannot list the changes of pr/head since main (bad revision 'main...pr/head'); "
+        "fetch it first, e.g. git fetch origin main\n",
+    )
+
+
+def test_head_needs_a_base(repo: Path) -> None:
+    assert run_module(repo, "--head", "pr", stdin="mkdocs.yml\n") == (
+        2,
+        "",
+        "Error: --head needs --base: the revision its changes are counted from\n",
+    )
+
+
+def test_an_option_is_not_taken_for_a_head(repo: Path) -> None:
+    assert run_module(repo, "--base", "main", "--head=--output=/tmp/x")[2] == (
+        "Error: '--output=/tmp/x' is not a Git revision; give a branch such as origin/main\n"
+    )
+
+
 def test_an_option_is_not_taken_for_a_base(repo: Path) -> None:
     assert run_module(repo, "--base=--output=/tmp/x")[2] == (
         "Error: '--output=/tmp/x' is not a Git revision; give a branch such as origin/main\n"
@@ -250,6 +308,14 @@ def test_the_paperfeed_command_is_the_same_check(repo: Path, monkeypatch: pytest
     assert (result.exit_code, result.stdout) == (
         0,
         "1 changed file(s), all paper records or the tag list: ok\n",
+    )
+    git(repo, "checkout", "-q", "main")
+    result = CliRunner().invoke(main, ["check-paths", "--base", "main", "--head", "pr"])
+    assert (result.exit_code, result.stdout) == (1, f"docs/x.html:1: file: added {OUTSIDE}\n")
+    result = CliRunner().invoke(main, ["check-paths", "--head", "pr"], input="docs/x.html\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: --head needs --base: the revision its changes are counted from\n",
     )
     result = CliRunner().invoke(main, ["check-paths", "--base", "nope"])
     assert (result.exit_code, result.stderr) == (
@@ -375,13 +441,15 @@ def test_the_checker_imports_nothing_but_the_standard_library() -> None:
 
 # --- the workflow's job, end to end -----------------------------------------------------------------------
 #
-# A scratch "upstream" repository holds a base commit with this checkout's checker and workflow, and a pull
-# request branch; GitHub's merge commit is made as refs/pull/1/merge. The workspace is what actions/checkout
-# leaves with fetch-depth 0 (every branch, the merge commit checked out, detached). Then the job's `run:`
-# steps run in order, as the runner runs them (`bash -e`), with the values GitHub provides.
+# A scratch "upstream" repository holds a default branch `main` with this checkout's checker and workflow,
+# and a contributor's pull request as GitHub keeps it, refs/pull/1/head (the contributor's branch is in
+# their fork). As GitHub does for `pull_request_target`, the job is read from the newest commit of `main`,
+# never from the pull request. Its steps run in order: the checkout as actions/checkout makes it (the
+# default branch, every branch's history), then each `run:` step as the runner runs it (`bash -e`), with
+# the values GitHub provides.
 
 JOB = "paths"
-WORKFLOW_FILE = ".github/workflows/pull-request.yml"
+WORKFLOW_FILE = ".github/workflows/pull-request-paths.yml"
 PROJECT = (
     "generator/__init__.py",
     "generator/github_annotations.py",
@@ -394,9 +462,10 @@ CONTENT = {
     "content/papers/2025/old.md": RECORD,
 }
 EXPRESSION = re.compile(r"\$\{\{\s*(?P<name>[\w.-]+)\s*\}\}")
-TAKE_STEP = "Take the path check from the base commit"
+TAKE_STEP = "Take the path check from the default branch"
 CHECK_STEP = "Changes only content/papers/**.md and content/tags.yml"
 SUMMARY_OK = "changed file(s), all paper records or the tag list: ok\n"
+PR_CODE_RAN = "pr-code-ran"  # what the pull request's own code would leave in the runner's temp folder
 
 
 @dataclass(frozen=True)
@@ -424,42 +493,69 @@ def write(repo: Path, files: dict[str, str | bytes | None]) -> None:
         path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
 
 
-def pull_request(
-    tmp_path: Path, base: dict[str, str | bytes | None], change: dict[str, str | bytes | None]
-) -> tuple[Path, dict[str, str]]:
-    """Open a pull request `change` against a base commit of `base`: the workspace and GitHub's context."""
-    upstream = tmp_path / "upstream"
-    upstream.mkdir()
-    write(upstream, base)
-    git(upstream, "init", "-q", "-b", "main")
-    git(upstream, "add", "-A")
-    git(upstream, "commit", "-q", "-m", "base")
-    git(upstream, "checkout", "-q", "-b", "pr")
+def push_to_pull_request(upstream: Path, change: dict[str, str | bytes | None]) -> str:
+    """Commit `change` on top of the pull request's head (a value "=>new" renames): its new head commit."""
+    git(upstream, "checkout", "-q", "--detach", "refs/pull/1/head")
     renames = {name: data for name, data in change.items() if isinstance(data, str) and data.startswith("=>")}
     for old, new in renames.items():
         git(upstream, "mv", old, new.removeprefix("=>"))
     write(upstream, {name: data for name, data in change.items() if name not in renames})
     git(upstream, "add", "-A")
     git(upstream, "commit", "-q", "-m", "the contribution")
-    base_sha, head_sha = git(upstream, "rev-parse", "main", "pr").split()
-    git(upstream, "checkout", "-q", "--detach", "main")
-    git(upstream, "merge", "-q", "--no-ff", "--no-edit", "pr")
-    merge_sha = git(upstream, "rev-parse", "HEAD").strip()
-    git(upstream, "update-ref", "refs/pull/1/merge", merge_sha)
+    head_sha = git(upstream, "rev-parse", "HEAD").strip()
     git(upstream, "update-ref", "refs/pull/1/head", head_sha)
-    workspace = tmp_path / "workspace"
-    git(tmp_path, "clone", "-q", "--no-checkout", str(upstream), str(workspace))
-    git(workspace, "fetch", "-q", "origin", "+refs/pull/1/merge:refs/remotes/pull/1/merge")
-    git(workspace, "checkout", "-q", "--detach", merge_sha)
-    context = {
+    git(upstream, "checkout", "-q", "main")
+    return head_sha
+
+
+def pull_request(
+    tmp_path: Path, base: dict[str, str | bytes | None], change: dict[str, str | bytes | None]
+) -> tuple[Path, dict[str, str]]:
+    """Open a pull request `change` against a default branch of `base`: the upstream and GitHub's context."""
+    upstream = tmp_path / "upstream"
+    upstream.mkdir()
+    write(upstream, base)
+    git(upstream, "init", "-q", "-b", "main")
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-q", "-m", "base")
+    base_sha = git(upstream, "rev-parse", "main").strip()
+    git(upstream, "update-ref", "refs/pull/1/head", base_sha)
+    head_sha = push_to_pull_request(upstream, change)
+    return upstream, {
+        "github.event_name": "pull_request_target",
+        "github.ref": "refs/heads/main",
+        "github.sha": base_sha,  # the default branch's newest commit: the workflow and checkout come from it
         "github.base_ref": "main",
         "github.head_ref": "pr",
-        "github.sha": merge_sha,
         "github.event.pull_request.number": "1",
         "github.event.pull_request.base.sha": base_sha,
         "github.event.pull_request.head.sha": head_sha,
     }
-    return workspace, context
+
+
+def workflow_at(upstream: Path, commit: str) -> dict[str, Any] | None:
+    """The path-check workflow as the commit has it, or None where it has none (GitHub runs nothing)."""
+    done = subprocess.run(
+        ["git", "show", f"{commit}:{WORKFLOW_FILE}"], cwd=upstream, capture_output=True, text=True
+    )
+    if done.returncode:
+        return None
+    workflow = yaml.safe_load(done.stdout)
+    assert isinstance(workflow, dict)
+    return workflow
+
+
+def check_out(upstream: Path, workspace: Path, context: dict[str, str]) -> None:
+    """What actions/checkout does with no `ref:` and fetch-depth 0 on `pull_request_target`: every branch
+    fetched, the default branch checked out; the pull request's refs are not fetched."""
+    workspace.mkdir()
+    git(workspace, "init", "-q")
+    git(workspace, "remote", "add", "origin", upstream.as_uri())
+    refspecs = ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]
+    git(workspace, "fetch", "-q", "--no-tags", "--prune", "origin", *refspecs)
+    branch = context["github.ref"].removeprefix("refs/heads/")
+    git(workspace, "checkout", "-q", "--force", "-B", branch, f"refs/remotes/origin/{branch}")
+    assert git(workspace, "rev-parse", "HEAD").strip() == context["github.sha"]
 
 
 def resolve(value: object, context: dict[str, str]) -> str:
@@ -472,38 +568,46 @@ def resolve(value: object, context: dict[str, str]) -> str:
     return EXPRESSION.sub(lookup, str(value))
 
 
-def run_job(tmp_path: Path, workspace: Path, context: dict[str, str]) -> JobRun:
-    """Run the `paths` job of the workflow as the pull request's merge commit has it (as GitHub does)."""
-    workflow = yaml.safe_load((workspace / WORKFLOW_FILE).read_text(encoding="utf-8"))
-    runner_temp = tmp_path / "runner-temp"
-    runner_temp.mkdir()
-    tools = tmp_path / "tools"  # `python3` is this interpreter; git and bash are the machine's
-    tools.mkdir()
-    (tools / "python3").symlink_to(sys.executable)
+def run_job(tmp_path: Path, upstream: Path, context: dict[str, str], runner: str = "runner") -> JobRun:
+    """Run the `paths` job of the workflow as the default branch has it (as GitHub does), step by step, on
+    a fresh runner (tmp_path/runner); then check that the work tree is still the default branch's and
+    that no code of the pull request ran."""
+    workflow = workflow_at(upstream, context["github.sha"])
+    assert workflow is not None, f"the default branch has no {WORKFLOW_FILE}"
+    machine = tmp_path / runner
+    workspace, runner_temp, scripts, tools = (machine / n for n in ("workspace", "temp", "steps", "tools"))
+    for folder in (runner_temp, scripts, tools):
+        folder.mkdir(parents=True)
+    (tools / "python3").symlink_to(
+        sys.executable
+    )  # `python3` is this interpreter; git and bash the machine's
     env = {
         "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
-        "HOME": str(tmp_path),
+        "HOME": str(machine),
         "LANG": "C.UTF-8",
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
         "CI": "true",
         "GITHUB_ACTIONS": "true",
-        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_NAME": context["github.event_name"],
         "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_REF": context["github.ref"],
         "GITHUB_SHA": context["github.sha"],
         "GITHUB_BASE_REF": context["github.base_ref"],
         "GITHUB_HEAD_REF": context["github.head_ref"],
         "RUNNER_TEMP": str(runner_temp),
     }
     stdout = stderr = ""
+    result = JobRun(0, None, "", "")
     for number, step in enumerate(workflow["jobs"][JOB]["steps"]):
         if "uses" in step:
-            # The one action the job may use; the workspace is what it leaves under these settings.
+            # The one action the job may use, with the settings the workspace above stands for.
             assert step["uses"].split("@")[0] == "actions/checkout"
             assert step["with"] == {"persist-credentials": False, "fetch-depth": 0}
+            check_out(upstream, workspace, context)
             continue
         assert set(step) <= {"name", "env", "run"}, f"the test cannot run {sorted(step)}"
-        script = runner_temp / f"step-{number}.sh"
+        script = scripts / f"step-{number}.sh"
         script.write_text(step["run"], encoding="utf-8")
         step_env = {**env, **{key: resolve(value, context) for key, value in (step.get("env") or {}).items()}}
         done = subprocess.run(
@@ -516,8 +620,16 @@ def run_job(tmp_path: Path, workspace: Path, context: dict[str, str]) -> JobRun:
         )
         stdout, stderr = stdout + done.stdout, stderr + done.stderr
         if done.returncode:
-            return JobRun(done.returncode, step.get("name"), stdout, stderr)
-    return JobRun(0, None, stdout, stderr)
+            result = JobRun(done.returncode, step.get("name"), stdout, stderr)
+            break
+    else:
+        result = JobRun(0, None, stdout, stderr)
+    # Whatever the verdict: the work tree is the default branch's, untouched, and nothing of the pull
+    # request ran (its code would have left PR_CODE_RAN behind).
+    assert git(workspace, "rev-parse", "HEAD").strip() == context["github.sha"]
+    assert git(workspace, "status", "--porcelain", "--untracked-files=all", "--ignored") == ""
+    assert not (runner_temp / PR_CODE_RAN).exists(), "the pull request's code ran"
+    return result
 
 
 def annotation(path: str, message: str) -> str:
@@ -525,10 +637,23 @@ def annotation(path: str, message: str) -> str:
 
 
 def tampered_checker() -> str:
-    """This checkout's checker with `return []` at the top of check(): it passes everything."""
+    """This checkout's checker with `return []` at the top of check(), so it passes everything, and a line
+    that leaves PR_CODE_RAN in the runner's temp folder, so that running it shows."""
     text = (ROOT / "generator" / "pathcheck.py").read_text(encoding="utf-8")
     tampered, count = re.subn(r'(\ndef check\(.*\n    """.*"""\n)', r"\1    return []\n", text)
     assert count == 1, "the test no longer finds check() to tamper with"
+    mark = f'open(os.path.join(os.environ["RUNNER_TEMP"], "{PR_CODE_RAN}"), "w").close()\n\n\n'
+    return tampered.replace('\nif __name__ == "__main__":', f'\n{mark}if __name__ == "__main__":')
+
+
+def tampered_workflow() -> str:
+    """This checkout's path-check workflow with its check step replaced by one that passes (and shows that
+    it ran), as a pull request would rewrite it."""
+    text = (ROOT / WORKFLOW_FILE).read_text(encoding="utf-8")
+    (check,) = [s for s in yaml.safe_load(text)["jobs"][JOB]["steps"] if s.get("name") == CHECK_STEP]
+    passing = f"run: touch \"$RUNNER_TEMP/{PR_CODE_RAN}\"; echo 'all good'"
+    tampered = text.replace(f"run: {check['run']}\n", f"{passing}\n")
+    assert tampered.count(passing) == 1, "the test no longer finds the check step's command"
     return tampered
 
 
@@ -537,8 +662,13 @@ def test_the_job_passes_a_pull_request_that_adds_a_paper(tmp_path: Path) -> None
         "content/papers/2025/new-paper.md": RECORD,
         "content/tags.yml": 'transformers:\n  name: "Transformers!"\n',
     }
-    workspace, context = pull_request(tmp_path, base_files(), change)
-    assert run_job(tmp_path, workspace, context) == JobRun(0, None, f"2 {SUMMARY_OK}", "")
+    upstream, context = pull_request(tmp_path, base_files(), change)
+    assert run_job(tmp_path, upstream, context) == JobRun(0, None, f"2 {SUMMARY_OK}", "")
+    # The checker that ran is the default branch's, taken to the temp folder; nothing else is left there.
+    temp = tmp_path / "runner" / "temp"
+    assert sorted(p.name for p in temp.iterdir()) == ["pathcheck.py"]
+    checker = (temp / "pathcheck.py").read_text(encoding="utf-8")
+    assert checker == (ROOT / "generator" / "pathcheck.py").read_text(encoding="utf-8")
 
 
 def test_the_job_fails_a_pull_request_that_disables_its_own_check(tmp_path: Path) -> None:
@@ -548,8 +678,8 @@ def test_the_job_fails_a_pull_request_that_disables_its_own_check(tmp_path: Path
         "mkdocs.yml": "site_name: feed\nextra_javascript: [https://evil.example/x.js]\n",
         "generator/pathcheck.py": tampered_checker(),
     }
-    workspace, context = pull_request(tmp_path, base_files(), change)
-    assert run_job(tmp_path, workspace, context) == JobRun(
+    upstream, context = pull_request(tmp_path, base_files(), change)
+    assert run_job(tmp_path, upstream, context) == JobRun(
         1,
         CHECK_STEP,
         "\n".join(
@@ -564,13 +694,35 @@ def test_the_job_fails_a_pull_request_that_disables_its_own_check(tmp_path: Path
     )
 
 
+def test_the_job_fails_a_pull_request_that_rewrites_the_check_and_its_workflow(tmp_path: Path) -> None:
+    """The gap `pull_request` left open: a pull request that rewrites the job's steps and the checker.
+    GitHub reads the job from the default branch, so the pull request's steps never run."""
+    change: dict[str, str | bytes | None] = {
+        WORKFLOW_FILE: tampered_workflow(),
+        "generator/pathcheck.py": tampered_checker(),
+        "content/papers/2025/new-paper.md": RECORD,
+    }
+    upstream, context = pull_request(tmp_path, base_files(), change)
+    head = context["github.event.pull_request.head.sha"]
+    assert "all good" in git(upstream, "show", f"{head}:{WORKFLOW_FILE}")  # the pull request has its steps
+    assert run_job(tmp_path, upstream, context) == JobRun(
+        1,
+        CHECK_STEP,
+        annotation(WORKFLOW_FILE, f"changed: {CHECKER_WORKFLOW_TEXT}")
+        + "\n"
+        + annotation("generator/pathcheck.py", f"changed: {CHECKER_TEXT}")
+        + "\n",
+        f"2 of 3 changed file(s) {REVIEW}\n",
+    )
+
+
 def test_the_job_fails_a_pull_request_that_deletes_the_checker(tmp_path: Path) -> None:
     change: dict[str, str | bytes | None] = {
         "generator/pathcheck.py": None,
         "content/papers/2025/new-paper.md": RECORD,
     }
-    workspace, context = pull_request(tmp_path, base_files(), change)
-    assert run_job(tmp_path, workspace, context) == JobRun(
+    upstream, context = pull_request(tmp_path, base_files(), change)
+    assert run_job(tmp_path, upstream, context) == JobRun(
         1,
         CHECK_STEP,
         annotation("generator/pathcheck.py", f"deleted: {CHECKER_TEXT}") + "\n",
@@ -580,8 +732,8 @@ def test_the_job_fails_a_pull_request_that_deletes_the_checker(tmp_path: Path) -
 
 def test_the_job_fails_a_pull_request_that_renames_the_checker(tmp_path: Path) -> None:
     change: dict[str, str | bytes | None] = {"generator/pathcheck.py": "=>generator/check_paths.py"}
-    workspace, context = pull_request(tmp_path, base_files(), change)
-    assert run_job(tmp_path, workspace, context) == JobRun(
+    upstream, context = pull_request(tmp_path, base_files(), change)
+    assert run_job(tmp_path, upstream, context) == JobRun(
         1,
         CHECK_STEP,
         annotation("generator/check_paths.py", f"added {OUTSIDE}")
@@ -592,21 +744,30 @@ def test_the_job_fails_a_pull_request_that_renames_the_checker(tmp_path: Path) -
     )
 
 
-def test_the_job_fails_where_the_base_commit_has_no_checker_yet(tmp_path: Path) -> None:
-    """First adoption: the pull request brings the checker and its workflow; nothing trusted can judge it."""
+def test_nothing_runs_where_the_default_branch_has_no_path_check_workflow(tmp_path: Path) -> None:
+    """First adoption: the pull request brings the checker and its workflow, but GitHub reads the workflow
+    from the default branch, which has none: no run, so a required "Only content changes" stays pending."""
     change = {name: (ROOT / name).read_text(encoding="utf-8") for name in PROJECT}
-    workspace, context = pull_request(tmp_path, {**CONTENT}, {**change, "content/papers/2025/new.md": RECORD})
-    base = context["github.event.pull_request.base.sha"]
-    assert run_job(tmp_path, workspace, context) == JobRun(
-        128, TAKE_STEP, "", f"fatal: path 'generator/pathcheck.py' exists on disk, but not in '{base}'\n"
+    upstream, context = pull_request(tmp_path, {**CONTENT}, {**change, "content/papers/2025/new.md": RECORD})
+    assert workflow_at(upstream, context["github.event.pull_request.head.sha"]) is not None
+    assert workflow_at(upstream, context["github.sha"]) is None
+
+
+def test_the_job_fails_where_the_default_branch_has_no_checker(tmp_path: Path) -> None:
+    """The workflow without the checker (merged alone): nothing trusted can judge, so the job fails."""
+    base = {name: data for name, data in base_files().items() if name != "generator/pathcheck.py"}
+    upstream, context = pull_request(tmp_path, base, {"content/papers/2025/new.md": RECORD})
+    sha = context["github.sha"]
+    assert run_job(tmp_path, upstream, context) == JobRun(
+        128, TAKE_STEP, "", f"fatal: path 'generator/pathcheck.py' does not exist in '{sha}'\n"
     )
 
 
-def test_the_job_fails_where_the_base_checker_cannot_run_alone(tmp_path: Path) -> None:
-    """A base whose checker imports a sibling module (as this project's did) fails; it never passes."""
+def test_the_job_fails_where_the_default_branchs_checker_cannot_run_alone(tmp_path: Path) -> None:
+    """A checker that imports a sibling module (as this project's once did) fails; it never passes."""
     base = {**base_files(), "generator/pathcheck.py": "from .github_annotations import error_annotation\n"}
-    workspace, context = pull_request(tmp_path, base, {"content/papers/2025/new.md": RECORD})
-    job = run_job(tmp_path, workspace, context)
+    upstream, context = pull_request(tmp_path, base, {"content/papers/2025/new.md": RECORD})
+    job = run_job(tmp_path, upstream, context)
     assert (job.code, job.failed, job.stdout) == (1, CHECK_STEP, "")
     assert job.stderr.endswith("ImportError: attempted relative import with no known parent package\n")
 
@@ -618,8 +779,8 @@ def test_the_job_reads_odd_names_exactly(tmp_path: Path) -> None:
         "docs/\u202egnp.md": "x\n",
         "docs/a b, c: d.md": "x\n",
     }
-    workspace, context = pull_request(tmp_path, base_files(), change)
-    assert run_job(tmp_path, workspace, context) == JobRun(
+    upstream, context = pull_request(tmp_path, base_files(), change)
+    assert run_job(tmp_path, upstream, context) == JobRun(
         1,
         CHECK_STEP,
         "::error file=docs/a b%2C c%3A d.md,line=1,title=path check::docs/a b, c: d.md: added "
@@ -631,16 +792,46 @@ def test_the_job_reads_odd_names_exactly(tmp_path: Path) -> None:
 
 
 def test_the_job_counts_only_the_pull_requests_changes(tmp_path: Path) -> None:
-    """The base branch moved on after the fork (a maintainer changed mkdocs.yml): not the PR's change."""
-    workspace, context = pull_request(tmp_path, base_files(), {"content/papers/2025/new.md": RECORD})
-    upstream = tmp_path / "upstream"
-    git(upstream, "checkout", "-q", "main")
+    """The default branch moved on after the fork (a maintainer changed mkdocs.yml): not the PR's change,
+    whether the event names the old base commit or the new one."""
+    upstream, context = pull_request(tmp_path, base_files(), {"content/papers/2025/new.md": RECORD})
     commit(upstream, {"mkdocs.yml": "site_name: moved on\n"})
-    git(upstream, "checkout", "-q", "--detach", "main")
-    git(upstream, "merge", "-q", "--no-ff", "--no-edit", "pr")
-    merge_sha, base_sha = git(upstream, "rev-parse", "HEAD", "main").split()
-    git(workspace, "fetch", "-q", "origin")
-    git(workspace, "fetch", "-q", "origin", merge_sha)
-    git(workspace, "checkout", "-q", "--detach", merge_sha)
-    context = {**context, "github.sha": merge_sha, "github.event.pull_request.base.sha": base_sha}
-    assert run_job(tmp_path, workspace, context) == JobRun(0, None, f"1 {SUMMARY_OK}", "")
+    moved = git(upstream, "rev-parse", "main").strip()
+    stale_base = {**context, "github.sha": moved}
+    assert run_job(tmp_path, upstream, stale_base, "first") == JobRun(0, None, f"1 {SUMMARY_OK}", "")
+    new_base = {**stale_base, "github.event.pull_request.base.sha": moved}
+    assert run_job(tmp_path, upstream, new_base, "second") == JobRun(0, None, f"1 {SUMMARY_OK}", "")
+
+
+def test_the_job_judges_the_commit_the_event_names(tmp_path: Path) -> None:
+    """The pull request moved on (a push that edits mkdocs.yml) before the run for its earlier head: that
+    run judges the earlier head, and the push's own run fails."""
+    upstream, context = pull_request(tmp_path, base_files(), {"content/papers/2025/new.md": RECORD})
+    pushed = push_to_pull_request(upstream, {"mkdocs.yml": "site_name: pushed\n"})
+    assert run_job(tmp_path, upstream, context, "first") == JobRun(0, None, f"1 {SUMMARY_OK}", "")
+    context = {**context, "github.event.pull_request.head.sha": pushed}
+    assert run_job(tmp_path, upstream, context, "second") == JobRun(
+        1,
+        CHECK_STEP,
+        annotation("mkdocs.yml", f"changed {OUTSIDE}") + "\n",
+        f"1 of 2 changed file(s) {REVIEW}\n",
+    )
+
+
+def test_the_job_fails_where_the_events_commit_is_gone(tmp_path: Path) -> None:
+    """A force-push replaced the head the event names: git cannot list its changes, so the job fails (the
+    force-push's own run judges the new head)."""
+    upstream, context = pull_request(tmp_path, base_files(), {"content/papers/2025/new.md": RECORD})
+    gone = context["github.event.pull_request.head.sha"]
+    git(upstream, "update-ref", "refs/pull/1/head", context["github.sha"])
+    git(upstream, "reflog", "expire", "--expire=now", "--all")
+    git(upstream, "gc", "-q", "--prune=now")
+    base = context["github.event.pull_request.base.sha"]
+    assert run_job(tmp_path, upstream, context) == JobRun(
+        2,
+        CHECK_STEP,
+        "",
+        f"Error: cannot list the changes of {gone} since {base} (Invalid symmetric difference expression "
+        f"{base}...{gone}); "
+        "fetch it first, e.g. git fetch origin main\n",
+    )

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from records_support import run_check
 from test_records_tree import good, make_tree
 
@@ -151,3 +153,46 @@ def test_new_refuses_what_check_refuses_and_writes_nothing(
     assert expected in result.output
     assert "Traceback" not in result.output
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_a_fifo_among_the_records_is_reported_not_read(tmp_path: Path) -> None:
+    make_tree(tmp_path, {"2025/paper.md": good(1)})
+    os.mkfifo(tmp_path / "content" / "papers" / "2025" / "pipe.md")  # reading it would block for ever
+    assert run_check(tmp_path) == (
+        1,
+        "content/papers/2025/pipe.md:1: file: is not a regular file; content/papers/ holds record files and"
+        " folders only\n1 problem in 1 file\n",
+    )
+
+
+def test_a_folder_named_tags_yml_is_not_a_file(tmp_path: Path) -> None:
+    make_tree(tmp_path, {"2025/paper.md": good(1)})
+    (tmp_path / "content" / "tags.yml").unlink()
+    (tmp_path / "content" / "tags.yml").mkdir()
+    code, output = run_check(tmp_path)
+    assert code == 1
+    assert output.startswith(
+        "content/tags.yml:1: file: is not a file; create content/tags.yml with the tag vocabulary\n"
+    )
+
+
+def test_checking_the_content_folder_checks_records_and_tags_not_pages(tmp_path: Path) -> None:
+    make_tree(tmp_path, {"2025/paper.md": good(1)})
+    (tmp_path / "content" / "pages").mkdir()
+    (tmp_path / "content" / "pages" / "about.md").write_text(
+        "# About\n\nNo front matter.\n", encoding="utf-8"
+    )
+    assert run_check(tmp_path, "content") == (0, "2 files checked against 1 paper, 4 tags: ok\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_the_fast_forbidden_character_search_agrees_with_the_rule(text: str) -> None:
+    match = records.FORBIDDEN_CHAR_RE.search(text)
+    assert records.forbidden_char(text) == ((match.start(), match.group()) if match else None)
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\U0001fffe", "\U0010ffff", "\ud800", "\u2028", "\x85", "\x7f"])
+def test_the_fast_search_finds_each_kind_after_ordinary_astral_text(char: str) -> None:
+    text = "A 😀 paper \U0001d538 " + char + " 😀"
+    assert records.forbidden_char(text) == (text.index(char), char)

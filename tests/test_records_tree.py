@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-import re
 import shutil
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from records_support import FIXTURES, NO_CI, record, run_check
 
@@ -57,10 +57,12 @@ def test_three_bad_files_among_a_hundred_good_ones_are_all_reported(hundred: Pat
     )
 
 
+@pytest.mark.content
 def test_check_of_the_shipped_content_prints_the_summary_line() -> None:
     papers = len(list((ROOT / "content" / "papers").glob("*/*.md")))
-    tags = len(re.findall(r"^[a-z0-9-]+:", (ROOT / "content" / "tags.yml").read_text(encoding="utf-8"), re.M))
-    assert run_check(ROOT) == (0, f"{papers} papers, {tags} tags: ok\n")
+    tags = len(yaml.safe_load((ROOT / "content" / "tags.yml").read_text(encoding="utf-8")) or {})
+    summary = f"{papers} paper{'' if papers == 1 else 's'}, {tags} tag{'' if tags == 1 else 's'}: ok\n"
+    assert run_check(ROOT) == (0, summary)
 
 
 def test_summary_line_of_a_small_tree(tmp_path: Path) -> None:
@@ -79,6 +81,26 @@ def test_check_of_a_missing_content_folder(tmp_path: Path) -> None:
 
 
 # --- paperfeed check PATH ---------------------------------------------------------------------------------
+
+
+def test_a_content_folder_without_papers_is_an_empty_feed(tmp_path: Path) -> None:
+    # Git keeps no empty folder: a fork that deleted every paper checks out without content/papers/.
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "tags.yml").write_text(TAGS, encoding="utf-8")
+    assert run_check(tmp_path) == (0, "0 papers, 4 tags: ok\n")
+    (tmp_path / "content" / "papers").mkdir()
+    assert run_check(tmp_path) == (0, "0 papers, 4 tags: ok\n")
+
+
+def test_a_papers_file_instead_of_a_folder_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "tags.yml").write_text(TAGS, encoding="utf-8")
+    (tmp_path / "content" / "papers").write_text("not a folder\n", encoding="utf-8")
+    assert run_check(tmp_path) == (
+        1,
+        "content/papers:1: folder: is not a folder; make it one, with each record in the folder of its year\n"
+        "1 problem in 1 file\n",
+    )
 
 
 def test_one_good_file_is_checked_against_the_tree(hundred: Path) -> None:

@@ -33,7 +33,8 @@ def test_a_paper_is_indexed_from_the_model_escaped(feed: Feed) -> None:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         "<title>Attention &amp; &quot;Memory&quot;: What Transformers Store</title></head><body>"
         "<main data-pagefind-body><h1>Attention &amp; &quot;Memory&quot;: What Transformers Store</h1>"
-        "<p>We probe what a transformer keeps in its key-value cache. With a temperature \\(\\alpha\\) and "
+        '<p id="pf-body">We probe what a transformer keeps in its key-value cache. With a temperature '
+        "\\(\\alpha\\) and "
         "a cache of size $k$, recall falls off as \\(\\alpha^{-k}\\); the effect holds from 125M to 7B "
         "parameters.</p><p>Zoë Müller-Łukasiewicz, Grace Hopper</p></main>"
         '<span data-pagefind-meta="url:papers/attention-and-memory/"></span>'
@@ -45,7 +46,7 @@ def test_a_paper_is_indexed_from_the_model_escaped(feed: Feed) -> None:
 def test_a_hand_written_page_is_indexed_with_its_title_and_content() -> None:
     assert search.page_document(ABOUT, "de") == (
         '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>About</title></head><body>'
-        "<main data-pagefind-body><h1>About</h1><p>A feed of papers.</p></main>"
+        '<main data-pagefind-body><h1>About</h1><div id="pf-body"><p>A feed of papers.</p></div></main>'
         '<span data-pagefind-meta="url:about/"></span></body></html>\n'
     )
 

@@ -1,11 +1,13 @@
-"""End-to-end `mkdocs build --strict` of the fixture feed and of the shipped content, through the plugin."""
+"""End-to-end `mkdocs build --strict` of fixture feeds (an empty one too) and of the shipped content."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -13,6 +15,8 @@ from generator import records
 from tests.sitebuild import ROOT, build_site, write_config
 
 FIXTURE = ROOT / "tests" / "fixtures" / "small" / "content"
+EMPTY = ROOT / "tests" / "fixtures" / "empty" / "content"
+SHIPPED = ROOT / "content"
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +72,54 @@ def test_papers_stay_out_of_the_navigation(small_site: Path) -> None:
     assert nav.count('class="md-nav__link') == 6  # Today, Archive, Tags, Feeds, Digests, About
 
 
-def test_the_shipped_content_builds_strict_with_its_84_papers(tmp_path: Path) -> None:
-    done = build_site(tmp_path, ROOT / "content")
+@pytest.mark.content
+def test_the_shipped_content_builds_strict_with_a_page_per_paper(tmp_path: Path) -> None:
+    """True of any valid content: every record has its page, and the home page is the newest day."""
+    done = build_site(tmp_path, SHIPPED)
     assert done.returncode == 0, done.stderr
     site = tmp_path / "site"
-    assert len(list((site / "papers").glob("*/index.html"))) == 84
-    assert (site / "index.html").read_text(encoding="utf-8").count('class="pf-card"') == 84
+    slugs = sorted(path.stem for path in (SHIPPED / "papers").rglob("*.md"))
+    assert sorted(page.parent.name for page in (site / "papers").glob("*/index.html")) == slugs
+    feed = records.load_feed(SHIPPED)
+    newest = [p for p in feed.papers if p.date == feed.papers[0].date] if feed.papers else []
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert home.count('class="pf-card"') == len(newest)
+    for paper in newest:
+        assert f'href="papers/{paper.slug}/"' in home
+    assert ("No papers yet." in home) == (not feed.papers)
+
+
+def _without_papers(tmp: Path, papers: str) -> Path:
+    """The empty fixture feed (tags, no papers/ folder), or a copy with an empty papers/ folder."""
+    if papers == "no papers/ folder":
+        return EMPTY
+    content = tmp / "content"
+    shutil.copytree(EMPTY, content)
+    (content / "papers").mkdir()
+    return content
+
+
+@pytest.mark.parametrize("papers", ["no papers/ folder", "an empty papers/ folder"])
+def test_a_feed_without_papers_builds_a_site_with_empty_feeds(tmp_path: Path, papers: str) -> None:
+    content = _without_papers(tmp_path, papers)
+    assert not (EMPTY / "papers").exists()  # as Git checks out a feed whose papers were all deleted
+    done = build_site(tmp_path, content, "https://example.org/feed/")
+    assert done.returncode == 0, done.stderr
+    site = tmp_path / "site"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<p class="pf-empty">No papers yet.' in home
+    assert 'class="pf-card"' not in home
+    for feed in ("feed.xml", "atom.xml", "feed.json"):
+        assert f'href="{feed}"' in home  # the subscribe box: readers can follow the feed from day one
+        assert f'href="https://example.org/feed/{feed}"' in home  # and the head's alternate links
+    rss = ElementTree.parse(site / "feed.xml").getroot()
+    assert rss.find("channel/title") is not None and rss.findall("channel/item") == []
+    atom = ElementTree.parse(site / "atom.xml").getroot()
+    assert atom.findall("{http://www.w3.org/2005/Atom}entry") == []
+    assert json.loads((site / "feed.json").read_text(encoding="utf-8"))["items"] == []
+    assert (site / "tags" / "world-models" / "index.html").is_file()
+    assert "0 papers" in (site / "tags" / "world-models" / "index.html").read_text(encoding="utf-8")
+    assert not (site / "papers").exists()
 
 
 def test_a_paper_page_does_not_grow_with_the_feed(tmp_path: Path, small_site: Path) -> None:

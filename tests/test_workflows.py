@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
@@ -20,6 +21,10 @@ FILES = sorted(WORKFLOWS.glob("*.y*ml"))
 PIN_RE = re.compile(r"^\s*-?\s*uses:\s*(?P<action>[^@\s]+)@(?P<ref>\S+)(?P<comment>\s+#\s*(?P<tag>\S+))?\s*$")
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
 PAGES_PERMISSIONS = {"pages": "write", "id-token": "write"}
+# The one workflow on `pull_request_target` (GitHub reads it from the default branch, so a pull request
+# cannot rewrite it), held to rules of its own: test_the_path_check_workflow_runs_nothing_of_the_pull_request.
+PATHS = "pull-request-paths.yml"
+IGNORE_RE = re.compile(r"#\s*zizmor:\s*ignore\[(?P<rules>[^\]]*)\](?P<reason>.*)$", re.M)
 
 
 def tool(name: str) -> str:
@@ -59,7 +64,7 @@ ids = [path.name for path in FILES]
 
 
 def test_the_workflows_are_there() -> None:
-    assert {"pull-request.yml", "deploy.yml"} <= set(ids)
+    assert {"pull-request.yml", PATHS, "deploy.yml"} <= set(ids)
 
 
 # --- the linters ------------------------------------------------------------------------------------------
@@ -93,7 +98,30 @@ def test_zizmor_finds_nothing() -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.strip() == "No findings to report. Good job!"
+    assert done.stdout.strip() == "No findings to report. Good job! (1 ignored)"
+
+
+def test_zizmor_ignores_only_the_path_checks_trigger(tmp_path: Path) -> None:
+    """The one ignore comment is on pull-request-paths.yml's trigger, says why, and hides that one finding."""
+    ignores = [
+        (path.name, match["rules"], match["reason"].strip())
+        for path in FILES
+        for match in IGNORE_RE.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert [(name, rules) for name, rules, _ in ignores] == [(PATHS, "dangerous-triggers")]
+    assert len(ignores[0][2]) > 20, "say why the trigger is safe here"
+    bare = tmp_path / PATHS
+    bare.write_text(IGNORE_RE.sub("", (WORKFLOWS / PATHS).read_text(encoding="utf-8")), encoding="utf-8")
+    done = subprocess.run(
+        [tool("zizmor"), "--offline", "--no-progress", "--color=never", "--format=json", str(bare)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    findings = json.loads(done.stdout)
+    assert [(f["ident"], f["locations"][0]["concrete"]["feature"]) for f in findings] == [
+        ("dangerous-triggers", "on:\n  pull_request_target:")
+    ]
 
 
 # --- hardening, every workflow ----------------------------------------------------------------------------
@@ -127,8 +155,12 @@ def test_one_action_one_pin_across_workflows() -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=ids)
-def test_no_pull_request_target(path: Path) -> None:
-    assert "pull_request_target" not in triggers(load(path))
+def test_no_pull_request_target_but_in_the_path_check(path: Path) -> None:
+    on = triggers(load(path))
+    if path.name == PATHS:
+        assert set(on) == {"pull_request_target"}
+    else:
+        assert "pull_request_target" not in on and "workflow_run" not in on
 
 
 @pytest.mark.parametrize("path", FILES, ids=ids)
@@ -170,21 +202,81 @@ def test_pull_request_workflow() -> None:
     jobs = workflow["jobs"]
     runs = {name: [s.get("run") for s in job["steps"] if "run" in s] for name, job in jobs.items()}
     assert runs == {
-        "paths": [
-            'git show "$BASE_SHA:generator/pathcheck.py" > "$RUNNER_TEMP/pathcheck.py"',
-            'python3 -I -S "$RUNNER_TEMP/pathcheck.py" --base "$BASE_SHA"',
-        ],
-        "site": ["python3 tasks.py site", ".venv/bin/paperfeed check"],
+        "site": ["python3 tasks.py site", ".venv/bin/paperfeed check --base HEAD^1"],
         "test": ["python3 tasks.py test"],
     }
-    assert jobs["paths"]["steps"][0]["with"]["fetch-depth"] == 0
-    # The checker and the base of the diff are the base commit's, which the pull request cannot move.
-    for step in jobs["paths"]["steps"][1:]:
-        assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
+    # The merge commit and its parents, so that HEAD^1 (the base it merges into) is there for --base.
+    assert jobs["site"]["steps"][0]["with"] == {"persist-credentials": False, "fetch-depth": 2}
     upload = jobs["site"]["steps"][-1]
     assert upload["uses"].startswith("actions/upload-artifact@")
     assert upload["with"]["path"] == "site/"
     assert jobs["test"]["steps"][-1]["env"] == {"PAPERFEED_CHROMIUM": "/usr/bin/google-chrome"}
+
+
+# The path check runs on `pull_request_target`, with the base repository's token: what keeps it safe is
+# that nothing of the pull request runs. Each rule below is one a pwn request needs broken.
+PATHS_ENV = {  # the values steps get from the event: numbers and commit ids, never a name or a title
+    "PR_NUMBER": "${{ github.event.pull_request.number }}",
+    "BASE_SHA": "${{ github.event.pull_request.base.sha }}",
+    "HEAD_SHA": "${{ github.event.pull_request.head.sha }}",
+}
+# Git commands that change the work tree, index or checked-out branch, or run configured programs.
+GIT_FORBIDDEN = {
+    "checkout", "switch", "restore", "reset", "merge", "pull", "rebase", "cherry-pick", "worktree",
+    "read-tree", "checkout-index", "apply", "am", "stash", "submodule", "clone", "config", "update-ref",
+}  # fmt: skip
+
+
+def test_the_path_check_workflow_runs_nothing_of_the_pull_request() -> None:
+    text = (WORKFLOWS / PATHS).read_text(encoding="utf-8")
+    workflow = load(WORKFLOWS / PATHS)
+    assert "secrets." not in text and "secrets[" not in text  # comments included
+    assert "github.token" not in text
+    assert workflow["permissions"] == {"contents": "read"}
+    assert set(workflow) - {"name", "on", True, "permissions", "concurrency", "jobs"} == set()  # no env
+    assert list(workflow["jobs"]) == ["paths"]
+    job = workflow["jobs"]["paths"]
+    assert job["name"] == "Only content changes"  # the name branch rules require
+    # No permissions of its own, environment, container, services, reusable workflow, env or `if:` (a
+    # skipped job counts as passed).
+    assert set(job) == {"name", "runs-on", "timeout-minutes", "steps"}
+    checkout, *steps = job["steps"]
+    # The default branch (no ref, repository or path; no unsafe opt-in), no token kept, all history.
+    assert checkout["uses"].split("@")[0] == "actions/checkout"
+    assert set(checkout) == {"uses", "with"}
+    assert checkout["with"] == {"persist-credentials": False, "fetch-depth": 0}
+    assert [step.get("run") for step in steps] == [
+        'git fetch --quiet --no-tags origin "+refs/pull/$PR_NUMBER/head:refs/remotes/pr/head"',
+        'git show "$GITHUB_SHA:generator/pathcheck.py" > "$RUNNER_TEMP/pathcheck.py"',
+        'python3 -I -S "$RUNNER_TEMP/pathcheck.py" --base "$BASE_SHA" --head "$HEAD_SHA"',
+    ]
+    written: set[str] = set()
+    for step in steps:
+        # No other action (so no cache, no setup-*), no shell or directory of its own, no `if:` or
+        # continue-on-error (either could make a failed check pass).
+        assert set(step) <= {"name", "env", "run"}, sorted(step)
+        assert "${{" not in step["run"]
+        assert (step.get("env") or {}).items() <= PATHS_ENV.items()
+        for program, *args in commands(step["run"]):
+            if program == "git":
+                assert args[0] not in GIT_FORBIDDEN, args
+                assert args[0] in {"fetch", "show"}, args
+                if args[0] == "fetch":
+                    # Into a remote-tracking ref only: never a branch, never the checked-out HEAD.
+                    refspecs = [a for a in args[1:] if not a.startswith("-")]
+                    assert refspecs[0] == "origin" and refspecs[1:], args
+                    assert all(spec.split(":")[1].startswith("refs/remotes/") for spec in refspecs[1:])
+                else:
+                    # A file of the commit this workflow comes from, into the runner's temp folder.
+                    source, redirect, target = args[1:]
+                    assert source.startswith("$GITHUB_SHA:") and redirect == ">", args
+                    assert target.startswith("$RUNNER_TEMP/")
+                    written.add(target)
+            else:
+                # Python alone (-I: no environment, no current directory on sys.path; -S: no site
+                # packages), running only a file taken from the default branch above.
+                assert program == "python3" and args[:2] == ["-I", "-S"], [program, *args]
+                assert args[2] in written, f"{args[2]} is not a file of the default branch"
 
 
 def test_deploy_workflow() -> None:
@@ -197,7 +289,10 @@ def test_deploy_workflow() -> None:
     )
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    assert [s.get("run") for s in build["steps"] if "run" in s] == ["python3 tasks.py site"]
+    assert [s.get("run") for s in build["steps"] if "run" in s] == [
+        "python3 -m generator.ledger_branch fetch",  # the digest ledger, read-only, for /digests/
+        "python3 tasks.py site",
+    ]
     assert build["steps"][-1]["uses"].startswith("actions/upload-pages-artifact@")
     assert "permissions" not in build  # the workflow's read-only default
     # No artifact, no deploy: a failed build stops before the upload, and deploy needs the build.
@@ -259,6 +354,7 @@ def test_readme_commands_are_read() -> None:
     assert ["python3", "tasks.py", "site"] in readme
     assert ["python3", "tasks.py", "test"] in readme
     assert documented(["paperfeed", "check"], readme)
+    assert documented(["paperfeed", "check", "--base", "HEAD^1"], readme)
     assert not documented(["paperfeed", "check", "--evil"], readme)
     assert documented(["python3", "tasks.py", "$WHAT"], readme)
 

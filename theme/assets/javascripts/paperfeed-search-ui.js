@@ -15,9 +15,7 @@ function element(name, className, text) {
   return node;
 }
 
-// The indexed text of a page is its title, then its body (a paper's abstract, then its authors), so the
-// word locations Pagefind returns below the title's length are the title's matched words, stemmed as
-// Pagefind stems them ("selective" finds "Selection").
+// Words, each marked when Pagefind found it (its location among the indexed words), with spaces between.
 function markedWords(words, matched, offset) {
   const nodes = [];
   words.forEach((word, i) => {
@@ -27,11 +25,28 @@ function markedWords(words, matched, offset) {
   return nodes;
 }
 
+// The title as written, its words marked where Pagefind matched them. The indexed text starts with the
+// title, as Pagefind split it (it drops a lone "&", say), so each word of the title is paired with the
+// next indexed word it equals, and words Pagefind dropped are left unmarked.
+function titleNodes(title, words, bodyStart, matched) {
+  const nodes = [];
+  let at = 0;
+  title.split(/\s+/).filter(Boolean).forEach((word, i) => {
+    if (i > 0) nodes.push(document.createTextNode(" "));
+    const found = words.indexOf(word, at);
+    const hit = found !== -1 && found < bodyStart;
+    if (hit) at = found + 1;
+    nodes.push(hit && matched.has(found) ? element("mark", "", word) : document.createTextNode(word));
+  });
+  return nodes;
+}
+
 // Two lines of the body around its first match (or its opening), rather than Pagefind's own excerpt,
 // which most often repeats the title.
 function excerptNodes(words, matched, start) {
   const first = [...matched].filter((i) => i >= start).sort((a, b) => a - b)[0];
-  const from = first === undefined ? start : Math.max(start, first - 6);
+  // A few words before the match, or earlier when the body ends soon after it (the lines stay full).
+  const from = first === undefined ? start : Math.max(start, Math.min(first - 6, words.length - EXCERPT_WORDS));
   const to = Math.min(words.length, from + EXCERPT_WORDS);
   const nodes = markedWords(words.slice(from, to), matched, from);
   if (from > start) nodes.unshift(document.createTextNode("… "));
@@ -154,9 +169,11 @@ class Search {
     link.href = new URL(meta.url ?? data.url, this.root).href;
     const words = (data.content || "").split(/\s+/).filter(Boolean);
     const matched = new Set(data.locations || []);
-    const titleWords = (meta.title || "").split(/\s+/).filter(Boolean);
+    // Where the body starts among the indexed words (the index marks it: generator/search.py BODY_ID).
+    const body = (data.anchors || []).find((anchor) => anchor.id === "pf-body");
+    const bodyStart = body ? body.location : (meta.title || "").split(/\s+/).filter(Boolean).length;
     const title = element("span", "pf-result__title");
-    title.append(...markedWords(titleWords, matched, 0));
+    title.append(...titleNodes(meta.title || "", words, bodyStart, matched));
     link.append(title);
     const tags = (data.filters && data.filters.tag) || [];
     if (meta.date || tags.length) {
@@ -170,7 +187,7 @@ class Search {
       link.append(line);
     }
     const excerpt = element("span", "pf-result__excerpt");
-    excerpt.append(...excerptNodes(words, matched, titleWords.length));
+    excerpt.append(...excerptNodes(words, matched, bodyStart));
     link.append(excerpt);
     item.append(link);
     return item;

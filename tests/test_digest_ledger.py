@@ -1,0 +1,214 @@
+"""The ledger's branch against a bare origin on disk: read from the tip, compare-and-swap writes, refusals,
+and ledger.update's retries when another run writes first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from digest_support import GIT_ENV, Origin, git, make_repo
+
+from generator import ledger as ledgers
+from generator.ledger import Ledger, LedgerError
+from generator.ledger_branch import BranchError, LedgerBranch, Tip
+from generator.periods import Period
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = Period.parse("2025-03-04")
+ENV = {**os.environ, **GIT_ENV, "GITHUB_ACTIONS": "true"}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> tuple[Origin, Path]:
+    origin, config = make_repo(tmp_path)
+    return origin, config.parent
+
+
+def test_a_missing_branch_reads_as_no_ledger(repo: tuple[Origin, Path]) -> None:
+    _, clone = repo
+    branch = LedgerBranch(clone, ENV)
+    assert branch.read() == Tip(None, None)
+    assert ledgers.read(branch).digests == {}
+
+
+def test_a_write_creates_the_branch_with_one_file_and_later_writes_build_on_it(
+    repo: tuple[Origin, Path], tmp_path: Path
+) -> None:
+    origin, clone = repo
+    branch = LedgerBranch(clone, ENV)
+    assert branch.write(branch.read(), "first\n", "one") is True
+    assert origin.ledger_text() == "first\n"
+    other = LedgerBranch(origin.clone(tmp_path / "other"), ENV)  # another clone sees the tip
+    tip = other.read()
+    assert tip.text == "first\n"
+    assert other.write(tip, "second\n", "two") is True
+    assert origin.ledger_log() == ["two", "one"]
+    assert git(origin.path, "ls-tree", "-r", "--name-only", "digest-ledger") == "digests.yml\n"
+    assert git(clone, "status", "--porcelain") == ""
+
+
+def test_a_write_on_a_tip_that_moved_is_refused_and_changes_nothing(repo: tuple[Origin, Path]) -> None:
+    origin, clone = repo
+    branch = LedgerBranch(clone, ENV)
+    empty = branch.read()
+    assert branch.write(empty, "first\n", "one")
+    assert branch.write(empty, "clobbered\n", "stale") is False  # creating it again: it exists now
+    tip = branch.read()
+    assert branch.write(tip, "second\n", "two")
+    assert branch.write(tip, "clobbered\n", "stale") is False
+    assert (origin.ledger_text(), origin.ledger_log()) == ("second\n", ["two", "one"])
+
+
+def test_a_push_that_finds_the_branch_locked_by_another_write_is_tried_again(
+    repo: tuple[Origin, Path],
+) -> None:
+    origin, clone = repo
+    branch = LedgerBranch(clone, ENV)
+    tip = branch.read()
+    lock = origin.path / "refs" / "heads" / "digest-ledger.lock"  # another push is updating the branch
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    lock.write_text("", encoding="utf-8")
+    assert branch.write(tip, "x\n", "one") is False  # not a refusal: read again and retry
+    lock.unlink()
+    assert branch.write(tip, "x\n", "one") is True
+    assert origin.ledger_text() == "x\n"
+
+
+def test_a_refused_push_says_what_the_remote_said(repo: tuple[Origin, Path]) -> None:
+    origin, clone = repo
+    origin.refuse_ledger_pushes(from_push=1)
+    branch = LedgerBranch(clone, ENV)
+    with pytest.raises(BranchError) as err:
+        branch.write(branch.read(), "x\n", "one")
+    assert str(err.value) == (
+        "the Git remote origin refused the push to digest-ledger: [remote rejected] (pre-receive hook"
+        " declined); remote: push 1 to digest-ledger refused by this test's rules"
+    )
+    assert origin.ledger_text() is None
+
+
+def test_a_push_whose_answer_is_lost_counts_as_written(
+    repo: tuple[Origin, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin, clone = repo
+    branch = LedgerBranch(clone, ENV)
+    real = LedgerBranch._git
+
+    def push_loses_its_answer(self: LedgerBranch, *args: str, stdin: str | None = None) -> Any:
+        done = real(self, *args, stdin=stdin)
+        if args[0] != "push":
+            return done
+        return subprocess.CompletedProcess(done.args, 128, "", "fatal: the remote end hung up unexpectedly")
+
+    tip = branch.read()
+    monkeypatch.setattr(LedgerBranch, "_git", push_loses_its_answer)
+    assert branch.write(tip, "in\n", "one") is True
+    assert origin.ledger_text() == "in\n"
+
+
+def test_a_branch_without_the_ledger_file_is_one_clear_error(repo: tuple[Origin, Path]) -> None:
+    _, clone = repo
+    branch = LedgerBranch(clone, ENV)
+    empty_tree = git(clone, "hash-object", "-t", "tree", "-w", os.devnull).strip()
+    commit = git(
+        clone, "-c", "user.name=M", "-c", "user.email=m@example.org", "commit-tree", empty_tree, "-m", "no"
+    )
+    commit = commit.strip()
+    git(clone, "push", "--quiet", "origin", f"{commit}:refs/heads/digest-ledger")
+    with pytest.raises(BranchError) as err:
+        branch.read()
+    assert str(err.value) == f"the branch digest-ledger of origin has no digests.yml (commit {commit[:12]})"
+
+
+def test_an_unreachable_remote_is_one_clear_error(repo: tuple[Origin, Path], tmp_path: Path) -> None:
+    _, clone = repo
+    git(clone, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    with pytest.raises(BranchError) as err:
+        LedgerBranch(clone, ENV).read()
+    assert str(err.value).startswith("cannot reach the Git remote origin: ")
+    assert "\n" not in str(err.value)
+
+
+def test_update_applies_the_change_again_on_the_tip_another_run_wrote(
+    repo: tuple[Origin, Path], tmp_path: Path
+) -> None:
+    origin, clone = repo
+    ours, theirs = LedgerBranch(clone, ENV), LedgerBranch(origin.clone(tmp_path / "other"), ENV)
+    ledgers.read(ours)  # this run looked while the branch was empty
+    seen: list[int] = []
+
+    def claim(ledger: Ledger) -> str:
+        seen.append(len(ledger.digests))
+        if len(seen) == 1:  # meanwhile, another run claims another period
+            ledgers.update(theirs, lambda other: _claimed(other, Period.parse("2025-03-03")))
+        return _claimed(ledger, DAY)
+
+    written = ledgers.update(ours, claim)
+    assert seen == [0, 1]  # the first try built on the empty tip, the second on theirs
+    assert list(written.digests) == ["2025-03-03", "2025-03-04"]
+    text = origin.ledger_text()
+    assert text is not None and list(Ledger.parse(text, "x").digests) == ["2025-03-03", "2025-03-04"]
+    assert origin.ledger_log() == ["ours", "theirs"]
+
+
+def _claimed(ledger: Ledger, period: Period) -> str:
+    ledger.claim(period, ("a-paper",), ledger.key("a@example.org"), dt.date(2025, 3, 4))
+    return "theirs" if period != DAY else "ours"
+
+
+def test_update_gives_up_when_the_branch_keeps_moving(repo: tuple[Origin, Path], tmp_path: Path) -> None:
+    origin, clone = repo
+    ours, theirs = LedgerBranch(clone, ENV), LedgerBranch(origin.clone(tmp_path / "other"), ENV)
+
+    def another_day(other: Ledger) -> str:
+        return _claimed(other, Period.of("day", dt.date(2025, 1, 1) + dt.timedelta(len(other.digests))))
+
+    def always_overtaken(ledger: Ledger) -> str:
+        ledgers.update(theirs, another_day)  # each try, another run writes first
+        return _claimed(ledger, DAY)
+
+    with pytest.raises(LedgerError) as err:
+        ledgers.update(ours, always_overtaken)
+    assert str(err.value) == (
+        "origin/digest-ledger:digests.yml: other runs wrote to it 5 times while this one tried; run again"
+    )
+    text = origin.ledger_text()
+    assert text is not None and DAY.id not in Ledger.parse(text, "x").digests
+
+
+def test_the_token_reaches_git_through_the_environment_only(repo: tuple[Origin, Path]) -> None:
+    _, clone = repo
+    branch = LedgerBranch(clone, {**ENV, "GITHUB_TOKEN": "ghs_secret"})
+    header = (
+        "AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX3NlY3JldA=="  # base64 of x-access-token:ghs_secret
+    )
+    assert (
+        branch.env["GIT_CONFIG_COUNT"],
+        branch.env["GIT_CONFIG_KEY_0"],
+        branch.env["GIT_CONFIG_VALUE_0"],
+    ) == (
+        "1",
+        "http.https://github.com/.extraheader",
+        header,
+    )
+    assert branch.write(branch.read(), "x\n", "one")
+    assert "ghs_secret" not in (clone / ".git" / "config").read_text(encoding="utf-8")
+    assert "GIT_CONFIG_COUNT" not in LedgerBranch(clone, ENV).env
+
+
+def test_the_deploy_can_run_it_before_anything_is_installed() -> None:
+    """`python3 -m generator.ledger_branch` needs the standard library only: no YAML, no jinja2."""
+    loaded = "sorted({'yaml', 'jinja2', 'click'} & set(sys.modules))"
+    code = f"import sys; import generator.ledger_branch; print({loaded})"
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); {code}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout == "[]\n"
