@@ -35,10 +35,14 @@ PIP = "pip>=25.3"
 UV = "uv>=0.9"
 # What the browser and HTML-validator tests need from the system, as Debian packages.
 DEBIAN_PACKAGES = {"chromium": "chromium", "java": "default-jre-headless", "npm": "npm"}
-# The Nu HTML Checker, from npm, for the HTML-validity tests (.cache/ is git-ignored).
+# From npm, for the tests (.cache/ is git-ignored): the Nu HTML Checker for the HTML-validity tests, and
+# axe-core, the accessibility checker that the browser tests run in the page. Both pinned: a new release
+# may report new errors.
 NODE_PREFIX = ROOT / ".cache" / "node"
 VNU_JAR = NODE_PREFIX / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-VNU_PACKAGE = "vnu-jar@26.9.27"  # pinned: a new checker release may report new errors
+VNU_PACKAGE = "vnu-jar@26.9.27"
+AXE_JS = NODE_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PACKAGE = "axe-core@4.14.1"
 
 
 def relative(path: Path) -> str:
@@ -152,10 +156,12 @@ def system_packages() -> None:
     run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, **apt_env)
 
 
-def html_checker() -> None:
-    """Install the Nu HTML Checker (npm's vnu-jar) into .cache/node when it is not there yet."""
-    if not VNU_JAR.is_file():
-        run("npm", "install", "--no-save", "--loglevel=error", "--prefix", NODE_PREFIX, VNU_PACKAGE)
+def node_tools() -> None:
+    """Install the Nu HTML Checker (npm's vnu-jar) and axe-core into .cache/node unless both are there."""
+    if not (VNU_JAR.is_file() and AXE_JS.is_file()):
+        # Both in one command: npm removes what an install into the same folder does not name.
+        packages = (VNU_PACKAGE, AXE_PACKAGE)
+        run("npm", "install", "--no-save", "--loglevel=error", "--prefix", NODE_PREFIX, *packages)
 
 
 def site(serve: bool) -> None:
@@ -166,7 +172,7 @@ def site(serve: bool) -> None:
 def test(pytest_args: list[str]) -> None:
     system_packages()
     setup("test")
-    html_checker()
+    node_tools()
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy", "--strict", "generator")

@@ -165,6 +165,7 @@ class SiteBuilder:
         yield from self.tag_pages()
         yield self.archive_page()
         yield self.feeds_page()
+        yield self.search_page()
 
     def paper_pages(self) -> Iterable[Page]:
         for _, papers in self.days:
@@ -262,6 +263,10 @@ class SiteBuilder:
             "trending.md.j2", here, signal_always=True, formula=trending, feed_url=urls.TRENDING_FEED
         )
         return Page(src_of(here), text, self.trend.now, in_nav=True)
+
+    def search_page(self) -> Page:
+        # The page the header's search box submits to without script, and that a shared search opens.
+        return Page("search/index.md", self.render("search.md.j2", "search/"), None)
 
 
 def _day_label(key: str) -> str:

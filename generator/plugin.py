@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,13 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from . import digest, feeds, ledger, pages, records, search, starfile, urls
+from . import digest, feeds, htmlmin, ledger, pages, records, search, starfile, urls
 from .config import ConfigError, SiteConfig
 from .model import Feed
 
@@ -46,6 +47,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.newest = _EPOCH
         self.feed: Feed | None = None
         self.bodies: dict[str, str] = {}
+        self.handwritten: list[search.Document] = []
+        self.indexing: search.Indexing | None = None
+        self.index_count = 0
+        self.index_seconds = 0.0
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path).parent
@@ -76,6 +81,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             raise PluginError(str(err)) from None
         builder = pages.SiteBuilder(feed, self.site, stars)
         self.updated = {}
+        self.handwritten = []
         for page in [*builder.pages(), *digests]:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
@@ -94,6 +100,18 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         # Templates do not change during a build; without this, Jinja stats every template file on
         # every page (MkDocs serve makes a new environment for each rebuild).
         env.auto_reload = False
+        # Every page's content is known now (hand-written ones are searched too): Pagefind indexes them
+        # on another core while MkDocs writes the pages, and on_post_build waits for it.
+        if self.feed is not None:
+            start = time.perf_counter()
+            language = str(config.theme.get("language") or "en")
+            pages = sorted(self.handwritten, key=lambda page: page.url)
+            output = Path(config.site_dir) / "pagefind"
+            try:
+                self.index_count, self.indexing = search.start_index(self.feed, pages, output, language)
+            except search.SearchIndexError as err:
+                raise PluginError(str(err)) from None
+            self.index_seconds = time.perf_counter() - start
         return env
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
@@ -112,6 +130,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, **_: Any) -> str:
+        if page.file.generated_by != GENERATED_BY:
+            # Hand-written pages are searched too (papers are indexed from the model, listings not at
+            # all); on_env hands them to the search index.
+            self.handwritten.append(search.Document(page.url, str(page.title or page.url), html))
         return self.bodies.pop(page.file.src_uri, html)
 
     def on_page_context(
@@ -122,17 +144,35 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             links = feeds.feed_links(self.site, tag)
             if (page.meta or {}).get("feed_trending"):
                 links.insert(0, feeds.trending_feed_link(self.site))
+            if page.file.src_uri.startswith("papers/"):
+                # A paper page names the site's RSS feed alone (for feed readers that look for one on
+                # any page); the listings name every feed. Ten thousand pages each carry the difference.
+                links = [link for link in links if link.kind == "rss"]
             context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
         return context
 
-    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        return htmlmin.minify(output)
+
+    def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        # The theme's own pages (404.html), written beside the sitemap, which stays as it is.
+        return htmlmin.minify(output) if template_name.endswith(".html") else output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if self.feed is None or not index.is_file():
-            return
-        data = json.loads(index.read_text(encoding="utf-8"))
-        data["docs"] += search.paper_entries(self.feed)
-        index.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        indexing, self.indexing = self.indexing, None
+        start = time.perf_counter()
+        if indexing is not None:
+            try:
+                indexing.wait()
+            except search.SearchIndexError as err:
+                raise PluginError(str(err)) from None
+        added = self.index_seconds + time.perf_counter() - start
+        log.info(f"Search index of {self.index_count} pages: it added {added:.2f} seconds to the build")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.indexing is not None:
+            self.indexing.cancel()
+            self.indexing = None
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -146,5 +186,6 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         return server
 
 
+log = logging.getLogger("mkdocs.plugins.paperfeed")
 GENERATED_BY = "paperfeed"  # MkDocs marks the files a plugin generates with the plugin's name
 _EPOCH = dt.date(1970, 1, 1).isoformat()

@@ -52,7 +52,7 @@ def vnu() -> Path:
         tasks.NODE_PREFIX.mkdir(parents=True, exist_ok=True)
         with (tasks.NODE_PREFIX / ".install.lock").open("w") as lock:  # xdist workers may both get here
             fcntl.flock(lock, fcntl.LOCK_EX)
-            tasks.html_checker()
+            tasks.node_tools()
     assert shutil.which("java"), "the HTML checker needs Java (Debian package default-jre-headless)"
     return tasks.VNU_JAR
 

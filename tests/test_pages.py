@@ -33,6 +33,7 @@ def test_generated_pages_match_their_golden_files(built: dict[str, pages.Page], 
 def test_every_kind_of_page_is_generated(built: dict[str, pages.Page], feed: Feed) -> None:
     days = {p.date for p in feed.papers}
     expected = {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md", "trending/index.md"}
+    expected |= {"search/index.md"}
     expected |= {pages.src_of(urls.paper(p.slug)) for p in feed.papers}
     expected |= {pages.src_of(urls.day(d)) for d in days}
     expected |= {pages.src_of(urls.week(d)) for d in days} | {pages.src_of(urls.month(d)) for d in days}
@@ -189,18 +190,6 @@ def test_excerpt_cuts_at_a_word_with_an_ellipsis() -> None:
     assert abstracts.excerpt("Short one.", 42) == "Short one."
 
 
-def test_search_entries_come_from_the_model_escaped(feed: Feed) -> None:
-    from generator import search
-
-    entries = {e["location"]: e for e in search.paper_entries(feed)}
-    assert set(entries) == {urls.paper(p.slug) for p in feed.papers}
-    entry = entries["papers/attention-and-memory/"]
-    assert entry["title"] == "Attention &amp; &quot;Memory&quot;: What Transformers Store"
-    assert entry["text"].startswith(
-        "<p>Zoë Müller-Łukasiewicz, Grace Hopper</p><p>Language models</p><p>We probe"
-    )
-
-
 def test_plain_text_reads_links_as_their_text_and_drops_emphasis() -> None:
     text = "See [the *project* site](https://example.org/x) and `code`,\n\n**now**."
     assert abstracts.plain_text(text) == "See the project site and code, now."
@@ -236,6 +225,7 @@ def test_the_home_page_of_an_empty_feed_says_so_and_links_the_feeds() -> None:
         "tags/index.md",
         "tags/x/index.md",
         "trending/index.md",
+        "search/index.md",
     }
     home = built["index.md"]
     assert (home.in_nav, home.updated) == (True, None)

@@ -51,7 +51,9 @@ def test_the_fixture_feed_builds_every_kind_of_page(small_site: Path) -> None:
         "tags/robotics/feed.xml",
         "tags/robotics/atom.xml",
         "sitemap.xml",
-        "search/search_index.json",
+        "search/index.html",
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-entry.json",
     ]
     missing = [path for path in expected if not (small_site / path).is_file()]
     assert missing == []
