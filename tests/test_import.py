@@ -34,7 +34,7 @@ STREAMING_RECORD = """---
 title: "Selective State Spaces for Streaming Speech Recognition"
 date: 2025-03-14
 tags: [state-space-models, transformers]
-authors: ["Ada Example", "Grace Sample"]
+authors: ["Ada Lovelace", "Grace Hopper"]
 arxiv: "2503.10005"
 published: 2025-03-13
 links:
@@ -49,7 +49,7 @@ LONG_VIDEO_RECORD = """---
 title: "Hierarchical State Space Models for Long Video"
 date: 2025-03-14
 tags: [state-space-models, video]
-authors: ["Claude Mock", "Dana Fixture", "Evan Sample"]
+authors: ["Claude Shannon", "Dana Scott", "Emmy Noether"]
 arxiv: "2503.10001"
 published: 2025-03-12
 links:
@@ -214,7 +214,7 @@ def test_queries_of_sources_yml_and_a_paper_two_queries_find(api: ArxivStub, con
     masked = (content / "papers/2025/masked-video-prediction-with-diffusion.md").read_text(encoding="utf-8")
     assert masked.startswith(
         '---\ntitle: "Masked Video Prediction with Diffusion"\ndate: 2025-03-14\ntags: [video]\n'
-        'authors: ["Frances Trial"]\narxiv: "2503.10006"\npublished: 2025-03-13\n'
+        'authors: ["Frances Allen"]\narxiv: "2503.10006"\npublished: 2025-03-13\n'
     )
     # Found by both queries, written once, with the tags of both (and none suggested besides).
     assert "\ntags: [state-space-models, video]\n" in (content / LONG_VIDEO).read_text(encoding="utf-8")
