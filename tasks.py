@@ -39,6 +39,9 @@ DEBIAN_PACKAGES = {"chromium": "chromium", "java": "default-jre-headless", "npm"
 NODE_PREFIX = ROOT / ".cache" / "node"
 VNU_JAR = NODE_PREFIX / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 VNU_PACKAGE = "vnu-jar@26.9.27"  # pinned: a new checker release may report new errors
+# axe-core, the accessibility checker the browser tests inject into each page.
+AXE_JS = NODE_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PACKAGE = "axe-core@4.14.1"  # pinned: a new release may report new violations
 
 
 def relative(path: Path) -> str:
@@ -153,9 +156,12 @@ def system_packages() -> None:
 
 
 def html_checker() -> None:
-    """Install the Nu HTML Checker (npm's vnu-jar) into .cache/node when it is not there yet."""
-    if not VNU_JAR.is_file():
-        run("npm", "install", "--no-save", "--loglevel=error", "--prefix", NODE_PREFIX, VNU_PACKAGE)
+    """Install the Nu HTML Checker (npm's vnu-jar) and axe-core into .cache/node when either is missing.
+
+    Both in one command: `npm install --no-save` removes from the folder what it was not asked for."""
+    if not (VNU_JAR.is_file() and AXE_JS.is_file()):
+        packages = (VNU_PACKAGE, AXE_PACKAGE)
+        run("npm", "install", "--no-save", "--loglevel=error", "--prefix", NODE_PREFIX, *packages)
 
 
 def site(serve: bool) -> None:

@@ -13,20 +13,20 @@ import datetime as dt
 import html
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from itertools import groupby
+from pathlib import PurePosixPath
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from . import abstracts, urls, wording
+from . import abstracts, citations, paperlinks, related, urls, wording
 from .config import SiteConfig
 from .model import Feed, Paper
-from .periods import long_date, month_label, week_label
+from .periods import long_date, month_label, short_date, week_label
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,9 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["long_date"] = long_date
+    env.filters["short_date"] = short_date
     env.filters["front"] = front_value
+    env.filters["breakable"] = breakable
     env.filters["counted"] = wording.count  # {{ n | counted("paper") }}: "1 paper", "2 papers"
     return env
 
@@ -58,6 +60,28 @@ def _environment() -> jinja2.Environment:
 def front_value(text: str) -> Markup:
     """A front-matter value: HTML-escaped (Material prints it raw), then JSON-quoted (valid YAML)."""
     return Markup(json.dumps(html.escape(text, quote=True), ensure_ascii=False))
+
+
+def breakable(url: str) -> Markup:
+    """A URL shown as text that a narrow screen may break after a slash of its path, and nowhere else."""
+    scheme, sep, rest = url.partition("://")
+    return Markup(html.escape(scheme + sep)) + Markup("/<wbr>").join(rest.split("/"))
+
+
+SKIP_TARGET = "pf-content"
+
+
+def skip_target(body: str) -> tuple[str, str | None]:
+    """The page with an id on its first heading, for a "Skip to content" link, and that id (the heading's
+    own if it has one); None for a page without an h1."""
+    start = body.find("<h1")
+    if start < 0 or body[start + 3 : start + 4] not in (">", " "):
+        return body, None
+    end = body.index(">", start)
+    found = re.search(r'\sid="([^"]+)"', body[start:end])
+    if found:
+        return body, found.group(1)
+    return f'{body[: start + 3]} id="{SKIP_TARGET}"{body[start + 3 :]}', SKIP_TARGET
 
 
 def src_of(url_path: str) -> str:
@@ -102,28 +126,6 @@ def _neighbours(
     )
 
 
-def bibtex(paper: Paper, page_url: str) -> str:
-    """A BibTeX entry for the paper; LaTeX's special characters in values are escaped."""
-
-    def tex(text: str) -> str:
-        return re.sub(r"(?<!\\)([&%$#_{}])", r"\\\1", text)
-
-    first = paper.authors[0].split()[-1] if paper.authors else ""
-    word = next((w for w in re.findall(r"[A-Za-z0-9]+", paper.title) if len(w) > 3), "paper")
-    year = (paper.published or paper.date).year
-    key = unicodedata.normalize("NFKD", f"{first}{year}{word}").encode("ascii", "ignore").decode()
-    key = re.sub(r"[^A-Za-z0-9]", "", key).lower() or paper.slug
-    fields = [("title", "{" + tex(paper.title) + "}")]
-    if paper.authors:
-        fields.append(("author", " and ".join(tex(a) for a in paper.authors)))
-    fields.append(("year", str(year)))
-    if paper.arxiv:
-        fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]
-    fields.append(("url", paper.arxiv_url or page_url))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{key},\n{body}\n}}"
-
-
 class SiteBuilder:
     """Writes every page of the site for one feed."""
 
@@ -135,6 +137,16 @@ class SiteBuilder:
         self.day_keys = [d.isoformat() for d, _ in self.days]
         self.weeks = _group(feed.papers, lambda p: urls.week_key(p.date))
         self.months = _group(feed.papers, lambda p: urls.month_key(p.date))
+        self.slugs = feed.by_slug()
+
+    @cached_property
+    def keys(self) -> dict[str, str]:
+        return citations.citation_keys(self.feed)
+
+    @cached_property
+    def related(self) -> dict[str, tuple[str, ...]]:
+        # Made when the paper pages are (the digest's pages use this builder too, and need none of it).
+        return related.related(self.feed)
 
     def render(self, template: str, here: str, **context: Any) -> str:
         return self.env.get_template(template).render(
@@ -143,6 +155,7 @@ class SiteBuilder:
             tags=self.feed.tags,
             urls=urls,
             excerpt=lambda text: Markup(abstracts.excerpt_html(text)),
+            card_links=paperlinks.card_links,
             **context,
         )
 
@@ -165,10 +178,12 @@ class SiteBuilder:
                     paper=paper,
                     abstract=Markup(abstracts.render(paper.abstract)),
                     description=abstracts.excerpt(paper.abstract, 200),
-                    cite=bibtex(paper, urls.absolute(self.site.site_url, here)),
+                    cite=citations.bibtex(paper, self.keys[paper.slug]),
+                    links=paperlinks.outside_links(paper, huggingface_page=True),
+                    related=[self.slugs[slug] for slug in self.related[paper.slug]],
+                    edit_url=self.site.record_edit_url(PurePosixPath(paper.source).parent.name, paper.slug),
                     prev=papers[i - 1] if i > 0 else None,
                     next=papers[i + 1] if i + 1 < len(papers) else None,
-                    tag_objects=[self.feed.tags[t] for t in paper.tags if t in self.feed.tags],
                 )
                 yield Page(src_of(here), text, paper.date)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,12 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
-from . import digest, feeds, ledger, pages, records, search
+from . import digest, exports, feeds, ledger, metadata, pages, records, search, urls
 from .config import ConfigError, SiteConfig
-from .model import Feed
+from .model import Feed, Paper
 
 
 class PaperfeedConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -31,6 +33,7 @@ class PaperfeedConfig(base.Config):  # type: ignore[no-untyped-call]
     page_size = opt.Type(int, default=50)
     feed_size = opt.Type(int, default=50)
     subscribe_url = opt.Optional(opt.URL())
+    subscribe_field = opt.Type(str, default="email")
     digest_from = opt.Optional(opt.Type(str))
     digest_list_id = opt.Optional(opt.Type(str))
     unsubscribe_url = opt.Optional(opt.URL())
@@ -46,6 +49,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.newest = _EPOCH
         self.feed: Feed | None = None
         self.bodies: dict[str, str] = {}
+        self.papers: dict[str, Paper] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path).parent
@@ -63,11 +67,18 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             # The same lines `paperfeed check` prints; MkDocs shows them and stops, with no traceback.
             raise PluginError(f"the content has problems:\n{err}") from None
         self.feed = feed
+        self.papers = {pages.src_of(urls.paper(p.slug)): p for p in feed.papers}
         # Hand-written pages (About) have no date of their own: the feed's newest day stands for it.
         self.newest = feed.papers[0].date.isoformat() if feed.papers else _EPOCH
         try:
             digests = digest.digest_pages(feed, self.site, ledger.default_path(self.site.content_dir))
         except ledger.LedgerError as err:
+            raise PluginError(str(err)) from None
+        # The feeds first: they read SOURCE_DATE_EPOCH, and a bad value must stop the build with their one
+        # line before the pages import scipy, whose import reads it too and fails with a traceback.
+        try:
+            feed_files = feeds.render_feeds(feed, self.site)
+        except feeds.FeedError as err:
             raise PluginError(str(err)) from None
         self.updated = {}
         for page in [*pages.build_pages(feed, self.site), *digests]:
@@ -75,11 +86,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
-        try:
-            feed_files = feeds.render_feeds(feed, self.site)
-        except feeds.FeedError as err:
-            raise PluginError(str(err)) from None
-        for path, data in feed_files.items():
+        for path, data in {**feed_files, **exports.render_exports(feed, self.site)}.items():
             files.append(File.generated(config, path, content=data))
         return files
 
@@ -105,7 +112,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, **_: Any) -> str:
-        return self.bodies.pop(page.file.src_uri, html)
+        body = self.bodies.pop(page.file.src_uri, html)
+        if page.file.generated_by == GENERATED_BY:
+            # Material's "Skip to content" link goes to the first entry of the page's table of contents,
+            # which a generated page (its body is HTML, not Markdown headings) does not have: its heading.
+            body, anchor = pages.skip_target(body)
+            if anchor:
+                page.toc = TableOfContents([AnchorLink(str(page.title or ""), anchor, 1)])
+        return body
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -113,7 +127,31 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         if self.site is not None and self.feed is not None:
             tag = self.feed.tags.get(str((page.meta or {}).get("feed_tag", "")))
             context["paperfeed_feeds"] = feeds.feed_links(self.site, tag)  # type: ignore[typeddict-unknown-key]
+            context["paperfeed_head"] = self._head(page)  # type: ignore[typeddict-unknown-key]
+        if self.site is not None:
+            context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
         return context
+
+    def on_template_context(
+        self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        # The theme's own pages (404.html) have the same footer as the others.
+        if self.site is not None:
+            context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
+        return context
+
+    def _head(self, page: Page) -> metadata.Head:
+        """The page's metadata for other programs: a paper's from its record, any other page's from its own
+        title and description (which a generated page's front matter holds HTML-escaped)."""
+        assert self.site is not None and self.feed is not None
+        url = urls.absolute(self.site.site_url, page.url)
+        paper = self.papers.get(page.file.src_uri)
+        if paper is not None:
+            return metadata.paper_head(paper, url, self.site.site_name, self.feed.tags)
+        meta = page.meta or {}
+        title = html.unescape(str(meta.get("title") or page.title or self.site.site_name))
+        description = html.unescape(str(meta.get("description") or self.site.site_description))
+        return metadata.page_head(title, description, url, self.site.site_name)
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -104,32 +104,6 @@ def _paper(**fields: object) -> Paper:
     return Paper(**values)  # type: ignore[arg-type]
 
 
-def test_bibtex_escapes_latex_specials_and_uses_the_arxiv_id() -> None:
-    paper = _paper(
-        title="Costs & 100% gains_now {braces}",
-        authors=("Zoë Müller", "Alan Turing"),
-        arxiv="2401.01234v2",
-        published=dt.date(2024, 1, 2),
-    )
-    assert pages.bibtex(paper, "https://example.org/papers/s/") == (
-        "@misc{muller2024costs,\n"
-        "  title = {{Costs \\& 100\\% gains\\_now \\{braces\\}}},\n"
-        "  author = {Zoë Müller and Alan Turing},\n"
-        "  year = {2024},\n"
-        "  eprint = {2401.01234v2},\n"
-        "  archivePrefix = {arXiv},\n"
-        "  url = {https://arxiv.org/abs/2401.01234v2}\n"
-        "}"
-    )
-
-
-def test_bibtex_without_authors_or_arxiv_links_the_page() -> None:
-    cite = pages.bibtex(_paper(title="A Survey of Mamba"), "https://example.org/papers/s/")
-    assert cite.startswith("@misc{2025survey,\n")
-    assert "url = {https://example.org/papers/s/}" in cite
-    assert "author" not in cite
-
-
 def test_abstract_math_becomes_mathml_and_latex_escapes_read_right() -> None:
     html = abstracts.render(r"Costs $O(n^2)$ and \(\alpha\) for 13\% of ``memory wall'' in \textbf{Mamba}.")
     assert html.count("<math") == 2
