@@ -37,13 +37,10 @@ def paper_record(paper: Paper, site: SiteConfig, key: str) -> dict[str, object]:
     }
 
 
-def papers_json(
-    papers: Sequence[Paper], site: SiteConfig, keys: dict[str, str], title: str, page: str
-) -> str:
-    """The JSON document of the papers, in the order given (feed order: newest first): compact, with one
-    paper to a line, so that it stays small and a change of one paper is a change of one line."""
+def papers_json(lines: Sequence[str], site: SiteConfig, title: str, page: str) -> str:
+    """The JSON document of papers given as their JSON lines, in feed order (newest first): compact, with
+    one paper to a line, so that it stays small and a change of one paper is a change of one line."""
     head = {"version": SCHEMA_VERSION, "title": title, "home_page_url": urls.absolute(site.site_url, page)}
-    lines = [_compact(paper_record(p, site, keys[p.slug])) for p in papers]
     body = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
     return _compact(head)[:-1] + ',"papers":' + body + "}\n"
 
@@ -53,15 +50,19 @@ def _compact(value: object) -> str:
 
 
 def render_exports(feed: Feed, site: SiteConfig, keys: dict[str, str] | None = None) -> dict[str, bytes]:
-    """Every data file by its site-relative path: the site's, then each tag's (empty ones too)."""
+    """Every data file by its site-relative path: the site's, then each tag's (empty ones too). Each
+    paper's JSON line and BibTeX entry is made once, however many tags list it."""
     keys = keys if keys is not None else citations.citation_keys(feed)
-    files = {
-        urls.papers_json(): papers_json(feed.papers, site, keys, site.site_name, ""),
-        urls.papers_bib(): citations.bibliography(feed.papers, keys),
-    }
+    lines = {p.slug: _compact(paper_record(p, site, keys[p.slug])) for p in feed.papers}
+    entries = {p.slug: citations.bibtex(p, keys[p.slug]) + "\n\n" for p in feed.papers}
+
+    def write(papers: Sequence[Paper], title: str, page: str, tag: str | None = None) -> dict[str, str]:
+        return {
+            urls.papers_json(tag): papers_json([lines[p.slug] for p in papers], site, title, page),
+            urls.papers_bib(tag): "".join(entries[p.slug] for p in papers),
+        }
+
+    files = write(feed.papers, site.site_name, "")
     for slug, tag in feed.tags.items():
-        tagged = feed.papers_tagged(slug)
-        title = f"{site.site_name}: {tag.name}"
-        files[urls.papers_json(slug)] = papers_json(tagged, site, keys, title, urls.tag(slug))
-        files[urls.papers_bib(slug)] = citations.bibliography(tagged, keys)
+        files |= write(feed.papers_tagged(slug), f"{site.site_name}: {tag.name}", urls.tag(slug), slug)
     return {path: text.encode("utf-8") for path, text in files.items()}

@@ -102,8 +102,6 @@ def paper_head(paper: Paper, url: str, site_name: str, tags: dict[str, Tag]) -> 
     if arxiv:
         article["identifier"] = {"@type": "PropertyValue", "propertyID": "arXiv", "value": arxiv}
         article["sameAs"] = paperlinks.arxiv_abs(arxiv)
-    if description:
-        article["description"] = description
     if tag_names:
         article["keywords"] = tag_names
     return Head(cite + graph, script_json(article))

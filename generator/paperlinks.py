@@ -18,6 +18,7 @@ class OutsideLink:
     url: str
     mime: str | None = None
     kind: str = ""  # arxiv, pdf, huggingface, or the record's label (code, project, ...)
+    contributed: bool = False  # the record's own URL, not one made from its arXiv id (rel="nofollow")
 
 
 def arxiv_abs(arxiv_id: str) -> str:
@@ -36,8 +37,17 @@ def huggingface(paper: Paper) -> str | None:
 
 def pdf_url(paper: Paper) -> str | None:
     """The record's own `pdf` link, else arXiv's PDF, else none."""
-    own = next((link.url for link in paper.links if link.label == "pdf"), None)
+    own = _own_pdf(paper)
     return own or (arxiv_pdf(paper.arxiv) if paper.arxiv else None)
+
+
+def _own_pdf(paper: Paper) -> str | None:
+    return next((link.url for link in paper.links if link.label == "pdf"), None)
+
+
+def _pdf(paper: Paper) -> OutsideLink | None:
+    url = pdf_url(paper)
+    return OutsideLink("PDF", url, "application/pdf", "pdf", url == _own_pdf(paper)) if url else None
 
 
 def label(kind: str) -> str:
@@ -62,13 +72,15 @@ def outside_links(paper: Paper, *, huggingface_page: bool = False) -> list[Outsi
     found: list[OutsideLink] = []
     if paper.arxiv:
         found.append(OutsideLink(f"arXiv {paper.arxiv}", arxiv_abs(paper.arxiv), "text/html", "arxiv"))
-    pdf = pdf_url(paper)
+    pdf = _pdf(paper)
     if pdf:
-        found.append(OutsideLink("PDF", pdf, "application/pdf", "pdf"))
+        found.append(pdf)
     hf = huggingface(paper) if huggingface_page else None
     if hf:
         found.append(OutsideLink("Hugging Face", hf, "text/html", "huggingface"))
-    found += [OutsideLink(label(x.label), x.url, None, x.label) for x in paper.links if x.label != "pdf"]
+    found += [
+        OutsideLink(label(x.label), x.url, None, x.label, True) for x in paper.links if x.label != "pdf"
+    ]
     return _unique(found)
 
 
@@ -77,10 +89,10 @@ def card_links(paper: Paper) -> list[OutsideLink]:
     found = []
     if paper.arxiv:
         found.append(OutsideLink("arXiv", arxiv_abs(paper.arxiv), "text/html", "arxiv"))
-    pdf = pdf_url(paper)
+    pdf = _pdf(paper)
     if pdf:
-        found.append(OutsideLink("PDF", pdf, "application/pdf", "pdf"))
+        found.append(pdf)
     code = next((link.url for link in paper.links if link.label == "code"), None)
     if code:
-        found.append(OutsideLink("Code", code, None, "code"))
+        found.append(OutsideLink("Code", code, None, "code", True))
     return _unique(found)

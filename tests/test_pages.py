@@ -241,18 +241,19 @@ def test_a_card_names_three_authors_and_et_al_and_links_arxiv_pdf_and_code() -> 
     home = _built([four, three, one])["index.md"]
     card = _card(home, "four")
     assert '<p class="pf-authors">Ann A, Bob B, Cy C et al.</p>' in card
+    # Links made from the arXiv id need no rel; the record's own are nofollow.
     assert (
-        '<li><a href="https://arxiv.org/abs/2401.00001" rel="nofollow noopener">arXiv</a></li>'
-        '<li><a href="https://arxiv.org/pdf/2401.00001" rel="nofollow noopener">PDF</a></li>'
-        '<li><a href="https://example.org/c" rel="nofollow noopener">Code</a></li>'
-        '<li class="pf-upvotes">3 upvotes</li>'
+        '<p class="pf-card__meta"><a href="https://arxiv.org/abs/2401.00001">arXiv</a> '
+        '<a href="https://arxiv.org/pdf/2401.00001">PDF</a> '
+        '<a href="https://example.org/c" rel="nofollow">Code</a> '
+        "<span>3 upvotes</span></p>"
     ) in card
     assert "https://example.org/p" not in card  # the project page is on the paper's page, not the card
     assert '<p class="pf-authors">Ann A, Bob B, Cy C</p>' in _card(home, "three")
-    assert '<li class="pf-upvotes">1 upvote</li>' in _card(home, "three")
+    assert '<p class="pf-card__meta"><span>1 upvote</span></p>' in _card(home, "three")
     bare = _card(home, "none")
-    assert "pf-authors" not in bare and "pf-upvotes" not in bare  # nothing given, nothing shown
-    assert '<li><a href="https://example.org/x.pdf" rel="nofollow noopener">PDF</a></li>' in bare
+    assert "pf-authors" not in bare and "upvote" not in bare  # nothing given, nothing shown
+    assert '<p class="pf-card__meta"><a href="https://example.org/x.pdf" rel="nofollow">PDF</a> </p>' in bare
     assert "<time" not in home.split('<article class="pf-card">', 1)[1]  # a day's page names its day once
 
 
@@ -260,8 +261,8 @@ def test_tag_pages_date_each_card_and_week_pages_list_the_links_too() -> None:
     papers = [_paper(arxiv="2401.00001", upvotes=2), _paper(slug="t", title="U", date=dt.date(2025, 3, 10))]
     built = _built(papers)
     tag = built["tags/x/index.md"]
-    assert '<li><time datetime="2025-03-14">14 March 2025</time></li>' in _card(tag, "s")
-    assert '<li><time datetime="2025-03-10">10 March 2025</time></li>' in _card(tag, "t")
+    assert '<p class="pf-card__meta"><time datetime="2025-03-14">14 March 2025</time> <a' in _card(tag, "s")
+    assert '<p class="pf-card__meta"><time datetime="2025-03-10">10 March 2025</time> </p>' in _card(tag, "t")
     week = built["week/2025-W11/index.md"]
     assert 'href="https://arxiv.org/abs/2401.00001"' in week and "2 upvotes" in week
 
