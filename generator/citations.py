@@ -39,6 +39,7 @@ _NEW_ARXIV = re.compile(r"^([0-9]{2})([0-9]{2})\.[0-9]{4,5}")
 _OLD_ARXIV = re.compile(r"^[a-z][a-z-]*(?:\.[A-Z]{2})?/([0-9]{2})[0-9]{5}")
 _VERSION = re.compile(r"v[0-9]+$")
 _LIGATURE = re.compile(r"([-`'])(?=\1)")
+_NEEDS_ESCAPE = re.compile(r"[{}&%$#_~^\\]|--|``|''")
 # What LaTeX reads as markup in a value, and what it writes them as.
 _SPECIALS = {
     "&": r"\&",
@@ -138,6 +139,8 @@ def citation_keys(feed: Feed) -> dict[str, str]:
 def tex(text: str) -> str:
     """Text as a BibTeX value: LaTeX's specials escaped. Braces that pair up are escaped; a brace without its
     pair is spelled out, since BibTeX counts braces even after a backslash (an odd one ends the value)."""
+    if not _NEEDS_ESCAPE.search(text):
+        return text
     paired: set[int] = set()
     opened: list[int] = []
     for i, char in enumerate(text):

@@ -53,6 +53,7 @@ def _environment() -> jinja2.Environment:
     env.filters["short_date"] = short_date
     env.filters["front"] = front_value
     env.filters["breakable"] = breakable
+    env.filters["authors_short"] = authors_short
     env.filters["counted"] = wording.count  # {{ n | counted("paper") }}: "1 paper", "2 papers"
     return env
 
@@ -60,6 +61,11 @@ def _environment() -> jinja2.Environment:
 def front_value(text: str) -> Markup:
     """A front-matter value: HTML-escaped (Material prints it raw), then JSON-quoted (valid YAML)."""
     return Markup(json.dumps(html.escape(text, quote=True), ensure_ascii=False))
+
+
+def authors_short(authors: Sequence[str]) -> str:
+    """The first three authors, and "et al." for more: a card's byline."""
+    return ", ".join(authors[:3]) + (" et al." if len(authors) > 3 else "")
 
 
 def breakable(url: str) -> Markup:
@@ -138,6 +144,7 @@ class SiteBuilder:
         self.weeks = _group(feed.papers, lambda p: urls.week_key(p.date))
         self.months = _group(feed.papers, lambda p: urls.month_key(p.date))
         self.slugs = feed.by_slug()
+        self._card_meta: dict[tuple[str, bool, bool], Markup] = {}
 
     @cached_property
     def keys(self) -> dict[str, str]:
@@ -155,9 +162,30 @@ class SiteBuilder:
             tags=self.feed.tags,
             urls=urls,
             excerpt=lambda text: Markup(abstracts.excerpt_html(text)),
-            card_links=paperlinks.card_links,
+            card_meta=self.card_meta,
             **context,
         )
+
+    def card_meta(self, paper: Paper, dated: bool = False, listed: bool = False) -> Markup:
+        """A card's line of small items (the day on tag pages, arXiv, PDF and code links, the upvotes), made
+        once per paper: a paper is on five listings or more, and the line has no relative link. A link made
+        from the arXiv id needs no rel; one the record gives is nofollow. Without a class in a week's or
+        month's list (paperfeed.css styles .pf-titles li > p), which may hold hundreds."""
+        key = (paper.slug, dated, listed)
+        cached = self._card_meta.get(key)
+        if cached is None:
+            items = []
+            if dated:
+                items.append(f'<time datetime="{paper.date.isoformat()}">{short_date(paper.date)}</time>')
+            for link in paperlinks.card_links(paper):
+                rel = ' rel="nofollow"' if link.contributed else ""
+                items.append(f'<a href="{html.escape(link.url)}"{rel}>{html.escape(link.title)}</a>')
+            if paper.upvotes:
+                items.append(f"<span>{wording.count(paper.upvotes, 'upvote')}</span>")
+            attribute = "" if listed else ' class="pf-card__meta"'
+            cached = Markup(f"<p{attribute}>{' '.join(items)}</p>" if items else "")
+            self._card_meta[key] = cached
+        return cached
 
     def pages(self) -> Iterable[Page]:
         yield from self.paper_pages()
@@ -273,6 +301,9 @@ def _group(papers: Iterable[Paper], key: Callable[[Paper], str]) -> dict[str, li
     return groups
 
 
-def build_pages(feed: Feed, site: SiteConfig) -> list[Page]:
-    """Every generated page of the site, in a stable order."""
-    return list(SiteBuilder(feed, site).pages())
+def build_pages(feed: Feed, site: SiteConfig, keys: dict[str, str] | None = None) -> list[Page]:
+    """Every generated page of the site, in a stable order; `keys` are the citation keys, if made already."""
+    builder = SiteBuilder(feed, site)
+    if keys is not None:
+        builder.keys = keys  # a cached_property: set, it is not made again
+    return list(builder.pages())

@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
-from . import digest, exports, feeds, ledger, metadata, pages, records, search, urls
+from . import citations, digest, exports, feeds, ledger, metadata, pages, records, search, urls
 from .config import ConfigError, SiteConfig
 from .model import Feed, Paper
 
@@ -80,13 +80,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             feed_files = feeds.render_feeds(feed, self.site)
         except feeds.FeedError as err:
             raise PluginError(str(err)) from None
+        keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
         self.updated = {}
-        for page in [*pages.build_pages(feed, self.site), *digests]:
+        for page in [*pages.build_pages(feed, self.site, keys), *digests]:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
-        for path, data in {**feed_files, **exports.render_exports(feed, self.site)}.items():
+        for path, data in {**feed_files, **exports.render_exports(feed, self.site, keys)}.items():
             files.append(File.generated(config, path, content=data))
         return files
 
@@ -145,12 +146,12 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         title and description (which a generated page's front matter holds HTML-escaped)."""
         assert self.site is not None and self.feed is not None
         url = urls.absolute(self.site.site_url, page.url)
-        paper = self.papers.get(page.file.src_uri)
-        if paper is not None:
-            return metadata.paper_head(paper, url, self.site.site_name, self.feed.tags)
         meta = page.meta or {}
-        title = html.unescape(str(meta.get("title") or page.title or self.site.site_name))
         description = html.unescape(str(meta.get("description") or self.site.site_description))
+        paper = self.papers.get(page.file.src_uri)
+        if paper is not None:  # its description is the abstract's opening, made once for the page
+            return metadata.paper_head(paper, url, self.site.site_name, self.feed.tags, description)
+        title = html.unescape(str(meta.get("title") or page.title or self.site.site_name))
         return metadata.page_head(title, description, url, self.site.site_name)
 
     @event_priority(-100)  # after Material's search plugin has written its index

@@ -253,7 +253,7 @@ def test_a_card_names_three_authors_and_et_al_and_links_arxiv_pdf_and_code() -> 
     assert '<p class="pf-card__meta"><span>1 upvote</span></p>' in _card(home, "three")
     bare = _card(home, "none")
     assert "pf-authors" not in bare and "upvote" not in bare  # nothing given, nothing shown
-    assert '<p class="pf-card__meta"><a href="https://example.org/x.pdf" rel="nofollow">PDF</a> </p>' in bare
+    assert '<p class="pf-card__meta"><a href="https://example.org/x.pdf" rel="nofollow">PDF</a></p>' in bare
     assert "<time" not in home.split('<article class="pf-card">', 1)[1]  # a day's page names its day once
 
 
@@ -262,7 +262,7 @@ def test_tag_pages_date_each_card_and_week_pages_list_the_links_too() -> None:
     built = _built(papers)
     tag = built["tags/x/index.md"]
     assert '<p class="pf-card__meta"><time datetime="2025-03-14">14 March 2025</time> <a' in _card(tag, "s")
-    assert '<p class="pf-card__meta"><time datetime="2025-03-10">10 March 2025</time> </p>' in _card(tag, "t")
+    assert '<p class="pf-card__meta"><time datetime="2025-03-10">10 March 2025</time></p>' in _card(tag, "t")
     week = built["week/2025-W11/index.md"]
     assert 'href="https://arxiv.org/abs/2401.00001"' in week and "2 upvotes" in week
 
