@@ -201,3 +201,19 @@ def test_paperfeed_build_is_mkdocs_build_strict(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "papers" / "attention-and-memory" / "index.html").is_file()
+
+
+def test_pages_link_the_repository_its_issue_form_and_each_papers_record(small_site: Path) -> None:
+    """From mkdocs.yml's repo_url and edit_uri, as MkDocs hands them to the plugin (docs_dir absolute)."""
+    page = lxml.html.parse(str(small_site / "papers" / "attention-and-memory" / "index.html")).getroot()
+    assert page.xpath("//p[@class='pf-edit']/a/@href") == [
+        "https://github.com/example/paperfeed/edit/main/content/papers/2025/attention-and-memory.md"
+    ]
+    for path in ("index.html", "papers/attention-and-memory/index.html", "404.html", "about/index.html"):
+        foot = lxml.html.parse(str(small_site / path)).getroot().xpath("//ul[@class='pf-footer-links']/li/a")
+        assert [(a.text_content(), a.get("href")) for a in foot][:2] == [
+            ("Source on GitHub", "https://github.com/example/paperfeed"),
+            ("Suggest a paper", "https://github.com/example/paperfeed/issues/new?template=suggest-paper.yml"),
+        ], path
+    listing = (small_site / "index.html").read_text(encoding="utf-8")
+    assert "pf-edit" not in listing  # a listing has no record to edit
