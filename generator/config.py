@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 
@@ -25,10 +27,28 @@ class SiteConfig:
     page_size: int = 50
     feed_size: int = 50
     subscribe_url: str | None = None
+    subscribe_field: str = "email"
     digest_from: str | None = None
     digest_list_id: str | None = None
     unsubscribe_url: str | None = None
     unsubscribe_mailto: str | None = None
+    # From mkdocs.yml's repo_url and edit_uri: the repository, and where a record's file is edited.
+    repo_url: str | None = None
+    edit_base: str | None = None
+    content_path: str = "content"
+
+    def record_edit_url(self, year_folder: str, slug: str) -> str | None:
+        """Where a record is edited on the repository's host, if mkdocs.yml says how (see _edit_base)."""
+        if not self.edit_base:
+            return None
+        return f"{self.edit_base}{self.content_path}/papers/{year_folder}/{slug}.md"
+
+    @property
+    def suggest_url(self) -> str | None:
+        """The repository's "Suggest a paper" issue form (.github/ISSUE_TEMPLATE/), on GitHub only."""
+        if not self.repo_url or urlsplit(self.repo_url).hostname != "github.com":
+            return None
+        return self.repo_url.rstrip("/") + "/issues/new?template=suggest-paper.yml"
 
     @classmethod
     def from_options(cls, site: dict[str, Any], options: dict[str, Any], base: Path) -> SiteConfig:
@@ -36,7 +56,7 @@ class SiteConfig:
         url = site.get("site_url") or cls.site_url
         if not str(url).startswith(("http://", "https://")):
             raise ConfigError(f"mkdocs.yml: site_url '{url}' must be an absolute http(s) URL")
-        known = {f for f in cls.__dataclass_fields__ if not f.startswith("site_")}
+        known = {f for f in cls.__dataclass_fields__ if not f.startswith("site_")} - _FROM_MKDOCS
         unknown = set(options) - known
         if unknown:
             raise ConfigError(f"mkdocs.yml: unknown paperfeed option(s): {', '.join(sorted(unknown))}")
@@ -44,13 +64,49 @@ class SiteConfig:
         for key in ("page_size", "feed_size"):
             if key in values and (not isinstance(values[key], int) or values[key] < 1):
                 raise ConfigError(f"mkdocs.yml: paperfeed option {key} must be a whole number >= 1")
+        field_name = values.get("subscribe_field", cls.subscribe_field)
+        if not isinstance(field_name, str) or not _FIELD_NAME_RE.fullmatch(field_name):
+            raise ConfigError(
+                f"mkdocs.yml: paperfeed option subscribe_field '{field_name}' must be a form field name of"
+                " letters, digits and _ - . [ ], such as email or EMAIL"
+            )
+        written = PurePosixPath(str(values.get("content_dir", "content")).replace("\\", "/"))
         values["content_dir"] = base / str(values.get("content_dir", "content"))
+        repo_url = site.get("repo_url") or None
+        if repo_url is not None and not str(repo_url).startswith(("http://", "https://")):
+            raise ConfigError(f"mkdocs.yml: repo_url '{repo_url}' must be an absolute http(s) URL")
         return cls(
             site_name=str(site.get("site_name") or cls.site_name),
             site_url=str(url).rstrip("/") + "/",
             site_description=str(site.get("site_description") or ""),
+            repo_url=str(repo_url) if repo_url else None,
+            edit_base=_edit_base(repo_url, site.get("edit_uri"), site.get("docs_dir") or "docs"),
+            # The records' folder in the repository; an absolute path (a test's tree) is named by its folder.
+            content_path=written.name if written.is_absolute() else str(written),
             **values,
         )
+
+
+# Settings that come from mkdocs.yml's own keys, not from the plugin's options.
+_FROM_MKDOCS = {"repo_url", "edit_base", "content_path"}
+# A form field's name as list providers spell them: email, EMAIL, fields[email], member.email.
+_FIELD_NAME_RE = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,64}$")
+
+
+def _edit_base(repo_url: Any, edit_uri: Any, docs_dir: Any) -> str | None:
+    """Where files are edited from the repository's root: edit_uri (MkDocs': the docs folder's edit address,
+    relative to repo_url) without its docs_dir part, so https://github.com/o/r, edit/main/content/pages/ and
+    content/pages give https://github.com/o/r/edit/main/. None if edit_uri does not end in docs_dir."""
+    if not repo_url or not edit_uri:
+        return None
+    full = urljoin(str(repo_url).rstrip("/") + "/", str(edit_uri)).rstrip("/")
+    # docs_dir as written (content/pages) or as MkDocs resolved it (an absolute path): its last folders.
+    parts = [p for p in PurePosixPath(str(docs_dir).replace("\\", "/")).parts if p not in ("/", ".")]
+    for k in range(len(parts), 0, -1):
+        tail = "/" + "/".join(parts[-k:])
+        if full.endswith(tail):
+            return full[: -len(tail)] + "/"
+    return None
 
 
 class _Loader(yaml.SafeLoader):

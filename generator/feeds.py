@@ -28,6 +28,7 @@ from feedgen.feed import FeedGenerator
 from . import abstracts, trending, urls
 from .config import SiteConfig
 from .model import Feed, Paper, Tag
+from .paperlinks import OutsideLink, outside_links
 
 # The namespace of item ids. Changing it changes every id, and every reader would show every paper again.
 ID_NAMESPACE = uuid.UUID("9cc1e264-cd4d-49a5-b685-98cd9719fc93")
@@ -233,35 +234,6 @@ class _ItemContent:
             fragment = abstracts.render(paper.abstract) + (f"\n<p>{links}</p>" if links else "")
             cached = self.cache[paper.slug] = abstracts.sanitize(fragment, base=self.page_url(paper))
         return cached
-
-
-@dataclass(frozen=True)
-class OutsideLink:
-    """A link of an item to somewhere off the site: the arXiv abstract, the PDF, the code."""
-
-    title: str
-    url: str
-    mime: str | None = None
-
-
-def outside_links(paper: Paper) -> list[OutsideLink]:
-    """The arXiv abstract, the PDF (the record's own `pdf` link, else arXiv's), then the record's other
-    links in its order; a URL that repeats an earlier one is left out."""
-    own = {link.label: link.url for link in paper.links}
-    found: list[OutsideLink] = []
-    if paper.arxiv_url:
-        found.append(OutsideLink(f"arXiv {paper.arxiv}", paper.arxiv_url, "text/html"))
-    pdf = own.get("pdf") or paper.pdf_url
-    if pdf:
-        found.append(OutsideLink("PDF", pdf, "application/pdf"))
-    found += [OutsideLink(link.label.capitalize(), link.url) for link in paper.links if link.label != "pdf"]
-    seen: set[str] = set()
-    unique = []
-    for link in found:
-        if link.url not in seen:
-            seen.add(link.url)
-            unique.append(link)
-    return unique
 
 
 def _tag_name(slug: str, vocabulary: dict[str, Tag]) -> str:

@@ -13,20 +13,20 @@ import datetime as dt
 import html
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from itertools import groupby
+from pathlib import PurePosixPath
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from . import abstracts, trending, urls, wording
+from . import abstracts, citations, paperlinks, related, trending, urls, wording
 from .config import SiteConfig
 from .model import Feed, Paper
-from .periods import long_date, month_label, week_label
+from .periods import long_date, month_label, short_date, week_label
 from .starfile import StarData
 
 
@@ -51,7 +51,10 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["long_date"] = long_date
+    env.filters["short_date"] = short_date
     env.filters["front"] = front_value
+    env.filters["breakable"] = breakable
+    env.filters["authors_short"] = authors_short
     env.filters["counted"] = wording.count  # {{ n | counted("paper") }}: "1 paper", "2 papers"
     return env
 
@@ -59,6 +62,33 @@ def _environment() -> jinja2.Environment:
 def front_value(text: str) -> Markup:
     """A front-matter value: HTML-escaped (Material prints it raw), then JSON-quoted (valid YAML)."""
     return Markup(json.dumps(html.escape(text, quote=True), ensure_ascii=False))
+
+
+def authors_short(authors: Sequence[str]) -> str:
+    """The first three authors, and "et al." for more: a card's byline."""
+    return ", ".join(authors[:3]) + (" et al." if len(authors) > 3 else "")
+
+
+def breakable(url: str) -> Markup:
+    """A URL shown as text that a narrow screen may break after a slash of its path, and nowhere else."""
+    scheme, sep, rest = url.partition("://")
+    return Markup(html.escape(scheme + sep)) + Markup("/<wbr>").join(rest.split("/"))
+
+
+SKIP_TARGET = "pf-content"
+
+
+def skip_target(body: str) -> tuple[str, str | None]:
+    """The page with an id on its first heading, for a "Skip to content" link, and that id (the heading's
+    own if it has one); None for a page without an h1."""
+    start = body.find("<h1")
+    if start < 0 or body[start + 3 : start + 4] not in (">", " "):
+        return body, None
+    end = body.index(">", start)
+    found = re.search(r'\sid="([^"]+)"', body[start:end])
+    if found:
+        return body, found.group(1)
+    return f'{body[: start + 3]} id="{SKIP_TARGET}"{body[start + 3 :]}', SKIP_TARGET
 
 
 def src_of(url_path: str) -> str:
@@ -103,28 +133,6 @@ def _neighbours(
     )
 
 
-def bibtex(paper: Paper, page_url: str) -> str:
-    """A BibTeX entry for the paper; LaTeX's special characters in values are escaped."""
-
-    def tex(text: str) -> str:
-        return re.sub(r"(?<!\\)([&%$#_{}])", r"\\\1", text)
-
-    first = paper.authors[0].split()[-1] if paper.authors else ""
-    word = next((w for w in re.findall(r"[A-Za-z0-9]+", paper.title) if len(w) > 3), "paper")
-    year = (paper.published or paper.date).year
-    key = unicodedata.normalize("NFKD", f"{first}{year}{word}").encode("ascii", "ignore").decode()
-    key = re.sub(r"[^A-Za-z0-9]", "", key).lower() or paper.slug
-    fields = [("title", "{" + tex(paper.title) + "}")]
-    if paper.authors:
-        fields.append(("author", " and ".join(tex(a) for a in paper.authors)))
-    fields.append(("year", str(year)))
-    if paper.arxiv:
-        fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]
-    fields.append(("url", paper.arxiv_url or page_url))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{key},\n{body}\n}}"
-
-
 class SiteBuilder:
     """Writes every page of the site for one feed."""
 
@@ -137,6 +145,17 @@ class SiteBuilder:
         self.day_keys = [d.isoformat() for d, _ in self.days]
         self.weeks = _group(feed.papers, lambda p: urls.week_key(p.date))
         self.months = _group(feed.papers, lambda p: urls.month_key(p.date))
+        self.slugs = feed.by_slug()
+        self._card_meta: dict[tuple[str, bool, bool], Markup] = {}
+
+    @cached_property
+    def keys(self) -> dict[str, str]:
+        return citations.citation_keys(self.feed)
+
+    @cached_property
+    def related(self) -> dict[str, tuple[str, ...]]:
+        # Made when the paper pages are (the digest's pages use this builder too, and need none of it).
+        return related.related(self.feed)
 
     @cached_property
     def trend(self) -> trending.Trending:
@@ -153,8 +172,30 @@ class SiteBuilder:
             tags=self.feed.tags,
             urls=urls,
             excerpt=lambda text: Markup(abstracts.excerpt_html(text)),
+            card_meta=self.card_meta,
             **(signals | context),
         )
+
+    def card_meta(self, paper: Paper, dated: bool = False, listed: bool = False) -> Markup:
+        """A card's line of small items (the day on tag pages, arXiv, PDF and code links, the upvotes), made
+        once per paper: a paper is on five listings or more, and the line has no relative link. A link made
+        from the arXiv id needs no rel; one the record gives is nofollow. Without a class in a week's or
+        month's list (paperfeed.css styles .pf-titles li > p), which may hold hundreds."""
+        key = (paper.slug, dated, listed)
+        cached = self._card_meta.get(key)
+        if cached is None:
+            items = []
+            if dated:
+                items.append(f'<time datetime="{paper.date.isoformat()}">{short_date(paper.date)}</time>')
+            for link in paperlinks.card_links(paper):
+                rel = ' rel="nofollow"' if link.contributed else ""
+                items.append(f'<a href="{html.escape(link.url)}"{rel}>{html.escape(link.title)}</a>')
+            if paper.upvotes:
+                items.append(f"<span>{wording.count(paper.upvotes, 'upvote')}</span>")
+            attribute = "" if listed else ' class="pf-card__meta"'
+            cached = Markup(f"<p{attribute}>{' '.join(items)}</p>" if items else "")
+            self._card_meta[key] = cached
+        return cached
 
     def pages(self) -> Iterable[Page]:
         yield from self.paper_pages()
@@ -177,10 +218,12 @@ class SiteBuilder:
                     paper=paper,
                     abstract=Markup(abstracts.render(paper.abstract)),
                     description=abstracts.excerpt(paper.abstract, 200),
-                    cite=bibtex(paper, urls.absolute(self.site.site_url, here)),
+                    cite=citations.bibtex(paper, self.keys[paper.slug]),
+                    links=paperlinks.outside_links(paper, huggingface_page=True),
+                    related=[self.slugs[slug] for slug in self.related[paper.slug]],
+                    edit_url=self.site.record_edit_url(PurePosixPath(paper.source).parent.name, paper.slug),
                     prev=papers[i - 1] if i > 0 else None,
                     next=papers[i + 1] if i + 1 < len(papers) else None,
-                    tag_objects=[self.feed.tags[t] for t in paper.tags if t in self.feed.tags],
                 )
                 yield Page(src_of(here), text, paper.date)
 
@@ -281,7 +324,12 @@ def _group(papers: Iterable[Paper], key: Callable[[Paper], str]) -> dict[str, li
     return groups
 
 
-def build_pages(feed: Feed, site: SiteConfig, stars: StarData | None = None) -> list[Page]:
+def build_pages(
+    feed: Feed, site: SiteConfig, stars: StarData | None = None, keys: dict[str, str] | None = None
+) -> list[Page]:
     """Every generated page of the site, in a stable order; `stars` are the samples the trending page
-    ranks by (none: upvotes and recency alone)."""
-    return list(SiteBuilder(feed, site, stars).pages())
+    ranks by (none: upvotes and recency alone), `keys` the citation keys, if made already."""
+    builder = SiteBuilder(feed, site, stars)
+    if keys is not None:
+        builder.keys = keys  # a cached_property: set, it is not made again
+    return list(builder.pages())

@@ -102,6 +102,11 @@ def _date(day: dt.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def short_date(day: dt.date) -> str:
+    """14 March 2025."""
+    return _date(day)
+
+
 def long_date(day: dt.date) -> str:
     """Friday, 14 March 2025."""
     return f"{_WEEKDAYS[day.weekday()]}, {_date(day)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import time
 from pathlib import Path
@@ -18,11 +19,25 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
-from . import digest, feeds, htmlmin, ledger, pages, records, search, starfile, urls
+from . import (
+    citations,
+    digest,
+    exports,
+    feeds,
+    htmlmin,
+    ledger,
+    metadata,
+    pages,
+    records,
+    search,
+    starfile,
+    urls,
+)
 from .config import ConfigError, SiteConfig
-from .model import Feed
+from .model import Feed, Paper
 
 
 class PaperfeedConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -32,6 +47,7 @@ class PaperfeedConfig(base.Config):  # type: ignore[no-untyped-call]
     page_size = opt.Type(int, default=50)
     feed_size = opt.Type(int, default=50)
     subscribe_url = opt.Optional(opt.URL())
+    subscribe_field = opt.Type(str, default="email")
     digest_from = opt.Optional(opt.Type(str))
     digest_list_id = opt.Optional(opt.Type(str))
     unsubscribe_url = opt.Optional(opt.URL())
@@ -51,6 +67,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.indexing: search.Indexing | None = None
         self.index_count = 0
         self.index_seconds = 0.0
+        self.papers: dict[str, Paper] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path).parent
@@ -68,6 +85,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             # The same lines `paperfeed check` prints; MkDocs shows them and stops, with no traceback.
             raise PluginError(f"the content has problems:\n{err}") from None
         self.feed = feed
+        self.papers = {pages.src_of(urls.paper(p.slug)): p for p in feed.papers}
         # Hand-written pages (About) have no date of their own: the feed's newest day stands for it.
         self.newest = feed.papers[0].date.isoformat() if feed.papers else _EPOCH
         try:
@@ -79,7 +97,15 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             stars = starfile.load(starfile.default_path(self.site.content_dir), recent=True)
         except starfile.StarsError as err:
             raise PluginError(str(err)) from None
+        # The feeds first: they read SOURCE_DATE_EPOCH, and a bad value must stop the build with their one
+        # line before the pages import scipy, whose import reads it too and fails with a traceback.
+        try:
+            feed_files = feeds.render_feeds(feed, self.site)
+        except feeds.FeedError as err:
+            raise PluginError(str(err)) from None
+        keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
         builder = pages.SiteBuilder(feed, self.site, stars)
+        builder.keys = keys  # a cached_property: set, it is not made again
         self.updated = {}
         self.handwritten = []
         for page in [*builder.pages(), *digests]:
@@ -87,12 +113,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
-        try:
-            feed_files = feeds.render_feeds(feed, self.site)
-        except feeds.FeedError as err:
-            raise PluginError(str(err)) from None
         feed_files[urls.TRENDING_FEED] = feeds.trending_feed(builder.trend, self.site, feed.tags)
-        for path, data in feed_files.items():
+        for path, data in {**feed_files, **exports.render_exports(feed, self.site, keys)}.items():
             files.append(File.generated(config, path, content=data))
         return files
 
@@ -134,7 +156,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             # Hand-written pages are searched too (papers are indexed from the model, listings not at
             # all); on_env hands them to the search index.
             self.handwritten.append(search.Document(page.url, str(page.title or page.url), html))
-        return self.bodies.pop(page.file.src_uri, html)
+        body = self.bodies.pop(page.file.src_uri, html)
+        if page.file.generated_by == GENERATED_BY:
+            # Material's "Skip to content" link goes to the first entry of the page's table of contents,
+            # which a generated page (its body is HTML, not Markdown headings) does not have: its heading.
+            body, anchor = pages.skip_target(body)
+            if anchor:
+                page.toc = TableOfContents([AnchorLink(str(page.title or ""), anchor, 1)])
+        return body
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -149,7 +178,31 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
                 # any page); the listings name every feed. Ten thousand pages each carry the difference.
                 links = [link for link in links if link.kind == "rss"]
             context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
+            context["paperfeed_head"] = self._head(page)  # type: ignore[typeddict-unknown-key]
+        if self.site is not None:
+            context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
         return context
+
+    def on_template_context(
+        self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        # The theme's own pages (404.html) have the same footer as the others.
+        if self.site is not None:
+            context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
+        return context
+
+    def _head(self, page: Page) -> metadata.Head:
+        """The page's metadata for other programs: a paper's from its record, any other page's from its own
+        title and description (which a generated page's front matter holds HTML-escaped)."""
+        assert self.site is not None and self.feed is not None
+        url = urls.absolute(self.site.site_url, page.url)
+        meta = page.meta or {}
+        description = html.unescape(str(meta.get("description") or self.site.site_description))
+        paper = self.papers.get(page.file.src_uri)
+        if paper is not None:  # its description is the abstract's opening, made once for the page
+            return metadata.paper_head(paper, url, self.site.site_name, self.feed.tags, description)
+        title = html.unescape(str(meta.get("title") or page.title or self.site.site_name))
+        return metadata.page_head(title, description, url, self.site.site_name)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         return htmlmin.minify(output)

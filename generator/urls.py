@@ -52,6 +52,16 @@ def feed(kind: str, tag_slug: str | None = None) -> str:
     return f"tags/{tag_slug}/{name}" if tag_slug else name
 
 
+def papers_json(tag_slug: str | None = None) -> str:
+    """Every paper (or a tag's) as JSON, for programs: papers.json, tags/<tag>/papers.json."""
+    return f"tags/{tag_slug}/papers.json" if tag_slug else "papers.json"
+
+
+def papers_bib(tag_slug: str | None = None) -> str:
+    """Every paper's (or a tag's) BibTeX entry, for reference managers: papers.bib, tags/<tag>/papers.bib."""
+    return f"tags/{tag_slug}/papers.bib" if tag_slug else "papers.bib"
+
+
 def absolute(site_url: str, path: str) -> str:
     """`path` under the site's URL, which may itself have a path (https://user.github.io/repo/)."""
     return site_url.rstrip("/") + "/" + path.lstrip("/")

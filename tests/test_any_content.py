@@ -29,9 +29,15 @@ EXPECTED = {
     "tests.test_site_build::test_the_shipped_content_builds_strict_with_a_page_per_paper",
     "tests.test_records_tree::test_check_of_the_shipped_content_prints_the_summary_line",
     "tests.test_feeds::test_the_shipped_feeds_carry_every_paper_of_their_newest_day",
+    "tests.test_site_build::test_the_shipped_mamba_page_links_arxiv_names_its_authors_cites_and_relates_it",
+    "tests.test_related::test_mambas_related_papers_are_state_space_papers_of_the_feed",
 }
 SEED_TEST = "tests.test_seed::test_the_seed_papers_in_the_content_are_verbatim"
 NO_SEED = "none of the seed's papers is in content/ (a feed of its own): nothing to compare"
+MAMBA_TEST = (
+    "tests.test_site_build::test_the_shipped_mamba_page_links_arxiv_names_its_authors_cites_and_relates_it"
+)
+NO_MAMBA = "arXiv 2312.00752 (Mamba) is not in content/: a feed of its own"
 
 
 def copy_repository(dest: Path) -> Path:
@@ -112,6 +118,8 @@ def test_a_contribution_on_a_new_day_and_a_removed_paper(repo: Path) -> None:
     seed = {title for title, _ in SEED_PAPERS}
     seed_left = any(p.title in seed for p in records.load_feed(content).papers)
     assert outcomes[SEED_TEST] == ("passed" if seed_left else f"skipped: {NO_SEED}")
+    mamba_left = any(p.arxiv == "2312.00752" for p in records.load_feed(content).papers)
+    assert outcomes[MAMBA_TEST] == ("passed" if mamba_left else f"skipped: {NO_MAMBA}")
 
 
 def test_a_fork_with_thirty_papers_of_its_own_and_its_own_tags(repo: Path) -> None:
@@ -147,6 +155,7 @@ def test_a_fork_with_thirty_papers_of_its_own_and_its_own_tags(repo: Path) -> No
     assert ([str(p) for p in report.problems], len(report.feed.papers)) == ([], 30)
     outcomes = run_content_tests(repo)
     assert outcomes[SEED_TEST] == f"skipped: {NO_SEED}"
+    assert outcomes[MAMBA_TEST] == f"skipped: {NO_MAMBA}"
 
 
 def test_a_fork_that_deleted_every_paper(repo: Path) -> None:

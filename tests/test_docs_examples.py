@@ -174,3 +174,34 @@ def test_the_readme_import_query_line_works(clone: Path, api: ArxivStub) -> None
     assert done.stdout.splitlines()[0] == f"'{query}': found 2, new 2, skipped 0"
     assert "&max_results=10&" in api.requests[0][0]
     check_passes(clone)
+
+
+def test_the_readmes_citation_and_papers_json_examples_are_what_the_site_writes(tmp_path: Path) -> None:
+    """The README shows Mamba's BibTeX entry and papers.json line: a feed of that record writes them."""
+    from generator import exports, records
+    from generator.config import SiteConfig
+
+    record = (
+        tmp_path
+        / "content"
+        / "papers"
+        / "2025"
+        / "mamba-linear-time-sequence-modeling-with-selective-state.md"
+    )
+    record.parent.mkdir(parents=True)
+    (tmp_path / "content" / "tags.yml").write_text(
+        "".join(f'{t}:\n  name: "{t}"\n' for t in ("efficiency", "sequence-modeling", "state-space-models")),
+        encoding="utf-8",
+    )
+    record.write_text(
+        '---\ntitle: "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"\ndate: 2025-03-14\n'
+        "tags: [efficiency, sequence-modeling, state-space-models]\n"
+        'authors: ["Albert Gu", "Tri Dao"]\narxiv: "2312.00752"\n'
+        "links:\n  code: https://github.com/state-spaces/mamba\n---\nAn abstract.\n",
+        encoding="utf-8",
+    )
+    site = SiteConfig(site_name="Trending papers", site_url="https://example.github.io/paperfeed/")
+    files = exports.render_exports(records.load_feed(tmp_path / "content"), site)
+    citations_text = section(README, "Citations")
+    assert blocks(citations_text, "bibtex") == [files["papers.bib"].decode("utf-8").removesuffix("\n")]
+    assert blocks(section(README, "Data for programs"), "json") == [files["papers.json"].decode("utf-8")]

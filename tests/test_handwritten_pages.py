@@ -68,3 +68,20 @@ def test_good_links_and_anchors_build(tmp_path: Path) -> None:
     about = "# About\n\n## Follow it\n\nSee [below](#follow-it), [feeds](feeds/index.md), [home](index.md).\n"
     code, log = site_with_about(tmp_path, about)
     assert code == 0, log
+
+
+@pytest.mark.content
+def test_the_hand_written_pages_have_no_placeholder_links() -> None:
+    """A link goes somewhere: to a page of the site, or to an address with a path (not a bare host, as
+    https://github.com/ stands in for the repository); the repository is linked from every page's foot."""
+    import re
+    from urllib.parse import urlsplit
+
+    found = []
+    for page in sorted((ROOT / "content" / "pages").rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s]*)", text) + re.findall(r'href="([^"]*)"', text):
+            parts = urlsplit(target)
+            if not target or target == "#" or (parts.scheme and parts.path.strip("/") == ""):
+                found.append(f"{page.name}: {target!r}")
+    assert found == []

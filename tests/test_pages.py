@@ -119,32 +119,6 @@ def test_a_paper_page_has_one_pdf_button_the_records_own_first() -> None:
     ]
 
 
-def test_bibtex_escapes_latex_specials_and_uses_the_arxiv_id() -> None:
-    paper = _paper(
-        title="Costs & 100% gains_now {braces}",
-        authors=("Zoë Müller", "Alan Turing"),
-        arxiv="2401.01234v2",
-        published=dt.date(2024, 1, 2),
-    )
-    assert pages.bibtex(paper, "https://example.org/papers/s/") == (
-        "@misc{muller2024costs,\n"
-        "  title = {{Costs \\& 100\\% gains\\_now \\{braces\\}}},\n"
-        "  author = {Zoë Müller and Alan Turing},\n"
-        "  year = {2024},\n"
-        "  eprint = {2401.01234v2},\n"
-        "  archivePrefix = {arXiv},\n"
-        "  url = {https://arxiv.org/abs/2401.01234v2}\n"
-        "}"
-    )
-
-
-def test_bibtex_without_authors_or_arxiv_links_the_page() -> None:
-    cite = pages.bibtex(_paper(title="A Survey of Mamba"), "https://example.org/papers/s/")
-    assert cite.startswith("@misc{2025survey,\n")
-    assert "url = {https://example.org/papers/s/}" in cite
-    assert "author" not in cite
-
-
 def test_abstract_math_becomes_mathml_and_latex_escapes_read_right() -> None:
     html = abstracts.render(r"Costs $O(n^2)$ and \(\alpha\) for 13\% of ``memory wall'' in \textbf{Mamba}.")
     assert html.count("<math") == 2
@@ -248,3 +222,128 @@ def test_the_home_page_of_an_empty_feed_says_so_and_links_the_feeds() -> None:
 )
 def test_a_count_is_singular_for_exactly_one(n: int, noun: str, plural: str | None, expected: str) -> None:
     assert wording.count(n, noun, plural) == expected
+
+
+def _built(papers: list[Paper], site: SiteConfig = SITE) -> dict[str, str]:
+    return {p.src: p.text for p in pages.build_pages(Feed.of(papers, {"x": Tag("x", "X")}), site)}
+
+
+def _card(text: str, slug: str) -> str:
+    start = text.index(f'papers/{slug}/"')
+    return text[text.rindex('<article class="pf-card">', 0, start) : text.index("</article>", start)]
+
+
+def test_a_card_names_three_authors_and_et_al_and_links_arxiv_pdf_and_code() -> None:
+    four = _paper(
+        slug="four",
+        authors=("Ann A", "Bob B", "Cy C", "Di D"),
+        arxiv="2401.00001",
+        links=(Link("project", "https://example.org/p"), Link("code", "https://example.org/c")),
+        upvotes=3,
+    )
+    three = _paper(slug="three", title="Three", authors=("Ann A", "Bob B", "Cy C"), upvotes=1)
+    one = _paper(slug="none", title="Nothing", links=(Link("pdf", "https://example.org/x.pdf"),))
+    home = _built([four, three, one])["index.md"]
+    card = _card(home, "four")
+    assert '<p class="pf-authors">Ann A, Bob B, Cy C et al.</p>' in card
+    # Links made from the arXiv id need no rel; the record's own are nofollow.
+    assert (
+        '<p class="pf-card__meta"><a href="https://arxiv.org/abs/2401.00001">arXiv</a> '
+        '<a href="https://arxiv.org/pdf/2401.00001">PDF</a> '
+        '<a href="https://example.org/c" rel="nofollow">Code</a> '
+        "<span>3 upvotes</span></p>"
+    ) in card
+    assert "https://example.org/p" not in card  # the project page is on the paper's page, not the card
+    assert '<p class="pf-authors">Ann A, Bob B, Cy C</p>' in _card(home, "three")
+    assert '<p class="pf-card__meta"><span>1 upvote</span></p>' in _card(home, "three")
+    bare = _card(home, "none")
+    assert "pf-authors" not in bare and "upvote" not in bare  # nothing given, nothing shown
+    assert '<p class="pf-card__meta"><a href="https://example.org/x.pdf" rel="nofollow">PDF</a></p>' in bare
+    assert "<time" not in home.split('<article class="pf-card">', 1)[1]  # a day's page names its day once
+
+
+def test_tag_pages_date_each_card_and_week_pages_list_the_links_too() -> None:
+    papers = [_paper(arxiv="2401.00001", upvotes=2), _paper(slug="t", title="U", date=dt.date(2025, 3, 10))]
+    built = _built(papers)
+    tag = built["tags/x/index.md"]
+    assert '<p class="pf-card__meta"><time datetime="2025-03-14">14 March 2025</time> <a' in _card(tag, "s")
+    assert '<p class="pf-card__meta"><time datetime="2025-03-10">10 March 2025</time></p>' in _card(tag, "t")
+    week = built["week/2025-W11/index.md"]
+    assert 'href="https://arxiv.org/abs/2401.00001"' in week and "2 upvotes" in week
+
+
+def test_a_paper_page_links_arxiv_pdf_hugging_face_and_the_records_links_then_edits_the_record() -> None:
+    site = SiteConfig(
+        site_url="https://example.org/feed/",
+        repo_url="https://github.com/o/r",
+        edit_base="https://github.com/o/r/edit/main/",
+    )
+    new_style = _paper(
+        arxiv="2312.00752v2",
+        links=(Link("code", "https://github.com/state-spaces/mamba"),),
+        upvotes=9,
+        source="content/papers/2023/s.md",
+    )
+    page = _built([new_style], site)["papers/s.md"]
+    buttons = [line for line in page.splitlines() if 'class="md-button"' in line]
+    button = '<a class="md-button" href="{}" rel="nofollow noopener">{}</a>'
+    assert buttons == [
+        button.format("https://arxiv.org/abs/2312.00752v2", "arXiv 2312.00752v2"),
+        button.format("https://arxiv.org/pdf/2312.00752v2", "PDF"),
+        button.format("https://huggingface.co/papers/2312.00752", "Hugging Face"),
+        button.format("https://github.com/state-spaces/mamba", "Code"),
+    ]
+    assert "<dt>Upvotes</dt><dd>9</dd>" in page
+    edit = "https://github.com/o/r/edit/main/content/papers/2023/s.md"
+    assert f'<p class="pf-edit"><a href="{edit}">Edit on GitHub</a></p>' in page
+    # Hugging Face lists new-style ids only; without repo_url there is no edit link.
+    old = _built([_paper(arxiv="hep-th/9901001", source="content/papers/1999/s.md")])["papers/s.md"]
+    assert "huggingface" not in old and "pf-edit" not in old and "Upvotes" not in old
+
+
+def test_the_inbox_is_promised_only_with_a_sign_up_form_whose_field_is_named_as_configured() -> None:
+    without = _built([_paper()])["index.md"]
+    assert "in your inbox" not in without and "<form" not in without
+    assert '<h2 id="pf-subscribe-title">Follow the feed</h2>' in without
+    site = SiteConfig(
+        site_url="https://example.org/feed/", subscribe_url="https://lists.example/s", subscribe_field="EMAIL"
+    )
+    with_form = _built([_paper()], site)["index.md"]
+    assert '<h2 id="pf-subscribe-title">Get trending papers in your inbox</h2>' in with_form
+    assert '<input id="pf-email" type="email" name="EMAIL" autocomplete="email" required>' in with_form
+    assert '<form class="pf-subscribe__form" action="https://lists.example/s" method="post">' in with_form
+
+
+def test_the_digests_page_does_not_link_to_itself() -> None:
+    from generator import digest
+
+    digests = {
+        p.src: p.text for p in digest.digest_pages(Feed.of([_paper()], {}), SITE, Path("/nonexistent.yml"))
+    }
+    index = digests["digests/index.md"]
+    assert 'href="../digests/"' not in index and 'href="./"' not in index
+    assert 'href="digests/"' in _built([_paper()])["index.md"]  # the home page links them
+
+
+@pytest.mark.parametrize(
+    ("body", "expected", "anchor"),
+    [
+        ("<div><h1>Title</h1></div>", '<div><h1 id="pf-content">Title</h1></div>', "pf-content"),
+        (
+            '<h1 class="x">T</h1><h1>Second</h1>',
+            '<h1 id="pf-content" class="x">T</h1><h1>Second</h1>',
+            "pf-content",
+        ),
+        ('<h1 id="own">T</h1>', '<h1 id="own">T</h1>', "own"),  # a heading's own id is the target
+        ("<h2>No h1</h2><h10>", "<h2>No h1</h2><h10>", None),
+        ("<h1x>not a heading</h1x>", "<h1x>not a heading</h1x>", None),
+    ],
+)
+def test_the_skip_link_goes_to_the_pages_heading(body: str, expected: str, anchor: str | None) -> None:
+    assert pages.skip_target(body) == (expected, anchor)
+
+
+def test_a_url_shown_as_text_breaks_after_the_slashes_of_its_path_only() -> None:
+    assert str(pages.breakable("https://example.org/feed/tags/a&b/feed.xml")) == (
+        "https://example.org/<wbr>feed/<wbr>tags/<wbr>a&amp;b/<wbr>feed.xml"
+    )

@@ -170,7 +170,12 @@ def unsafe_markup(root: lxml.html.HtmlElement, page_url: str, theme: Theme) -> l
         style = element.get("style")
         if style is not None and style not in theme.style_attributes:
             found.append(f"{where} has style={style!r}")
-        if tag == "script":
+        if tag == "script" and element.get("type") == "application/ld+json":
+            # A data block, which no browser runs: it must be JSON, with no "<" to end the element early.
+            text = element.text or ""
+            if "<" in text or not _is_json(text):
+                found.append(f"<script type='application/ld+json'> {text!r} is not plain JSON")
+        elif tag == "script":
             src = element.get("src")
             if src is not None:
                 if not urlsplit(urljoin(page_url, src)).path.startswith(scripts_root) or element.text:
@@ -195,6 +200,14 @@ def unsafe_markup(root: lxml.html.HtmlElement, page_url: str, theme: Theme) -> l
                     f"<form class={element.get('class')!r} action={element.get('action')!r}> is there"
                 )
     return found
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _fragment(html: str) -> lxml.html.HtmlElement:
@@ -261,11 +274,16 @@ def test_titles_and_descriptions_are_escaped_exactly_once(hostile: Path) -> None
     topic = paper.xpath("//header//div[@class='md-header__topic']")
     assert [t.text_content().strip() for t in topic] == [SITE_NAME]
     assert paper.findtext(".//h1") == TITLE
-    assert [e.text_content() for e in paper.find_class("pf-authors")] == [", ".join(AUTHORS)]
+    authors = paper.xpath("//dl[@class='pf-meta']/dd[@class='pf-authors']")
+    assert [e.text_content() for e in authors] == [", ".join(AUTHORS)]
+    # The related papers are named by their titles (older-hostile is one: it shares the evil tag).
+    related = paper.xpath("//section[@class='pf-related']//a")
+    assert OLDER_TITLE in [e.text_content() for e in related]
     assert [a.text_content() for a in paper.xpath("//ul[@class='pf-tags']//a")] == [TAG_NAME, "Plain"]
     assert [a.get("href") for a in paper.find_class("pf-links")[0].iter("a")] == [
         "https://arxiv.org/abs/2503.99999",
         "https://arxiv.org/pdf/2503.99999",
+        "https://huggingface.co/papers/2503.99999",
         "https://example.org/code?a=1&b=2&lt;script&gt;",
         "https://example.org/talk#x=1&y=%3Cscript%3E",
     ]
@@ -353,6 +371,8 @@ def test_the_checker_finds_each_kind_of_unsafe_markup() -> None:
         '<form class="pf-subscribe__form" action="https://evil.example/"></form>'
         '<style>body{}</style><p style="color:red">c</p><link rel="stylesheet" href="https://e.example/x.css">'
         '<meta http-equiv="refresh" content="0"><math><mi href="data:text/html,x">y</mi></math>'
+        '<script type="application/ld+json">{"a": "</b>"}</script>'
+        '<script type="application/ld+json">{</script>'
         "</body></html>"
     )
     assert unsafe_markup(page, SITE_URL, NO_THEME) == [
@@ -369,6 +389,8 @@ def test_the_checker_finds_each_kind_of_unsafe_markup() -> None:
         "<link href='https://e.example/x.css'> is outside the head",
         "<meta http-equiv='refresh'> is there",
         "<mi> has href='data:text/html,x'",
+        """<script type='application/ld+json'> '{"a": "</b>"}' is not plain JSON""",
+        "<script type='application/ld+json'> '{' is not plain JSON",
     ]
 
 
