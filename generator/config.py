@@ -80,7 +80,7 @@ class SiteConfig:
             site_url=str(url).rstrip("/") + "/",
             site_description=str(site.get("site_description") or ""),
             repo_url=str(repo_url) if repo_url else None,
-            edit_base=_edit_base(repo_url, site.get("edit_uri"), site.get("docs_dir") or "docs"),
+            edit_base=_edit_base(repo_url, site.get("edit_uri"), site.get("docs_dir") or "docs", base),
             # The records' folder in the repository; an absolute path (a test's tree) is named by its folder.
             content_path=written.name if written.is_absolute() else str(written),
             **values,
@@ -93,20 +93,27 @@ _FROM_MKDOCS = {"repo_url", "edit_base", "content_path"}
 _FIELD_NAME_RE = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,64}$")
 
 
-def _edit_base(repo_url: Any, edit_uri: Any, docs_dir: Any) -> str | None:
+def _edit_base(repo_url: Any, edit_uri: Any, docs_dir: Any, base: Path) -> str | None:
     """Where files are edited from the repository's root: edit_uri (MkDocs': the docs folder's edit address,
     relative to repo_url) without its docs_dir part, so https://github.com/o/r, edit/main/content/pages/ and
     content/pages give https://github.com/o/r/edit/main/. None if edit_uri does not end in docs_dir."""
     if not repo_url or not edit_uri:
         return None
     full = urljoin(str(repo_url).rstrip("/") + "/", str(edit_uri)).rstrip("/")
-    # docs_dir as written (content/pages) or as MkDocs resolved it (an absolute path): its last folders.
-    parts = [p for p in PurePosixPath(str(docs_dir).replace("\\", "/")).parts if p not in ("/", ".")]
-    for k in range(len(parts), 0, -1):
-        tail = "/" + "/".join(parts[-k:])
-        if full.endswith(tail):
-            return full[: -len(tail)] + "/"
-    return None
+    tail = "/" + _docs_path(Path(str(docs_dir)), base)
+    return full[: -len(tail)] + "/" if full.endswith(tail) else None
+
+
+def _docs_path(docs_dir: Path, base: Path) -> str:
+    """docs_dir as the repository names it. MkDocs hands the plugin an absolute path; it is named from the
+    folder of mkdocs.yml, or (pages kept outside it, as in a test's tree) from the nearest folder above that
+    holds an mkdocs.yml. Never by matching folder names: a checkout in /srv/main would eat edit/main/."""
+    if not docs_dir.is_absolute():
+        return docs_dir.as_posix().strip("/")
+    for root in (base, *(p for p in docs_dir.parents if (p / "mkdocs.yml").is_file())):
+        if docs_dir.is_relative_to(root):
+            return docs_dir.relative_to(root).as_posix()
+    return docs_dir.name
 
 
 class _Loader(yaml.SafeLoader):

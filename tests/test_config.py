@@ -135,9 +135,10 @@ def test_the_sign_up_forms_field_takes_the_name_the_list_provider_gives_it(tmp_p
             "docs_dir: content/pages\n",
             "https://github.com/o/r/blob/trunk/content/papers/2023/mamba.md",
         ),
-        (  # docs_dir as MkDocs hands it to the plugin: an absolute path
+        (  # docs_dir as MkDocs hands it to the plugin: an absolute path, here in a checkout whose folder
+            # is named like the branch (.../main/content/pages), so "main" must not be read as part of it
             "repo_url: https://gitlab.example/o/r\nedit_uri: -/edit/main/content/pages/\n"
-            "docs_dir: /home/me/feed/content/pages\n",
+            "docs_dir: {base}/content/pages\n",
             "https://gitlab.example/o/r/-/edit/main/content/papers/2023/mamba.md",
         ),
         (  # a content folder of another name
@@ -154,7 +155,8 @@ def test_the_sign_up_forms_field_takes_the_name_the_list_provider_gives_it(tmp_p
 def test_a_records_edit_address_comes_from_repo_url_and_edit_uri(
     tmp_path: Path, settings: str, edit_url: str | None
 ) -> None:
-    site = config.load(write(tmp_path / "mkdocs.yml", settings))
+    folder = tmp_path / "main"
+    site = config.load(write(folder / "mkdocs.yml", settings.replace("{base}", str(folder))))
     assert site.record_edit_url("2023", "mamba") == edit_url
 
 
