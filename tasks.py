@@ -35,13 +35,14 @@ PIP = "pip>=25.3"
 UV = "uv>=0.9"
 # What the browser and HTML-validator tests need from the system, as Debian packages.
 DEBIAN_PACKAGES = {"chromium": "chromium", "java": "default-jre-headless", "npm": "npm"}
-# The Nu HTML Checker, from npm, for the HTML-validity tests (.cache/ is git-ignored).
+# From npm, for the tests (.cache/ is git-ignored): the Nu HTML Checker for the HTML-validity tests, and
+# axe-core, the accessibility checker that the browser tests run in the page. Both pinned: a new release
+# may report new errors.
 NODE_PREFIX = ROOT / ".cache" / "node"
 VNU_JAR = NODE_PREFIX / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-VNU_PACKAGE = "vnu-jar@26.9.27"  # pinned: a new checker release may report new errors
-# axe-core, the accessibility checker the browser tests inject into each page.
+VNU_PACKAGE = "vnu-jar@26.9.27"
 AXE_JS = NODE_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
-AXE_PACKAGE = "axe-core@4.14.1"  # pinned: a new release may report new violations
+AXE_PACKAGE = "axe-core@4.14.1"
 
 
 def relative(path: Path) -> str:
@@ -155,11 +156,10 @@ def system_packages() -> None:
     run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, **apt_env)
 
 
-def html_checker() -> None:
-    """Install the Nu HTML Checker (npm's vnu-jar) and axe-core into .cache/node when either is missing.
-
-    Both in one command: `npm install --no-save` removes from the folder what it was not asked for."""
+def node_tools() -> None:
+    """Install the Nu HTML Checker (npm's vnu-jar) and axe-core into .cache/node unless both are there."""
     if not (VNU_JAR.is_file() and AXE_JS.is_file()):
+        # Both in one command: npm removes what an install into the same folder does not name.
         packages = (VNU_PACKAGE, AXE_PACKAGE)
         run("npm", "install", "--no-save", "--loglevel=error", "--prefix", NODE_PREFIX, *packages)
 
@@ -172,7 +172,7 @@ def site(serve: bool) -> None:
 def test(pytest_args: list[str]) -> None:
     system_packages()
     setup("test")
-    html_checker()
+    node_tools()
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy", "--strict", "generator")

@@ -31,7 +31,7 @@ def _config(tmp: Path, corpus: Path) -> Path:
         "site_url": "https://example.org/",
         "docs_dir": str(ROOT / "content" / "pages"),
         "theme": {"name": "material", "custom_dir": str(ROOT / "theme")},
-        "plugins": ["search", {"paperfeed": {"content_dir": str(corpus)}}],
+        "plugins": [{"paperfeed": {"content_dir": str(corpus)}}],
     }
     path = tmp / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")

@@ -104,6 +104,8 @@ def _latex(match: re.Match[str]) -> str:
 
 def _source(text: str, stash: Callable[[re.Match[str]], str]) -> str:
     """The Markdown that is rendered: each formula replaced by what `stash` returns, text-mode LaTeX read."""
+    if "$" not in text and "\\" not in text:  # no formula can start: skip trying one at every character
+        return _latex_text(text)
     return _latex_text(MATH_RE.sub(stash, text))
 
 
@@ -213,9 +215,48 @@ def bounded(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# Raw HTML as CommonMark reads it (a tag starts with a letter, so "a < b" stays), and the elements whose
+# text the sanitizer drops too: plain text keeps what a reader of the page sees, not markup it removed.
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_DROPPED_OPEN_RE = re.compile(r"<(script|style)\b|<!--", re.IGNORECASE)
+
+
+def _drop_hidden(text: str) -> str:
+    """Scripts, styles and comments taken out with their text; one unclosed hides the rest, as in a page.
+
+    Each opening is searched for its end once, from where the last one ended, so a run of openings costs
+    one pass, not one pass each.
+    """
+    lowered = text.lower()
+    kept, at = [], 0
+    while (match := _DROPPED_OPEN_RE.search(text, at)) is not None:
+        kept.append(text[at : match.start()])
+        close = f"</{match.group(1).lower()}" if match.group(1) else "-->"
+        end = lowered.find(close, match.end())
+        if end < 0:
+            return "".join(kept)
+        at = lowered.find(">", end) + 1 if match.group(1) else end + 3
+        if at == 0:  # "</script" with no ">": the rest is inside the tag
+            return "".join(kept)
+    kept.append(text[at:])
+    return "".join(kept)
+
+
+def _without_markup(text: str) -> str:
+    """The text with raw HTML tags, scripts, styles and comments taken out; math is left as written."""
+    parts = []
+    last = 0
+    for match in MATH_RE.finditer(text):  # a formula's "<" is math, not a tag
+        parts.append(_TAG_RE.sub("", _drop_hidden(text[last : match.start()])))
+        parts.append(match.group())
+        last = match.end()
+    parts.append(_TAG_RE.sub("", _drop_hidden(text[last:])))
+    return "".join(parts)
+
+
 def plain_text(text: str) -> str:
     """The abstract as one line of plain text (math as its LaTeX source), for excerpts and e-mail."""
-    text = _latex_text(text)
+    text = _latex_text(_without_markup(text))
     # A Markdown link reads as its text. Neither part spans a bracket or parenthesis of its own kind, so a run
     # of "[" is read once, not once from each "[" to the end.
     text = re.sub(r"!?\[([^\[\]]*)\]\([^()]*\)", r"\1", text)

@@ -1,11 +1,17 @@
-"""Write new paper records: a good slug, the record text, and refusal of duplicates."""
+"""Write new paper records: a good slug, the record text, and refusal of duplicates; one record, or a batch
+that is written whole or not at all."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import re
+import shutil
+import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +22,7 @@ from .records import (
     SLUG_RE,
     TAG_SLUG_RE,
     ContentError,
+    Problem,
     arxiv_base,
     check,
     display_path,
@@ -82,6 +89,31 @@ def find_duplicate(feed: Feed, slug: str, draft: Draft) -> str | None:
         if paper.slug.casefold() == slug.casefold():
             return f"the slug '{slug}' is taken by {paper.source}; choose another with --slug"
     return None
+
+
+class Taken:
+    """The arXiv ids, titles and slugs of a feed, and of the drafts added to it, for telling at a glance
+    whether a draft repeats a paper (or its slug is used), at any size of feed."""
+
+    def __init__(self, feed: Feed) -> None:
+        self.arxiv = {arxiv_base(p.arxiv): p.source for p in feed.papers if p.arxiv}
+        self.titles = {title_key(p.title): p.source for p in feed.papers}
+        self.slugs = {p.slug.casefold() for p in feed.papers}
+
+    def repeated(self, draft: Draft) -> str | None:
+        """Where the paper is already (a record's path, or the draft's slug), or None."""
+        if draft.arxiv and arxiv_base(draft.arxiv) in self.arxiv:
+            return self.arxiv[arxiv_base(draft.arxiv)]
+        return self.titles.get(title_key(draft.title))
+
+    def slug_free(self, slug: str) -> bool:
+        return slug.casefold() not in self.slugs
+
+    def add(self, slug: str, draft: Draft) -> None:
+        if draft.arxiv:
+            self.arxiv[arxiv_base(draft.arxiv)] = slug
+        self.titles[title_key(draft.title)] = slug
+        self.slugs.add(slug.casefold())
 
 
 def record_text(draft: Draft) -> str:
@@ -177,3 +209,82 @@ def _remove(path: Path, folders: list[Path]) -> None:
     path.unlink(missing_ok=True)
     for folder in folders:
         folder.rmdir()
+
+
+def draft_problems(tags_file: Path, drafts: Iterable[tuple[str, Draft]]) -> dict[str, list[Problem]]:
+    """The problems `paperfeed check` would find in each draft (by slug) written as a record, on its own
+    (against the vocabulary, not the feed: Taken tells repeats). Nothing is written in the content."""
+    found: dict[str, list[Problem]] = {}
+    with tempfile.TemporaryDirectory(prefix="paperfeed-drafts-") as stage:
+        root = Path(stage)
+        shutil.copyfile(tags_file, root / "tags.yml")
+        paths: dict[str, str] = {}
+        for slug, draft in drafts:
+            folder = root / "papers" / str(draft.date.year)
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{slug}.md"
+            path.write_bytes(record_text(draft).encode("utf-8"))
+            paths[display_path(path)] = slug
+            found[slug] = []
+        for problem in check(root).problems:
+            if problem.path in paths:
+                found[paths[problem.path]].append(problem)
+    return found
+
+
+@dataclass
+class Written:
+    """Records written by write_records, and the folders made for them, so that both can be taken back."""
+
+    paths: list[Path] = field(default_factory=list)
+    folders: list[Path] = field(default_factory=list)
+
+    def take_back(self) -> None:
+        for path in self.paths:
+            path.unlink(missing_ok=True)
+        for folder in sorted(self.folders, key=lambda f: len(f.parts), reverse=True):  # innermost first
+            with contextlib.suppress(OSError):  # not empty after all: something else is in it now
+                folder.rmdir()
+
+
+def write_records(content_dir: Path, drafts: Iterable[tuple[str, Draft]], *, verify: bool = True) -> Written:
+    """Write each (slug, draft) as a record, all of them or none: each file appears whole (written aside,
+    then linked into place, never over a file), and if one cannot be written, or (with `verify`) the tree
+    with them does not pass `check`, every one is taken back. The caller has ruled out repeats (Taken)."""
+    written = Written()
+    try:
+        for slug, draft in drafts:
+            if not SLUG_RE.fullmatch(slug):
+                raise RefusedError(f"the slug '{slug}' must be lowercase letters, digits and hyphens")
+            folder = content_dir / "papers" / str(draft.date.year)
+            written.folders += [p for p in (folder, *folder.parents) if not p.exists()]
+            _make_folder(folder)
+            path = folder / f"{slug}.md"
+            _write_whole(path, record_text(draft).encode("utf-8"))
+            written.paths.append(path)
+        problems = check(content_dir, only=written.paths).problems if verify and written.paths else ()
+        if problems:
+            raise ContentError(problems)
+    except BaseException:
+        written.take_back()
+        raise
+    return written
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Make `path` with `data`, or refuse if it exists; a reader never sees it half-written."""
+    aside = path.with_name(f".{path.name}.tmp")  # records.py skips dot files
+    try:
+        aside.write_bytes(data)
+        try:
+            os.link(aside, path)  # fails if the path exists: never over another record
+        except FileExistsError:
+            raise DuplicateError(f"{display_path(path)} exists already") from None
+        except OSError:  # a file system without hard links
+            if path.exists():
+                raise DuplicateError(f"{display_path(path)} exists already") from None
+            os.replace(aside, path)
+    except OSError as err:
+        raise RefusedError(f"cannot write {display_path(path)} ({err.strerror})") from None
+    finally:
+        aside.unlink(missing_ok=True)

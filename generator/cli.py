@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import arxiv as arxiv_api
-from . import authoring, config, gitbase, pathcheck, records, relay, suggest
+from . import authoring, config, gitbase, importer, pathcheck, proposal, records, relay, sources, suggest
 from .github_annotations import error_annotation
-from .model import Link
+from .model import Link, Tag
 from .records import Problem
 
 if TYPE_CHECKING:
@@ -142,17 +142,42 @@ def check(paths: tuple[Path, ...], fmt: str, base: str | None, content_dir: Path
             new = gitbase.files_not_in(base, papers)
         except gitbase.GitBaseError as err:
             raise click.ClickException(str(err)) from None
-    report = records.check(content_dir, only=paths or None, new=new)
+    import_files, record_paths = _import_files(content_dir, paths)
+    report = records.check(content_dir, only=record_paths if paths else None, new=new)
+    problems = sorted([*report.problems, *_import_problems(content_dir, import_files, report.feed.tags)])
     feed = f"{_count(len(report.feed.papers), 'paper')}, {_count(len(report.feed.tags), 'tag')}"
-    if report.problems:
-        print_problems(report.problems, fmt)
-        files = len({p.path for p in report.problems})
-        click.echo(f"{_count(len(report.problems), 'problem')} in {_count(files, 'file')}", err=True)
+    if problems:
+        print_problems(problems, fmt)
+        files = len({p.path for p in problems})
+        click.echo(f"{_count(len(problems), 'problem')} in {_count(files, 'file')}", err=True)
         sys.exit(1)
     if paths:
-        click.echo(f"{_count(report.checked, 'file')} checked against {feed}: ok")
+        click.echo(f"{_count(report.checked + len(import_files), 'file')} checked against {feed}: ok")
     else:
         click.echo(f"{feed}: ok")
+
+
+def _import_files(content_dir: Path, paths: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
+    """Of the files to check, the import's (content/sources.yml, content/import-state.yml: all of them when
+    no path is given, or a folder holds them), and the paths left for the records check."""
+    own = [content_dir / sources.SOURCES_FILE, content_dir / sources.STATE_FILE]
+    if not paths:
+        return [f for f in own if f.exists()], []
+    named = {f.resolve(): f for f in own}
+    chosen = [named[p.resolve()] for p in paths if p.resolve() in named]
+    for folder in (p.resolve() for p in paths if p.is_dir()):
+        chosen += [f for f in own if f.exists() and f.resolve().is_relative_to(folder)]
+    return list(dict.fromkeys(chosen)), [p for p in paths if p.resolve() not in named]
+
+
+def _import_problems(content_dir: Path, files: list[Path], tags: dict[str, Tag]) -> list[Problem]:
+    problems: list[Problem] = []
+    for path in files:
+        if path.name == sources.SOURCES_FILE:
+            sources.read_sources(path, tags, problems)
+        else:
+            sources.read_state(path, problems)
+    return problems
 
 
 def _count(n: int, noun: str) -> str:
@@ -280,6 +305,135 @@ def _suggest_tags(content_dir: Path, title: str, abstract: str) -> tuple[str, ..
     return tuple(s.tag for s in found)
 
 
+@main.command("import")
+@click.option(
+    "--query",
+    help="An arXiv API search_query, e.g. 'cat:cs.LG AND abs:\"state space\"' [the queries of"
+    " content/sources.yml].",
+)
+@click.option("--tag", "tags", multiple=True, help="With --query: a tag its papers get (repeat for more).")
+@click.option(
+    "--limit", type=int, help=f"With --query: the most papers a run takes [{sources.DEFAULT_LIMIT}]."
+)
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The day the papers enter the feed [today, UTC]."
+)
+@_content_option
+def import_command(
+    query: str | None, tags: tuple[str, ...], limit: int | None, day: dt.datetime | None, content_dir: Path
+) -> None:
+    """Write the new papers of arXiv queries as records: candidates for a curator to keep or delete.
+
+    Asks the arXiv API (newest first, 3 s between requests) for the papers each query has not seen yet,
+    writes those not in the feed, and keeps each query's newest paper in content/import-state.yml. A
+    failure writes nothing. Prints one line per query: found, new, skipped.
+    """
+    if query is None and (tags or limit is not None):
+        raise click.UsageError(
+            "--tag and --limit go with --query; a query of content/sources.yml has its own"
+        )
+    if query is not None and not tags:
+        raise click.UsageError("give --tag with --query: the tags its papers get")
+    today = records.today_utc()
+    when = day.date() if day else today
+    if when > today + records.FUTURE_GRACE or when.year < records.FIRST_FEED_YEAR:
+        raise click.BadParameter(
+            f"{when.isoformat()} is not a day a paper can enter the feed: from {records.FIRST_FEED_YEAR}"
+            " to today (UTC)",
+            param_hint="'--date'",
+        )
+    queries = _queries(content_dir, query, tags, limit)
+    try:
+        outcome = importer.run(content_dir, queries, when)
+    except records.ContentError as err:
+        print_problems(err.problems, "text")
+        raise click.ClickException("nothing imported: the content has problems (see above)") from None
+    except (importer.ImportFailed, arxiv_api.ArxivError) as err:
+        raise click.ClickException(f"nothing imported: {err}") from None
+    for tally in outcome.tallies:
+        click.echo(str(tally))
+        for note in tally.notes:
+            click.echo(f"  {note}")
+    click.echo(_import_summary(outcome))
+
+
+def _queries(
+    content_dir: Path, query: str | None, tags: tuple[str, ...], limit: int | None
+) -> list[sources.Query]:
+    """The query of the command line, or those of content/sources.yml; a one-line error if unusable."""
+    problems: list[Problem] = []
+    vocabulary = records.read_tags(content_dir / "tags.yml", problems)
+    if problems:
+        print_problems(problems, "text")
+        raise click.ClickException("nothing imported: the tag vocabulary has problems (see above)")
+    if query is not None:
+        limit = sources.DEFAULT_LIMIT if limit is None else limit
+        wrong = sources.check_query(query, tags, limit, vocabulary)
+        if wrong:
+            raise click.UsageError(wrong)
+        return [sources.Query(query.strip(), tuple(dict.fromkeys(tags)), limit)]
+    path = content_dir / sources.SOURCES_FILE
+    if not path.exists():
+        raise click.ClickException(
+            f"nothing imported: {records.display_path(path)} is missing; list the queries there (see the"
+            " README), or give one with --query"
+        )
+    found = sources.read_sources(path, vocabulary, problems)
+    if problems:
+        print_problems(sorted(problems), "text")
+        raise click.ClickException(f"nothing imported: {records.display_path(path)} has problems (see above)")
+    return found
+
+
+def _import_summary(outcome: importer.Outcome) -> str:
+    state = f" and {records.display_path(outcome.state)}" if outcome.state else ""
+    if outcome.written:
+        folders = ", ".join(sorted({f"{records.display_path(p.parent)}/" for p in outcome.written}))
+        return f"wrote {_count(len(outcome.written), 'record')} ({folders}){state}"
+    if outcome.state:
+        return f"no new papers; wrote {records.display_path(outcome.state)}"
+    return "no new papers: nothing written"
+
+
+@main.command("candidates")
+@click.option(
+    "--base",
+    required=True,
+    metavar="COMMIT",
+    help="The branch the candidates go into, e.g. origin/main: the records it lacks are the candidates.",
+)
+@click.option("--title", "title_only", is_flag=True, help="Print the pull request's title alone.")
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The day of the candidates [today, UTC]."
+)
+@click.option(
+    "--log",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="What paperfeed import printed, to show in the description.",
+)
+@_content_option
+def candidates_command(
+    base: str, title_only: bool, day: dt.datetime | None, log: Path | None, content_dir: Path
+) -> None:
+    """The title and description (Markdown) of the pull request that proposes the records BASE lacks."""
+    papers = sorted((content_dir / "papers").rglob("*.md"))
+    try:
+        new = {records.display_path(p) for p in gitbase.files_not_in(base, papers)}
+    except gitbase.GitBaseError as err:
+        raise click.ClickException(str(err)) from None
+    report = records.check(content_dir)
+    if report.problems:
+        print_problems(report.problems, "text")
+        raise click.ClickException("the content has problems (see above)")
+    chosen = [paper for paper in report.feed.papers if paper.source in new]
+    when = day.date() if day else records.today_utc()
+    if title_only:
+        click.echo(proposal.title(when, len(chosen)))
+        return
+    text = log.read_text(encoding="utf-8", errors="replace") if log else None
+    click.echo(proposal.description(chosen, when, text), nl=False)
+
+
 @main.command("check-paths")
 @click.option("--base", help="Compare HEAD with this revision, e.g. origin/main [file names on stdin].")
 @click.option("--head", help="With --base: list the changes of this revision instead [HEAD].")
@@ -291,7 +445,7 @@ def _suggest_tags(content_dir: Path, title: str, abstract: str) -> tuple[str, ..
     help="github prints workflow annotations (the default when GITHUB_ACTIONS=true).",
 )
 def check_paths(base: str | None, head: str | None, fmt: str) -> None:
-    """Fail when a change touches anything but content/papers/**.md and content/tags.yml."""
+    """Fail when a change touches anything but paper records, the tag list and the import's state."""
     if head is not None and base is None:
         raise click.ClickException("--head needs --base: the revision its changes are counted from")
     try:
@@ -491,6 +645,56 @@ def _report_sending(report: Report, nothing: str) -> None:
         )
     if problems:
         raise click.ClickException("; ".join(problems))
+
+
+@main.command("stars")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The day the samples are of [today, UTC]; a repository already sampled that day is not asked again.",
+)
+@click.option(
+    "--push",
+    is_flag=True,
+    help="Read the samples from the trending-data branch of origin and push them back there (as the daily"
+    " workflow does), besides writing the site's copy.",
+)
+@_CONFIG_OPTION
+def stars_command(day: dt.datetime | None, push: bool, config_file: Path) -> None:
+    """Sample the GitHub stars of every paper's code repository (links.code) into content/stars.tsv, which
+    the trending page ranks by. Asks the API at $PAPERFEED_GITHUB_API [https://api.github.com], with
+    $GITHUB_TOKEN when it is set."""
+    # Imported here so that the other commands do not load the API client.
+    from . import github, ledger_branch, starfile, stars
+
+    today = day.date() if day else dt.datetime.now(dt.UTC).date()
+    site = _site_config(config_file)
+    copy = starfile.default_path(site.content_dir)
+    try:
+        feed = records.load_feed(site.content_dir)
+        client = github.Client(os.environ, notify=click.echo)
+        if push:
+            data = ledger_branch.STARS
+            branch = ledger_branch.LedgerBranch(config_file.resolve().parent, os.environ, data=data)
+            run_id = os.environ.get("GITHUB_RUN_ID")
+            report = stars.run_branch(feed, branch, copy, client, today, click.echo, run_id)
+        else:
+            report = stars.run_local(feed, copy, client, today, click.echo)
+    except records.ContentError as err:
+        print_problems(err.problems, "text")
+        raise click.ClickException("nothing sampled: the content has problems (see above)") from None
+    except (github.GitHubError, starfile.StarsError, ledger_branch.BranchError) as err:
+        raise click.ClickException(str(err)) from None
+    if report.stop and not report.results.fatal:
+        click.echo(report.stop)  # a rate limit: what was fetched is kept, and the next run goes on
+    click.echo(report.summary)
+    github_output = os.environ.get("GITHUB_OUTPUT")
+    if github_output and report.changed:
+        with open(github_output, "a", encoding="utf-8") as step_output:
+            step_output.write("sampled=true\n")  # the workflow rebuilds the site, whose trending page changed
+    if report.stop and report.results.fatal:
+        raise click.ClickException(report.stop)  # the API could not be used at all
 
 
 if __name__ == "__main__":  # pragma: no cover

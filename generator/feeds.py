@@ -25,7 +25,7 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from . import abstracts, urls
+from . import abstracts, trending, urls
 from .config import SiteConfig
 from .model import Feed, Paper, Tag
 from .paperlinks import OutsideLink, outside_links
@@ -374,3 +374,55 @@ def _opml(channels: list[_Channel], site: SiteConfig) -> bytes:
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
     return data + b"\n"
+
+
+# --- the trending feed -------------------------------------------------------------------------------------
+
+
+def trending_item_id(slug: str) -> str:
+    """The id of a paper's item in the trending feed: from its slug, so it stays while the paper stays in
+    the feed, and apart from its id in the other feeds (a trending item is news of its own)."""
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, 'paperfeed:trending:' + slug)}"
+
+
+def trending_feed_link(site: SiteConfig) -> FeedLink:
+    """The trending feed, as the trending page links to it."""
+    return FeedLink(
+        title=f"{site.site_name}: trending this week (RSS)",
+        url=urls.absolute(site.site_url, urls.TRENDING_FEED),
+        mime=MIME_TYPES["rss"],
+        kind="rss",
+    )
+
+
+def trending_feed(trend: trending.Trending, site: SiteConfig, vocabulary: dict[str, Tag]) -> bytes:
+    """RSS 2.0 of the trending papers, best first, each with its signal before its abstract. The feed is
+    dated by the data's "now" (the newest sample or paper), an item by its paper's day: never the clock."""
+    content = _ItemContent(site)
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    page = urls.absolute(site.site_url, urls.trending())
+    title = f"{site.site_name}: trending this week"
+    description = f"The papers of {site.site_name} with the most activity this week: stars and upvotes."
+    fg.title(title)
+    fg.description(html.escape(description, quote=False))
+    fg.generator(GENERATOR)
+    fg.docs("https://www.rssboard.org/rss-specification")
+    fg.updated(_day(trend.now) if trend.now else _empty_feed_date())  # the RSS lastBuildDate
+    # RSS takes its channel link from the last link added, so the page goes last.
+    fg.link(href=urls.absolute(site.site_url, urls.TRENDING_FEED), rel="self", type=MIME_TYPES["rss"])
+    fg.link(href=page, rel="alternate", type="text/html")
+    for paper in trend.ranked:
+        entry = fg.add_entry(order="append")
+        entry.guid(trending_item_id(paper.slug), permalink=False)
+        entry.title(paper.title)
+        entry.link(href=content.page_url(paper), rel="alternate", type="text/html")
+        words = trending.words(trend.signals.get(paper.slug))
+        signal = f"<p>{html.escape(' · '.join(words), quote=False)}</p>\n" if words else ""
+        entry.content(signal + content.html(paper), type="html")
+        entry.published(_day(paper.date))
+        if paper.authors:
+            entry.dc.dc_creator(list(paper.authors))
+        entry.category([{"term": slug, "label": _tag_name(slug, vocabulary)} for slug in paper.tags])
+    data: bytes = fg.rss_str(pretty=True)
+    return data

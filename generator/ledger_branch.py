@@ -1,11 +1,16 @@
-"""The digest ledger's home: digests.yml on a branch of its own on the Git remote, read from the branch's tip
-and written by compare-and-swap pushes, so that no two runs can both believe they own a delivery.
+"""Data files on branches of their own on the Git remote, read from the branch's tip and written by
+compare-and-swap pushes, so that no two runs can both believe they own a change.
 
-The branch (`digest-ledger` on `origin`) holds one file and nothing else; no branch rule for `main` covers
-it. Commits are made with Git's plumbing, so the checked-out branch, index and working tree never change.
-It uses only the standard library, so the deploy workflow fetches the ledger before installing anything:
+Two files live so: the digest ledger (digests.yml on `digest-ledger`, every version kept, so that no two
+runs can both believe they own a delivery) and the star samples of the trending page (stars.tsv on
+`trending-data`, only the newest version kept: the file is its own thinned history, and the ETags it
+carries would make a kept history grow by tens of bytes per repository per day). No branch rule for
+`main` covers either branch. Commits are made with Git's plumbing, so the checked-out branch, index and
+working tree never change. It uses only the standard library, so the deploy workflow fetches the files
+before installing anything:
 
-    python3 -m generator.ledger_branch fetch      (writes content/digests.yml; none if the branch is absent)
+    python3 -m generator.ledger_branch fetch        (writes content/digests.yml; none if the branch is absent)
+    python3 -m generator.ledger_branch fetch stars  (writes content/stars.tsv; likewise)
 """
 
 from __future__ import annotations
@@ -20,9 +25,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REMOTE = "origin"
-BRANCH = "digest-ledger"
-FILE_NAME = "digests.yml"
 BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A file kept alone on a branch of its own: its name for `fetch`, the branch, the file's name, whether
+    every version is kept (each commit on top of the last) or only the newest (each commit a new root),
+    and what the site lacks without it."""
+
+    name: str
+    branch: str
+    file_name: str
+    history: bool
+    absent: str
+
+
+DIGESTS = DataFile("digests", "digest-ledger", "digests.yml", True, "no digests on the site")
+STARS = DataFile("stars", "trending-data", "stars.tsv", False, "no activity data on the trending page")
+DATA_FILES = {data.name: data for data in (DIGESTS, STARS)}
+# The digest ledger's names, as the modules that keep it know them.
+BRANCH, FILE_NAME = DIGESTS.branch, DIGESTS.file_name
 
 
 class BranchError(Exception):
@@ -31,20 +54,21 @@ class BranchError(Exception):
 
 @dataclass(frozen=True)
 class Tip:
-    """The branch as last read: its commit (None while the branch does not exist) and its digests.yml."""
+    """The branch as last read: its commit (None while the branch does not exist) and its file's text."""
 
     commit: str | None
     text: str | None
 
 
 class LedgerBranch:
-    """The ledger branch of the remote of the repository at `repo`."""
+    """The branch of a data file (the digest ledger unless told) on the remote of the repository at `repo`."""
 
     def __init__(
-        self, repo: Path, env: Mapping[str, str], remote: str = REMOTE, branch: str = BRANCH
+        self, repo: Path, env: Mapping[str, str], remote: str = REMOTE, data: DataFile = DIGESTS
     ) -> None:
-        self.repo, self.remote, self.branch = repo, remote, branch
-        self.ref = f"refs/heads/{branch}"
+        self.repo, self.remote, self.data = repo, remote, data
+        self.branch, self.file_name = data.branch, data.file_name
+        self.ref = f"refs/heads/{self.branch}"
         self.env = _git_env(env)
         self.known: Tip | None = None  # the tip as this object last read or wrote it
 
@@ -82,7 +106,7 @@ class LedgerBranch:
         return next((sha for sha, ref in lines if ref == self.ref), None)
 
     def read(self) -> Tip:
-        """The ledger at the branch's tip on the remote: never an older copy from the checked-out commit."""
+        """The file at the branch's tip on the remote: never an older copy from the checked-out commit."""
         commit = self.remote_tip()
         if commit is None:
             self.known = Tip(None, None)
@@ -100,19 +124,20 @@ class LedgerBranch:
         commit = self._ok(
             "rev-parse", "--verify", f"refs/remotes/{self.remote}/{self.branch}^{{commit}}"
         ).strip()
-        done = self._git("cat-file", "blob", f"{commit}:{FILE_NAME}")
+        done = self._git("cat-file", "blob", f"{commit}:{self.file_name}")
         if done.returncode:
-            raise BranchError(f"the {self.where} has no {FILE_NAME} (commit {commit[:12]})")
+            raise BranchError(f"the {self.where} has no {self.file_name} (commit {commit[:12]})")
         self.known = Tip(commit, done.stdout)
         return self.known
 
     def write(self, tip: Tip, text: str, message: str) -> bool:
-        """Make `text` the branch's digests.yml in one commit on top of `tip` and push it, only if the branch
-        is still at `tip` (compare-and-swap). False if another run moved it first; BranchError if the remote
-        refused the push for any other reason (a rule, a hook, no permission)."""
+        """Make `text` the branch's file in one commit and push it, only if the branch is still at `tip`
+        (compare-and-swap): on top of `tip`, or as the branch's one commit if no history is kept. False if
+        another run moved it first; BranchError if the remote refused the push for any other reason (a
+        rule, a hook, no permission)."""
         blob = self._ok("hash-object", "-w", "--stdin", stdin=text).strip()
-        tree = self._ok("mktree", stdin=f"100644 blob {blob}\t{FILE_NAME}\n").strip()
-        parent = ["-p", tip.commit] if tip.commit else []
+        tree = self._ok("mktree", stdin=f"100644 blob {blob}\t{self.file_name}\n").strip()
+        parent = ["-p", tip.commit] if tip.commit and self.data.history else []
         commit = self._ok("commit-tree", tree, *parent, "-m", message).strip()
         lease = f"--force-with-lease={self.ref}:{tip.commit or ''}"
         done = self._git("push", "--quiet", "--porcelain", lease, self.remote, f"{commit}:{self.ref}")
@@ -167,27 +192,30 @@ def _refusal(done: subprocess.CompletedProcess[str]) -> str:
     return "; ".join(words) or _said(done)
 
 
-def fetch(repo: Path, out: Path, env: Mapping[str, str]) -> str:
-    """Copy the ledger from the branch's tip to `out`, read-only; with no branch (a fork), write nothing."""
-    tip = LedgerBranch(repo, env).read()
+def fetch(repo: Path, out: Path, env: Mapping[str, str], data: DataFile = DIGESTS) -> str:
+    """Copy the file from its branch's tip to `out`, read-only; with no branch (a fork), write nothing."""
+    tip = LedgerBranch(repo, env, data=data).read()
     if tip.text is None:
-        out.unlink(missing_ok=True)  # a stale copy would list digests this remote never sent
-        return f"no {BRANCH} branch on {REMOTE}: no digests on the site"
+        out.unlink(missing_ok=True)  # a stale copy would show what this remote never recorded
+        return f"no {data.branch} branch on {REMOTE}: {data.absent}"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(tip.text, encoding="utf-8", newline="")
-    return f"wrote {out.as_posix()} from {BRANCH} of {REMOTE} at {(tip.commit or '')[:12]}"
+    return f"wrote {out.as_posix()} from {data.branch} of {REMOTE} at {(tip.commit or '')[:12]}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python3 -m generator.ledger_branch",
-        description=f"Copy the digest ledger from the {BRANCH} branch of {REMOTE} into the site's content.",
+        description=f"Copy a data file from its branch of {REMOTE} into the site's content: the digest"
+        f" ledger from {DIGESTS.branch}, or the star samples from {STARS.branch}.",
     )
     parser.add_argument("command", choices=["fetch"])
-    parser.add_argument("--out", type=Path, default=Path("content") / FILE_NAME, help="[content/digests.yml]")
+    parser.add_argument("data", nargs="?", choices=sorted(DATA_FILES), default=DIGESTS.name)
+    parser.add_argument("--out", type=Path, help="[content/digests.yml or content/stars.tsv]")
     args = parser.parse_args(argv)
+    data = DATA_FILES[args.data]
     try:
-        print(fetch(Path.cwd(), args.out, os.environ))
+        print(fetch(Path.cwd(), args.out or Path("content") / data.file_name, os.environ, data))
     except (BranchError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

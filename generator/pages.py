@@ -23,10 +23,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import abstracts, citations, paperlinks, related, urls, wording
+from . import abstracts, citations, paperlinks, related, trending, urls, wording
 from .config import SiteConfig
 from .model import Feed, Paper
 from .periods import long_date, month_label, short_date, week_label
+from .starfile import StarData
 
 
 @dataclass(frozen=True)
@@ -135,9 +136,10 @@ def _neighbours(
 class SiteBuilder:
     """Writes every page of the site for one feed."""
 
-    def __init__(self, feed: Feed, site: SiteConfig) -> None:
+    def __init__(self, feed: Feed, site: SiteConfig, stars: StarData | None = None) -> None:
         self.feed = feed
         self.site = site
+        self.stars = stars or StarData()
         self.env = _environment()
         self.days = [(d, list(ps)) for d, ps in groupby(feed.papers, key=lambda p: p.date)]
         self.day_keys = [d.isoformat() for d, _ in self.days]
@@ -155,7 +157,15 @@ class SiteBuilder:
         # Made when the paper pages are (the digest's pages use this builder too, and need none of it).
         return related.related(self.feed)
 
+    @cached_property
+    def trend(self) -> trending.Trending:
+        """The trending ranking, made once for every page that shows it (cards show each paper's signal)."""
+        return trending.rank(self.feed, self.stars)
+
     def render(self, template: str, here: str, **context: Any) -> str:
+        # The trending signals: the cards of every listing show them where known (generator/templates/
+        # _trending.md.j2), and the trending page's cards say so where nothing is known.
+        signals = {"trend": self.trend, "signal_words": trending.words, "signal_always": False}
         return self.env.get_template(template).render(
             link=_Linker(here),
             site=self.site,
@@ -163,14 +173,15 @@ class SiteBuilder:
             urls=urls,
             excerpt=lambda text: Markup(abstracts.excerpt_html(text)),
             card_meta=self.card_meta,
-            **context,
+            **(signals | context),
         )
 
     def card_meta(self, paper: Paper, dated: bool = False, listed: bool = False) -> Markup:
-        """A card's line of small items (the day on tag pages, arXiv, PDF and code links, the upvotes), made
-        once per paper: a paper is on five listings or more, and the line has no relative link. A link made
-        from the arXiv id needs no rel; one the record gives is nofollow. Without a class in a week's or
-        month's list (paperfeed.css styles .pf-titles li > p), which may hold hundreds."""
+        """A card's line of small items (the day on tag pages, arXiv, PDF and code links; the upvotes in a
+        week's or month's list, where no trending line shows them), made once per paper: a paper is on five
+        listings or more, and the line has no relative link. A link made from the arXiv id needs no rel;
+        one the record gives is nofollow. Without a class in a week's or month's list (paperfeed.css styles
+        .pf-titles li > p), which may hold hundreds."""
         key = (paper.slug, dated, listed)
         cached = self._card_meta.get(key)
         if cached is None:
@@ -180,7 +191,7 @@ class SiteBuilder:
             for link in paperlinks.card_links(paper):
                 rel = ' rel="nofollow"' if link.contributed else ""
                 items.append(f'<a href="{html.escape(link.url)}"{rel}>{html.escape(link.title)}</a>')
-            if paper.upvotes:
+            if paper.upvotes and listed:  # a card shows them on its trending line (_trending.md.j2)
                 items.append(f"<span>{wording.count(paper.upvotes, 'upvote')}</span>")
             attribute = "" if listed else ' class="pf-card__meta"'
             cached = Markup(f"<p{attribute}>{' '.join(items)}</p>" if items else "")
@@ -190,11 +201,13 @@ class SiteBuilder:
     def pages(self) -> Iterable[Page]:
         yield from self.paper_pages()
         yield from self.day_pages()
+        yield self.trending_page()
         yield from self.period_pages("week", self.weeks, week_label, urls.week)
         yield from self.period_pages("month", self.months, month_label, urls.month)
         yield from self.tag_pages()
         yield self.archive_page()
         yield self.feeds_page()
+        yield self.search_page()
 
     def paper_pages(self) -> Iterable[Page]:
         for _, papers in self.days:
@@ -288,6 +301,17 @@ class SiteBuilder:
         newest = self.feed.papers[0].date if self.feed.papers else None
         return Page("feeds/index.md", self.render("feeds.md.j2", "feeds/"), newest, in_nav=True)
 
+    def trending_page(self) -> Page:
+        here = urls.trending()
+        text = self.render(
+            "trending.md.j2", here, signal_always=True, formula=trending, feed_url=urls.TRENDING_FEED
+        )
+        return Page(src_of(here), text, self.trend.now, in_nav=True)
+
+    def search_page(self) -> Page:
+        # The page the header's search box submits to without script, and that a shared search opens.
+        return Page("search/index.md", self.render("search.md.j2", "search/"), None)
+
 
 def _day_label(key: str) -> str:
     return long_date(dt.date.fromisoformat(key))
@@ -301,9 +325,12 @@ def _group(papers: Iterable[Paper], key: Callable[[Paper], str]) -> dict[str, li
     return groups
 
 
-def build_pages(feed: Feed, site: SiteConfig, keys: dict[str, str] | None = None) -> list[Page]:
-    """Every generated page of the site, in a stable order; `keys` are the citation keys, if made already."""
-    builder = SiteBuilder(feed, site)
+def build_pages(
+    feed: Feed, site: SiteConfig, stars: StarData | None = None, keys: dict[str, str] | None = None
+) -> list[Page]:
+    """Every generated page of the site, in a stable order; `stars` are the samples the trending page
+    ranks by (none: upvotes and recency alone), `keys` the citation keys if made already."""
+    builder = SiteBuilder(feed, site, stars)
     if keys is not None:
         builder.keys = keys  # a cached_property: set, it is not made again
     return list(builder.pages())

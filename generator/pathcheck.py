@@ -2,9 +2,14 @@
 
 A contributor's pull request adds or edits `content/papers/**.md` and `content/tags.yml`, nothing else;
 a change to code, theme, configuration or workflows needs a maintainer's eyes, and this check makes it
-visible. CI never runs the pull request's own copy of this file, which the pull request could edit: the
-workflow `.github/workflows/pull-request-paths.yml` (which GitHub, too, reads from the default branch) takes
-the file from the default branch and runs it over the pull request's head commit, fetched as data,
+visible. The import's pull request of candidates also moves `content/import-state.yml` on (each arXiv
+query's newest paper): that file is content too. `paperfeed check` refuses a state it cannot use, a time
+in the future among them, so the most a pull request can do with it is make the next import skip papers,
+which its diff shows. `content/sources.yml`, the queries, is configuration: a maintainer's to change.
+
+CI never runs the pull request's own copy of this file, which the pull request could edit: the workflow
+`.github/workflows/pull-request-paths.yml` (which GitHub, too, reads from the default branch) takes the
+file from the default branch and runs it over the pull request's head commit, fetched as data,
 
     git fetch --quiet --no-tags origin "+refs/pull/123/head:refs/remotes/pr/head"
     git show origin/main:generator/pathcheck.py > /tmp/pathcheck.py
@@ -29,10 +34,12 @@ from pathlib import PurePosixPath
 from typing import TextIO
 
 DESCRIPTION = (
-    "Fail when a change touches anything but paper records (content/papers/**.md) and content/tags.yml."
+    "Fail when a change touches anything but paper records (content/papers/**.md), content/tags.yml and"
+    " content/import-state.yml."
 )
-ALLOWED = "content/papers/**.md and content/tags.yml"
+ALLOWED = "content/papers/**.md, content/tags.yml and content/import-state.yml"
 TAGS_FILE = "content/tags.yml"
+STATE_FILE = "content/import-state.yml"  # written by `paperfeed import`; its candidates' PR changes it
 CHECKER = "generator/pathcheck.py"  # this file: the workflow reads it from the default branch by this path
 # What CI runs as the default branch has it, whatever a pull request changes: this file and its workflow.
 TRUSTED = {CHECKER: "the path check", ".github/workflows/pull-request-paths.yml": "the path check's workflow"}
@@ -104,8 +111,9 @@ class Finding:
 
 
 def is_content(path: str) -> bool:
-    """Whether a contributor may change this path: a Markdown file under content/papers/, or the tag list."""
-    if path == TAGS_FILE:
+    """Whether a contributor may change this path: a Markdown file under content/papers/, the tag list, or
+    the import's state."""
+    if path in (TAGS_FILE, STATE_FILE):
         return True
     parts = PurePosixPath(path).parts
     return (
@@ -214,7 +222,7 @@ def report(changes: list[Change], fmt: str) -> tuple[list[str], str]:
             f"that adds papers changes only {ALLOWED}, as regular files"
         )
     else:
-        summary = f"{len(changes)} changed file(s), all paper records or the tag list: ok"
+        summary = f"{len(changes)} changed file(s), all paper records, the tag list or the import state: ok"
     return lines, summary
 
 

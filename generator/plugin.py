@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
+import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +15,27 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
-from . import citations, digest, exports, feeds, ledger, metadata, pages, records, search, urls
+from . import (
+    citations,
+    digest,
+    exports,
+    feeds,
+    htmlmin,
+    ledger,
+    metadata,
+    pages,
+    records,
+    search,
+    starfile,
+    urls,
+)
 from .config import ConfigError, SiteConfig
 from .model import Feed, Paper
 
@@ -50,6 +64,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.feed: Feed | None = None
         self.bodies: dict[str, str] = {}
         self.papers: dict[str, Paper] = {}
+        self.handwritten: list[search.Document] = []
+        self.indexing: search.Indexing | None = None
+        self.index_count = 0
+        self.index_seconds = 0.0
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path).parent
@@ -74,19 +92,27 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             digests = digest.digest_pages(feed, self.site, ledger.default_path(self.site.content_dir))
         except ledger.LedgerError as err:
             raise PluginError(str(err)) from None
+        try:
+            # The star samples, fetched from their branch by the deploy (none: no activity data yet).
+            stars = starfile.load(starfile.default_path(self.site.content_dir), recent=True)
+        except starfile.StarsError as err:
+            raise PluginError(str(err)) from None
         # The feeds first: they read SOURCE_DATE_EPOCH, and a bad value must stop the build with their one
         # line before the pages import scipy, whose import reads it too and fails with a traceback.
         try:
             feed_files = feeds.render_feeds(feed, self.site)
         except feeds.FeedError as err:
             raise PluginError(str(err)) from None
-        keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
+        builder = pages.SiteBuilder(feed, self.site, stars)
+        builder.keys = keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
         self.updated = {}
-        for page in [*pages.build_pages(feed, self.site, keys), *digests]:
+        self.handwritten = []
+        for page in [*builder.pages(), *digests]:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
+        feed_files[urls.TRENDING_FEED] = feeds.trending_feed(builder.trend, self.site, feed.tags)
         for path, data in {**feed_files, **exports.render_exports(feed, self.site, keys)}.items():
             files.append(File.generated(config, path, content=data))
         return files
@@ -95,6 +121,18 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         # Templates do not change during a build; without this, Jinja stats every template file on
         # every page (MkDocs serve makes a new environment for each rebuild).
         env.auto_reload = False
+        # Every page's content is known now (hand-written ones are searched too): Pagefind indexes them
+        # on another core while MkDocs writes the pages, and on_post_build waits for it.
+        if self.feed is not None:
+            start = time.perf_counter()
+            language = str(config.theme.get("language") or "en")
+            pages = sorted(self.handwritten, key=lambda page: page.url)
+            output = Path(config.site_dir) / "pagefind"
+            try:
+                self.index_count, self.indexing = search.start_index(self.feed, pages, output, language)
+            except search.SearchIndexError as err:
+                raise PluginError(str(err)) from None
+            self.index_seconds = time.perf_counter() - start
         return env
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
@@ -113,13 +151,16 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, **_: Any) -> str:
-        body = self.bodies.pop(page.file.src_uri, html)
-        if page.file.generated_by == GENERATED_BY:
-            # Material's "Skip to content" link goes to the first entry of the page's table of contents,
-            # which a generated page (its body is HTML, not Markdown headings) does not have: its heading.
-            body, anchor = pages.skip_target(body)
-            if anchor:
-                page.toc = TableOfContents([AnchorLink(str(page.title or ""), anchor, 1)])
+        if page.file.generated_by != GENERATED_BY:
+            # Hand-written pages are searched too (papers are indexed from the model, listings not at
+            # all); on_env hands them to the search index.
+            self.handwritten.append(search.Document(page.url, str(page.title or page.url), html))
+            return html
+        # Material's "Skip to content" link goes to the first entry of the page's table of contents, which
+        # a generated page (its body is HTML, not Markdown headings) does not have: its heading.
+        body, anchor = pages.skip_target(self.bodies.pop(page.file.src_uri, html))
+        if anchor:
+            page.toc = TableOfContents([AnchorLink(str(page.title or ""), anchor, 1)])
         return body
 
     def on_page_context(
@@ -127,7 +168,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
     ) -> TemplateContext:
         if self.site is not None and self.feed is not None:
             tag = self.feed.tags.get(str((page.meta or {}).get("feed_tag", "")))
-            context["paperfeed_feeds"] = feeds.feed_links(self.site, tag)  # type: ignore[typeddict-unknown-key]
+            links = feeds.feed_links(self.site, tag)
+            if (page.meta or {}).get("feed_trending"):
+                links.insert(0, feeds.trending_feed_link(self.site))
+            if page.file.src_uri.startswith("papers/"):
+                # A paper page names the site's RSS feed alone (for feed readers that look for one on
+                # any page); the listings name every feed. Ten thousand pages each carry the difference.
+                links = [link for link in links if link.kind == "rss"]
+            context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
             context["paperfeed_head"] = self._head(page)  # type: ignore[typeddict-unknown-key]
         if self.site is not None:
             context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
@@ -143,25 +191,37 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
 
     def _head(self, page: Page) -> metadata.Head:
         """The page's metadata for other programs: a paper's from its record, any other page's from its own
-        title and description (which a generated page's front matter holds HTML-escaped)."""
-        assert self.site is not None and self.feed is not None
+        title (which a generated page's front matter holds HTML-escaped)."""
+        assert self.site is not None
         url = urls.absolute(self.site.site_url, page.url)
-        meta = page.meta or {}
-        description = html.unescape(str(meta.get("description") or self.site.site_description))
         paper = self.papers.get(page.file.src_uri)
-        if paper is not None:  # its description is the abstract's opening, made once for the page
-            return metadata.paper_head(paper, url, self.site.site_name, self.feed.tags, description)
-        title = html.unescape(str(meta.get("title") or page.title or self.site.site_name))
-        return metadata.page_head(title, description, url, self.site.site_name)
+        if paper is not None:
+            return metadata.paper_head(paper, url, self.site.site_name)
+        title = html.unescape(str((page.meta or {}).get("title") or page.title or self.site.site_name))
+        return metadata.page_head(title, url, self.site.site_name)
 
-    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        return htmlmin.minify(output)
+
+    def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        # The theme's own pages (404.html), written beside the sitemap, which stays as it is.
+        return htmlmin.minify(output) if template_name.endswith(".html") else output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if self.feed is None or not index.is_file():
-            return
-        data = json.loads(index.read_text(encoding="utf-8"))
-        data["docs"] += search.paper_entries(self.feed)
-        index.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        indexing, self.indexing = self.indexing, None
+        start = time.perf_counter()
+        if indexing is not None:
+            try:
+                indexing.wait()
+            except search.SearchIndexError as err:
+                raise PluginError(str(err)) from None
+        added = self.index_seconds + time.perf_counter() - start
+        log.info(f"Search index of {self.index_count} pages: it added {added:.2f} seconds to the build")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.indexing is not None:
+            self.indexing.cancel()
+            self.indexing = None
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -175,5 +235,6 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         return server
 
 
+log = logging.getLogger("mkdocs.plugins.paperfeed")
 GENERATED_BY = "paperfeed"  # MkDocs marks the files a plugin generates with the plugin's name
 _EPOCH = dt.date(1970, 1, 1).isoformat()

@@ -57,11 +57,33 @@ _VERSION_RE = re.compile(r"v[0-9]+$")
 # which end a line in JavaScript and some readers but not in YAML; and what XML 1.0 cannot carry or
 # Unicode keeps out of text: surrogates (only a YAML escape can make one), U+FFFE, U+FFFF and the other
 # noncharacters. A feed or page holding one of these is not valid XML, so no build may meet one.
-_NONCHARACTERS = "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
-FORBIDDEN_CHAR_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    f"\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]"
+_BMP_FORBIDDEN = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
 )
+_ASTRAL_NONCHARACTERS = "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17)
+)
+FORBIDDEN_CHAR_RE = re.compile(f"[{_BMP_FORBIDDEN}{_ASTRAL_NONCHARACTERS}]")
+# The same rule, fast: a character class of 32 scattered astral characters costs Python's regex engine ten
+# times a plain range, so check finds astral characters by range and tests each one.
+_ASCII_FORBIDDEN_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_BMP_FORBIDDEN_RE = re.compile(f"[{_BMP_FORBIDDEN}]")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def forbidden_char(text: str) -> tuple[int, str] | None:
+    """The first character of `text` that FORBIDDEN_CHAR_RE names, with its index; None if there is none."""
+    if text.isascii():
+        match = _ASCII_FORBIDDEN_RE.search(text)
+        return (match.start(), match.group()) if match else None
+    match = _BMP_FORBIDDEN_RE.search(text)
+    end = match.start() if match else len(text)
+    for astral in _ASTRAL_RE.finditer(text, 0, end):
+        if ord(astral.group()) & 0xFFFE == 0xFFFE:
+            return astral.start(), astral.group()
+    return (match.start(), match.group()) if match else None
+
+
 BOM = b"\xef\xbb\xbf"
 _FENCE_RE = re.compile(r"^---[^\S\n]*$", re.MULTILINE)  # a front-matter fence: '---', maybe trailing spaces
 RECORD_HINT = "a record starts with '---', its fields, '---', then the abstract"
@@ -288,10 +310,10 @@ def _decode(
         fail(line, f"is not UTF-8 (byte 0x{raw[err.start]:02x}); save the file with UTF-8 encoding")
         return None
     text = text.replace("\r\n", "\n")
-    bad = FORBIDDEN_CHAR_RE.search(text)
+    bad = forbidden_char(text)
     if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        char = bad.group()
+        line = text.count("\n", 0, bad[0]) + 1
+        char = bad[1]
         if char == "\r":
             fail(line, "ends a line with a lone carriage return (CR); save the file with LF line ends")
         else:
@@ -334,9 +356,9 @@ def _key_of_line(lines: list[str], line: int) -> str | None:
 def _check_values(node: Node, field: str | None, fail: Callable[[int, str, str], None]) -> bool:
     """Report controls that YAML escapes (`"\\u202E"`) let into a value or key; true when there are none."""
     if isinstance(node, Scalar):
-        bad = FORBIDDEN_CHAR_RE.search(node.text)
+        bad = forbidden_char(node.text)
         if bad:
-            fail(node.line, field or "front matter", f"contains {_char_name(bad.group())}; delete it")
+            fail(node.line, field or "front matter", f"contains {_char_name(bad[1])}; delete it")
         return bad is None
     if isinstance(node, Sequence):
         return all([_check_values(item, field, fail) for item in node.items])
@@ -424,7 +446,7 @@ def read_paper(
     source = _read_source(path, shown, problems)
     if source is None:
         return None
-    fields = _Fields(shown, problems)
+    fields = Fields(shown, problems)
     node = source.front
     if node is None:
         node = Mapping((), 1)
@@ -556,8 +578,11 @@ def _is_empty(scalar: Scalar) -> bool:
     return not value or (scalar.plain and value in ("~", "null"))
 
 
-class _Fields:
-    """Parsers for each kind of field value; each reports its own problems and returns None on error."""
+class Fields:
+    """Parsers for each kind of field value; each reports its own problems and returns None on error.
+
+    Records use them, and so do the other YAML files of content/ (sources.yml, import-state.yml).
+    """
 
     def __init__(self, path: str, problems: list[Problem]) -> None:
         self.path = path
@@ -825,10 +850,10 @@ def _read_vocabulary(path: Path, problems: list[Problem]) -> tuple[dict[str, Tag
             Problem(shown, 1, "file", f"{missing}; create content/tags.yml with the tag vocabulary")
         )
         return {}, None
-    node = _read_yaml_file(path, shown, problems)
+    node = read_yaml_file(path, problems, "tags", "define at least one tag")
     if node is None:
         return {}, None
-    fields = _Fields(shown, problems)
+    fields = Fields(shown, problems)
     if not isinstance(node, Mapping):
         fields.fail(node.line, "tags", "must be a mapping: 'slug:' lines, each with a name and a description")
         return {}, None
@@ -869,24 +894,27 @@ def _read_vocabulary(path: Path, problems: list[Problem]) -> tuple[dict[str, Tag
     return tags, frozenset(declared)
 
 
-def _read_yaml_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
-    """Read a whole-YAML file with the same strictness as front matter."""
+def read_yaml_file(path: Path, problems: list[Problem], field: str, hint: str) -> Node | None:
+    """Read a YAML file of content/ (tags.yml, sources.yml, ...) as strictly as front matter; None after
+    reporting why it cannot be read. `field` names a problem that no key does; `hint` says what to write
+    in an empty file."""
+    shown = display_path(path)
 
-    def fail(line: int, field: str, message: str) -> None:
-        problems.append(Problem(shown, line, field, message))
+    def fail(line: int, field_name: str, message: str) -> None:
+        problems.append(Problem(shown, line, field_name, message))
 
-    text = _decode(path, shown, problems, "define at least one tag", _yaml_field)
+    text = _decode(path, shown, problems, hint, _yaml_field)
     if text is None:
         return None
-    if _tab_indented(text.split("\n"), len(text), fail, "tags"):
+    if _tab_indented(text.split("\n"), len(text), fail, field):
         return None
     try:
         node = yamlnodes.read(text)
     except yamlnodes.YamlProblem as err:
-        fail(err.line, err.key or _key_of_line(text.split("\n"), err.line) or "tags", err.message)
+        fail(err.line, err.key or _key_of_line(text.split("\n"), err.line) or field, err.message)
         return None
     if node is None:
-        fail(1, "tags", "is empty; define at least one tag")
+        fail(1, field, f"is empty; {hint}")
     elif not _check_values(node, None, fail):
         return None
     return node

@@ -39,6 +39,13 @@ def month(date: dt.date) -> str:
     return f"month/{month_key(date)}/"
 
 
+def trending() -> str:
+    return "trending/"
+
+
+TRENDING_FEED = "trending.xml"  # RSS 2.0, beside the site's feed.xml
+
+
 def feed(kind: str, tag_slug: str | None = None) -> str:
     """A feed file: kind is rss, atom or json; per-tag feeds live beside the tag's page."""
     name = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}[kind]

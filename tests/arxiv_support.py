@@ -1,4 +1,9 @@
-"""A real HTTP server on 127.0.0.1 standing in for the arXiv API, giving recorded answers in order."""
+"""A real HTTP server on 127.0.0.1 standing in for the arXiv API, giving recorded answers in order.
+
+The recorded answers are in tests/fixtures/arxiv/: one paper by id (`<id>.xml`), and the pages of search
+queries (`search-*.xml`: Atom feeds with opensearch totalResults, startIndex and itemsPerPage, newest
+paper first, as the API sends them for sortBy=submittedDate&sortOrder=descending).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,11 @@ class Reply:
     delay: float = 0.0
 
 
+def recorded(*names: str) -> list[Reply]:
+    """The recorded answers of these fixture files, in order."""
+    return [Reply(body=(FIXTURES / name).read_bytes()) for name in names]
+
+
 @dataclass
 class ArxivStub:
     """The replies to give, in order (the last one repeats), and the requests seen: (path, time, agent)."""
@@ -33,6 +43,10 @@ class ArxivStub:
 
     def serve(self, *replies: Reply) -> None:
         self.replies = list(replies)
+
+    def paths(self) -> list[str]:
+        """The paths (and queries) asked for, in order."""
+        return [path for path, _, _ in self.requests]
 
 
 def _handler(stub: ArxivStub) -> type[BaseHTTPRequestHandler]:

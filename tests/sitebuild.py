@@ -21,7 +21,7 @@ def write_config(tmp: Path, content: Path, site_url: str, **options: Any) -> Pat
         "site_url": site_url,
         "docs_dir": str(ROOT / "content" / "pages"),
         "theme": {"name": "material", "custom_dir": str(ROOT / "theme")},
-        "plugins": ["search", {"paperfeed": plugin}],
+        "plugins": [{"paperfeed": plugin}],
     }
     path = tmp / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")

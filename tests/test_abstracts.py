@@ -235,3 +235,20 @@ def test_the_renderer_has_a_bounded_nesting_limit() -> None:
     assert commonmark.nesting("*a **b***") == 3
     assert commonmark.nesting("> - *x*") == 4  # a tight list item has no paragraph
     assert commonmark.nesting("> - *x*\n>\n>   y") == 5  # a loose one has
+
+
+def test_plain_text_keeps_what_the_page_shows_not_the_markup_it_removed() -> None:
+    text = (
+        'Intro "><script>alert(1)</script> and <b onmouseover="alert(2)">bold</b> <sub>2</sub>, '
+        "$a<b>c$ and 3 < 4 > 2<!-- a hidden note --> then <STYLE>p{}</style >after <script>never closed"
+    )
+    assert abstracts.plain_text(text) == 'Intro "> and bold 2, $a<b>c$ and 3 < 4 > 2 then after'
+
+
+@pytest.mark.parametrize(
+    ("opening", "kept"),
+    [("<script>", ""), ("<!--", ""), ("<style a", ""), ("<b ", "<b " * 3333)],  # "<b " never ends a tag
+)
+def test_plain_text_of_a_run_of_openings_is_one_pass(opening: str, kept: str) -> None:
+    # Quadratic scanning would take seconds here (the pytest timeout guards a hang; speed is benchmarked).
+    assert abstracts.plain_text(opening * (10_000 // len(opening))) == kept.strip()

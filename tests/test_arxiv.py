@@ -65,6 +65,7 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivStub]:
     with arxiv_stub() as stub:
         monkeypatch.setenv("PAPERFEED_ARXIV_API", stub.base)
         monkeypatch.setenv("PAPERFEED_ARXIV_BACKOFF", "0.01")
+        monkeypatch.setenv("PAPERFEED_ARXIV_DELAY", "0")
         monkeypatch.setenv("PAPERFEED_ARXIV_TIMEOUT", "5")
         monkeypatch.setenv("NO_PROXY", "127.0.0.1")
         yield stub

@@ -252,3 +252,53 @@ def test_a_tag_vocabulary_that_is_a_folder_is_named(tree: Path) -> None:
         "Error: not written: content/tags.yml is a folder; it must be the file of the tag vocabulary"
         " (slug: {name, description})\n",
     )
+
+
+# --- a batch of records: all or none ----------------------------------------------------------------------
+
+
+def draft(title: str, tag: str = "world-models", year: int = 2024) -> authoring.Draft:
+    return authoring.Draft(title=title, tags=(tag,), abstract="An abstract.", date=dt.date(year, 3, 14))
+
+
+def test_a_batch_is_written_whole(tree: Path) -> None:
+    content = tree / "content"
+    written = authoring.write_records(content, [("first", draft("First")), ("second", draft("Second"))])
+    assert [p.relative_to(content).as_posix() for p in written.paths] == [
+        "papers/2024/first.md",
+        "papers/2024/second.md",
+    ]
+    assert written.folders == [content / "papers" / "2024"]
+    assert (content / "papers/2024/first.md").read_text(encoding="utf-8") == (
+        '---\ntitle: "First"\ndate: 2024-03-14\ntags: [world-models]\n---\nAn abstract.\n'
+    )
+    assert not list(content.rglob(".*"))  # no file written aside is left
+
+
+def test_a_batch_with_a_file_in_the_way_is_taken_back_whole(tree: Path) -> None:
+    content = tree / "content"
+    (content / "papers" / "2025" / "second.md").write_text("someone else's\n", encoding="utf-8")
+    before = files(tree)
+    batch = [("first", draft("First", year=2025)), ("second", draft("Second", year=2025))]
+    with pytest.raises(authoring.DuplicateError, match=r"/papers/2025/second\.md exists already$"):
+        authoring.write_records(content, batch)
+    assert files(tree) == before
+    assert (content / "papers" / "2025" / "second.md").read_text(encoding="utf-8") == "someone else's\n"
+
+
+def test_a_batch_that_would_not_check_is_taken_back_with_its_new_folder(tree: Path) -> None:
+    before = files(tree)
+    with pytest.raises(records.ContentError) as err:
+        authoring.write_records(tree / "content", [("first", draft("First")), ("bad", draft("Bad", "nope"))])
+    assert [p.field for p in err.value.problems] == ["tags"]
+    assert files(tree) == before  # papers/2024/ is gone too
+
+
+def test_draft_problems_are_those_of_each_record_alone(tree: Path) -> None:
+    before = files(tree)
+    found = authoring.draft_problems(
+        tree / "content" / "tags.yml", [("ok", draft("Fine")), ("angle", draft("A <b> title"))]
+    )
+    assert found["ok"] == []
+    assert [(p.line, p.field) for p in found["angle"]] == [(2, "title")]
+    assert files(tree) == before  # nothing was written in the content

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from generator import abstracts, config, pages, records
 from generator.model import Feed, Paper
-from tests.browser_support import HOST, LOW_CONTRAST_JS, Watch, build, free_port, launch_chromium, serve
+from tests.browser_support import HOST, LOW_CONTRAST_JS, Watch, build, free_port, serve
 from tests.sitebuild import ROOT
 
 pytestmark = pytest.mark.browser
@@ -46,14 +46,6 @@ class Tab:
     def assert_clean(self) -> None:
         assert self.watch.outside() == [], "requests left 127.0.0.1"
         assert self.watch.errors == [], "\n".join(self.watch.errors)
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def _served(tmp: Path, content: Path) -> Iterator[Site]:
@@ -154,11 +146,6 @@ def _card_titles(page: Page) -> list[str]:
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z]+", text)
-
-
-def _wait_for_search(page: Page) -> None:
-    """Until the search worker has loaded the index: the last thing a page fetches as it starts."""
-    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching")
 
 
 MATH_MARK = "\N{SECTION SIGN}"
@@ -372,10 +359,9 @@ def test_search_finds_a_paper_by_a_word_of_its_title(shipped: Site, tab: Tab) ->
     paper, word = _findable(shipped.feed)
     page = tab.page
     page.goto(shipped.url)
-    _wait_for_search(page)
-    # Key by key: Material reads the query on keyup, which fill() does not send.
-    page.locator("input.md-search__input").press_sequentially(word)
-    results = page.locator(".md-search-result__item .md-search-result__article h1")
+    # The header's search box (tests/test_search_browser.py tests it in depth).
+    page.locator("input.pf-search__input").press_sequentially(word)
+    results = page.locator(".pf-result__title")
     results.first.wait_for()
     assert paper.title in results.all_inner_texts()
     tab.assert_clean()
@@ -431,13 +417,14 @@ def test_no_page_kind_requests_another_host_or_logs_an_error(small: Site, tab: T
         "feeds/",
         "digests/",
         "about/",
+        "search/",
         "404.html",
     ]
     for path in paths:
-        tab.page.goto(small.url + path)
-        _wait_for_search(tab.page)
-    assert len(tab.watch.requests) > len(paths)  # pages, styles, scripts and the search index were seen
-    assert any(url.endswith("/search/search_index.json") for url in tab.watch.requests)
+        tab.page.goto(small.url + path, wait_until="networkidle")
+    assert len(tab.watch.requests) > len(paths)  # pages, styles and scripts were seen
+    # Search loads its index only once the box is used (tests/test_search_browser.py).
+    assert [url for url in tab.watch.requests if "/pagefind/" in url or "search_index" in url] == []
     # Material takes each link[rel=alternate] for a language version and downloads sitemap.xml beside it;
     # the feed links are marked "alternate feed" so that no page view downloads the whole sitemap.
     assert [url for url in tab.watch.requests if url.endswith("sitemap.xml")] == []
@@ -466,3 +453,29 @@ def test_formulas_with_huge_sizes_leave_every_page_layout_as_it_was(hostile_math
         if path == "":
             tab.page.screenshot(path=str(SCREENSHOTS / "hostile-math-home.png"), full_page=True)
     tab.assert_clean()
+
+
+@pytest.fixture(scope="session")
+def trending(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The trending fixture: papers and a samples file (tests/fixtures/trending/content/stars.tsv)."""
+    yield from _served(
+        tmp_path_factory.mktemp("trending"), ROOT / "tests" / "fixtures" / "trending" / "content"
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_trending_strip_and_page_keep_their_contrast_and_fetch_nothing_else(
+    trending: Site, chromium: Browser, scheme: str
+) -> None:
+    with _open_tab(chromium, scheme) as tab:
+        for path in ("", "trending/", "papers/viral-code/"):
+            tab.page.goto(trending.url + path)
+            assert tab.page.evaluate(LOW_CONTRAST_JS, ".md-main") == [], f"/{path} in {scheme}"
+            assert tab.page.locator(".pf-trending-strip li").count() == (5 if path == "" else 0)
+        tab.page.goto(trending.url)
+        tab.page.locator(".pf-trending-strip").get_by_role("link", name="Every trending paper").click()
+        expect(tab.page).to_have_url(trending.url + "trending/")
+        expect(tab.page.locator("article.pf-card h2").first).to_have_text(
+            "Viral Code: A Repository Everyone Stars"
+        )
+        tab.assert_clean()

@@ -52,7 +52,7 @@ def vnu() -> Path:
         tasks.NODE_PREFIX.mkdir(parents=True, exist_ok=True)
         with (tasks.NODE_PREFIX / ".install.lock").open("w") as lock:  # xdist workers may both get here
             fcntl.flock(lock, fcntl.LOCK_EX)
-            tasks.html_checker()
+            tasks.node_tools()
     assert shutil.which("java"), "the HTML checker needs Java (Debian package default-jre-headless)"
     return tasks.VNU_JAR
 
@@ -127,3 +127,16 @@ def test_the_checker_reports_errors_and_the_filter_keeps_them(vnu: Path, tmp_pat
         "Duplicate ID “x”.",
     ]
     assert [m["message"] for m in messages if _ours(m)] == [MATERIAL_AUTOCOMPLETE, "Duplicate ID “x”."]
+
+
+def test_the_trending_pages_are_valid_html_with_samples_and_with_no_papers(vnu: Path, tmp_path: Path) -> None:
+    url = "https://papers.example.org/feed/"
+    (tmp_path / "trending").mkdir()
+    (tmp_path / "empty").mkdir()
+    site = build(tmp_path / "trending", ROOT / "tests" / "fixtures" / "trending" / "content", url)
+    files = [site / p for p in ("trending/index.html", "index.html", "papers/viral-code/index.html")]
+    assert "pf-trending-strip" in files[1].read_text(encoding="utf-8")  # the home page's strip
+    empty = build(tmp_path / "empty", EMPTY, url)
+    files.append(empty / "trending/index.html")
+    errors = [m for m in check(vnu, files) if _ours(m)]
+    assert errors == [], "\n".join(_shown(m, site) for m in errors)

@@ -32,7 +32,8 @@ def test_generated_pages_match_their_golden_files(built: dict[str, pages.Page], 
 
 def test_every_kind_of_page_is_generated(built: dict[str, pages.Page], feed: Feed) -> None:
     days = {p.date for p in feed.papers}
-    expected = {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md"}
+    expected = {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md", "trending/index.md"}
+    expected |= {"search/index.md"}
     expected |= {pages.src_of(urls.paper(p.slug)) for p in feed.papers}
     expected |= {pages.src_of(urls.day(d)) for d in days}
     expected |= {pages.src_of(urls.week(d)) for d in days} | {pages.src_of(urls.month(d)) for d in days}
@@ -44,7 +45,7 @@ def test_every_kind_of_page_is_generated(built: dict[str, pages.Page], feed: Fee
 
 def test_only_the_listings_of_the_menu_are_in_the_navigation(built: dict[str, pages.Page]) -> None:
     in_nav = {src for src, page in built.items() if page.in_nav}
-    assert in_nav == {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md"}
+    assert in_nav == {"index.md", "archive/index.md", "feeds/index.md", "tags/index.md", "trending/index.md"}
 
 
 def test_home_is_the_newest_day_ordered_by_upvotes_then_title(
@@ -104,6 +105,20 @@ def _paper(**fields: object) -> Paper:
     return Paper(**values)  # type: ignore[arg-type]
 
 
+def test_a_paper_page_has_one_pdf_button_the_records_own_first() -> None:
+    """arXiv's PDF unless the record links its own (as `paperfeed import` writes it): never two buttons."""
+    own = _paper(slug="own", arxiv="2503.10005", links=(Link("pdf", "https://arxiv.org/pdf/2503.10005v2"),))
+    derived = _paper(slug="derived", arxiv="2503.10006")
+    feed = Feed.of([own, derived], {"x": Tag("x", "X")})
+    built = {p.src: p.text for p in pages.build_pages(feed, SITE)}
+    assert [line for line in built["papers/own.md"].splitlines() if ">PDF<" in line] == [
+        '<a class="md-button" href="https://arxiv.org/pdf/2503.10005v2" rel="nofollow noopener">PDF</a>'
+    ]
+    assert [line for line in built["papers/derived.md"].splitlines() if ">PDF<" in line] == [
+        '<a class="md-button" href="https://arxiv.org/pdf/2503.10006" rel="nofollow noopener">PDF</a>'
+    ]
+
+
 def test_abstract_math_becomes_mathml_and_latex_escapes_read_right() -> None:
     html = abstracts.render(r"Costs $O(n^2)$ and \(\alpha\) for 13\% of ``memory wall'' in \textbf{Mamba}.")
     assert html.count("<math") == 2
@@ -149,18 +164,6 @@ def test_excerpt_cuts_at_a_word_with_an_ellipsis() -> None:
     assert abstracts.excerpt("Short one.", 42) == "Short one."
 
 
-def test_search_entries_come_from_the_model_escaped(feed: Feed) -> None:
-    from generator import search
-
-    entries = {e["location"]: e for e in search.paper_entries(feed)}
-    assert set(entries) == {urls.paper(p.slug) for p in feed.papers}
-    entry = entries["papers/attention-and-memory/"]
-    assert entry["title"] == "Attention &amp; &quot;Memory&quot;: What Transformers Store"
-    assert entry["text"].startswith(
-        "<p>Zoë Müller-Łukasiewicz, Grace Hopper</p><p>Language models</p><p>We probe"
-    )
-
-
 def test_plain_text_reads_links_as_their_text_and_drops_emphasis() -> None:
     text = "See [the *project* site](https://example.org/x) and `code`,\n\n**now**."
     assert abstracts.plain_text(text) == "See the project site and code, now."
@@ -195,6 +198,8 @@ def test_the_home_page_of_an_empty_feed_says_so_and_links_the_feeds() -> None:
         "feeds/index.md",
         "tags/index.md",
         "tags/x/index.md",
+        "trending/index.md",
+        "search/index.md",
     }
     home = built["index.md"]
     assert (home.in_nav, home.updated) == (True, None)
@@ -245,12 +250,13 @@ def test_a_card_names_three_authors_and_et_al_and_links_arxiv_pdf_and_code() -> 
     assert (
         '<p class="pf-card__meta"><a href="https://arxiv.org/abs/2401.00001">arXiv</a> '
         '<a href="https://arxiv.org/pdf/2401.00001">PDF</a> '
-        '<a href="https://example.org/c" rel="nofollow">Code</a> '
-        "<span>3 upvotes</span></p>"
+        '<a href="https://example.org/c" rel="nofollow">Code</a></p>'
     ) in card
+    assert '<p class="pf-signal">3 upvotes</p>' in card  # the upvotes: on the card's trending line
     assert "https://example.org/p" not in card  # the project page is on the paper's page, not the card
     assert '<p class="pf-authors">Ann A, Bob B, Cy C</p>' in _card(home, "three")
-    assert '<p class="pf-card__meta"><span>1 upvote</span></p>' in _card(home, "three")
+    assert '<p class="pf-signal">1 upvote</p>' in _card(home, "three")
+    assert "pf-card__meta" not in _card(home, "three")  # nothing to link: no line
     bare = _card(home, "none")
     assert "pf-authors" not in bare and "upvote" not in bare  # nothing given, nothing shown
     assert '<p class="pf-card__meta"><a href="https://example.org/x.pdf" rel="nofollow">PDF</a></p>' in bare

@@ -22,12 +22,13 @@ from generator.pathcheck import Change
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTSIDE = (
-    "outside content/papers/**.md and content/tags.yml; take it out of the pull request, "
+    "outside content/papers/**.md, content/tags.yml and content/import-state.yml; take it out of the pull"
+    " request, "
     "or ask a maintainer to review it"
 )
 REVIEW = (
     "need a maintainer's review: a pull request that adds papers changes only "
-    "content/papers/**.md and content/tags.yml, as regular files"
+    "content/papers/**.md, content/tags.yml and content/import-state.yml, as regular files"
 )
 CHECKER_TEXT = (
     "this is the path check, which CI runs as the default branch has it; "
@@ -102,7 +103,7 @@ def test_a_pull_request_that_only_adds_a_paper_passes(repo: Path) -> None:
     commit(repo, {"content/papers/2025/new-paper.md": RECORD})
     assert run_module(repo, "--base", "main") == (
         0,
-        "1 changed file(s), all paper records or the tag list: ok\n",
+        "1 changed file(s), all paper records, the tag list or the import state: ok\n",
         "",
     )
 
@@ -119,8 +120,20 @@ def test_papers_and_the_tag_list_pass(repo: Path) -> None:
     )
     assert run_module(repo, "--base", "main")[:2] == (
         0,
-        "4 changed file(s), all paper records or the tag list: ok\n",
+        "4 changed file(s), all paper records, the tag list or the import state: ok\n",
     )
+
+
+def test_a_pull_request_of_candidates_passes_but_not_one_changing_the_queries(repo: Path) -> None:
+    """The import's pull request adds records and moves the import state on; the queries are not content."""
+    state = '- query: "abs:video"\n  newest: 2025-03-13T12:00:00Z\n  seen: ["2503.10006"]\n'
+    commit(repo, {"content/papers/2025/new-paper.md": RECORD, "content/import-state.yml": state})
+    assert run_module(repo, "--base", "main")[:2] == (
+        0,
+        "2 changed file(s), all paper records, the tag list or the import state: ok\n",
+    )
+    commit(repo, {"content/sources.yml": "- query: abs:video\n  tags: [transformers]\n"})
+    assert run_module(repo, "--base", "main")[:2] == (1, f"content/sources.yml:1: file: added {OUTSIDE}\n")
 
 
 def test_adding_docs_x_html_fails(repo: Path) -> None:
@@ -307,7 +320,7 @@ def test_the_paperfeed_command_is_the_same_check(repo: Path, monkeypatch: pytest
     result = CliRunner().invoke(main, ["check-paths"], input="content/papers/2025/x.md\n")
     assert (result.exit_code, result.stdout) == (
         0,
-        "1 changed file(s), all paper records or the tag list: ok\n",
+        "1 changed file(s), all paper records, the tag list or the import state: ok\n",
     )
     git(repo, "checkout", "-q", "main")
     result = CliRunner().invoke(main, ["check-paths", "--base", "main", "--head", "pr"])
@@ -331,6 +344,9 @@ def test_the_paperfeed_command_is_the_same_check(repo: Path, monkeypatch: pytest
         ("content/papers/2025/a.md", True),
         ("content/papers/a.md", True),  # misplaced, but content: `paperfeed check` says where it belongs
         ("content/tags.yml", True),
+        ("content/import-state.yml", True),  # the import's pull request of candidates moves it on
+        ("content/sources.yml", False),  # the queries: configuration, a maintainer's to change
+        ("content/papers/import-state.yml", False),
         ("content/papers/2025/a.txt", False),
         ("content/papers/2025/a.md.html", False),
         ("content/pages/about.md", False),
@@ -463,8 +479,8 @@ CONTENT = {
 }
 EXPRESSION = re.compile(r"\$\{\{\s*(?P<name>[\w.-]+)\s*\}\}")
 TAKE_STEP = "Take the path check from the default branch"
-CHECK_STEP = "Changes only content/papers/**.md and content/tags.yml"
-SUMMARY_OK = "changed file(s), all paper records or the tag list: ok\n"
+CHECK_STEP = "Changes only content/papers/**.md, content/tags.yml and content/import-state.yml"
+SUMMARY_OK = "changed file(s), all paper records, the tag list or the import state: ok\n"
 PR_CODE_RAN = "pr-code-ran"  # what the pull request's own code would leave in the runner's temp folder
 
 

@@ -26,7 +26,8 @@ def test_an_invalid_record_stops_the_build_with_the_lines_check_prints(
     expected = (FIXTURES / "invalid" / name / "expected.txt").read_text(encoding="utf-8").splitlines()[:-1]
     config_file = write_config(fixture, fixture / "content", "https://example.org/")
     settings = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    settings["plugins"][1]["paperfeed"]["content_dir"] = "content"  # beside mkdocs.yml, as in a fork
+    plugin = next(p for p in settings["plugins"] if isinstance(p, dict) and "paperfeed" in p)
+    plugin["paperfeed"]["content_dir"] = "content"  # beside mkdocs.yml, as in a fork
     config_file.write_text(yaml.safe_dump(settings), encoding="utf-8")
     config = load_config(config_file=str(config_file), site_dir=str(tmp_path / "site"))
     with pytest.raises(Abort):

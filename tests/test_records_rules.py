@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from records_support import run_check
 from test_records_tree import good, make_tree
 
@@ -181,3 +183,16 @@ def test_checking_the_content_folder_checks_records_and_tags_not_pages(tmp_path:
         "# About\n\nNo front matter.\n", encoding="utf-8"
     )
     assert run_check(tmp_path, "content") == (0, "2 files checked against 1 paper, 4 tags: ok\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_the_fast_forbidden_character_search_agrees_with_the_rule(text: str) -> None:
+    match = records.FORBIDDEN_CHAR_RE.search(text)
+    assert records.forbidden_char(text) == ((match.start(), match.group()) if match else None)
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\U0001fffe", "\U0010ffff", "\ud800", "\u2028", "\x85", "\x7f"])
+def test_the_fast_search_finds_each_kind_after_ordinary_astral_text(char: str) -> None:
+    text = "A 😀 paper \U0001d538 " + char + " 😀"
+    assert records.forbidden_char(text) == (text.index(char), char)

@@ -54,7 +54,9 @@ def test_the_fixture_feed_builds_every_kind_of_page(small_site: Path) -> None:
         "tags/robotics/feed.xml",
         "tags/robotics/atom.xml",
         "sitemap.xml",
-        "search/search_index.json",
+        "search/index.html",
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-entry.json",
     ]
     missing = [path for path in expected if not (small_site / path).is_file()]
     assert missing == []
@@ -70,7 +72,7 @@ def test_papers_stay_out_of_the_navigation(small_site: Path) -> None:
     nav = home[home.index('class="md-nav md-nav--primary"') :]
     nav = nav[: nav.index("</nav>")]
     assert "papers/" not in nav
-    assert nav.count('class="md-nav__link') == 6  # Today, Archive, Tags, Feeds, Digests, About
+    assert nav.count('class="md-nav__link') == 7  # Today, Trending, Archive, Tags, Feeds, Digests, About
 
 
 @pytest.fixture(scope="module")

@@ -291,6 +291,7 @@ def test_deploy_workflow() -> None:
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     assert [s.get("run") for s in build["steps"] if "run" in s] == [
         "python3 -m generator.ledger_branch fetch",  # the digest ledger, read-only, for /digests/
+        "python3 -m generator.ledger_branch fetch stars",  # the star samples, read-only, for /trending/
         "python3 tasks.py site",
     ]
     assert build["steps"][-1]["uses"].startswith("actions/upload-pages-artifact@")

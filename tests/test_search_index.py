@@ -1,0 +1,134 @@
+"""The search index: the documents Pagefind indexes, the index it writes, and its stable filter order."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from generator import pagefind_order, records, search
+from generator.model import Feed
+
+FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
+ABOUT = search.Document("about/", "About", "<p>A feed of papers.</p>")
+
+
+@pytest.fixture(scope="module")
+def feed() -> Feed:
+    return records.load_feed(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def bundle(feed: Feed, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("index") / "pagefind"
+    assert search.build_index(feed, [ABOUT], output) == len(feed.papers) + 1
+    return output
+
+
+def test_a_paper_is_indexed_from_the_model_escaped(feed: Feed) -> None:
+    paper = feed.by_slug()["attention-and-memory"]
+    assert search.paper_document(paper, feed.tags) == (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Attention &amp; &quot;Memory&quot;: What Transformers Store</title></head><body>"
+        "<main data-pagefind-body><h1>Attention &amp; &quot;Memory&quot;: What Transformers Store</h1>"
+        '<p id="pf-body">We probe what a transformer keeps in its key-value cache. With a temperature '
+        "\\(\\alpha\\) and "
+        "a cache of size $k$, recall falls off as \\(\\alpha^{-k}\\); the effect holds from 125M to 7B "
+        "parameters.</p><p>Zoë Müller-Łukasiewicz, Grace Hopper</p></main>"
+        '<span data-pagefind-meta="url:papers/attention-and-memory/"></span>'
+        '<span data-pagefind-filter="tag">Language models</span>'
+        '<span data-pagefind-meta="date:2025-03-04"></span></body></html>\n'
+    )
+
+
+def test_a_hand_written_page_is_indexed_with_its_title_and_content() -> None:
+    assert search.page_document(ABOUT, "de") == (
+        '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>About</title></head><body>'
+        '<main data-pagefind-body><h1>About</h1><div id="pf-body"><p>A feed of papers.</p></div></main>'
+        '<span data-pagefind-meta="url:about/"></span></body></html>\n'
+    )
+
+
+def test_documents_are_flat_files_one_per_paper_and_page(feed: Feed, tmp_path: Path) -> None:
+    assert search.write_documents(feed, [ABOUT], tmp_path) == 12
+    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.html"))
+    assert written == sorted([f"papers/{p.slug}.html" for p in feed.papers] + ["pages/0000.html"])
+
+
+def test_the_index_holds_every_document_and_only_what_the_site_loads(bundle: Path) -> None:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["en"]
+    assert entry["languages"]["en"]["page_count"] == 12
+    top = sorted(p.name for p in bundle.iterdir())
+    meta = f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
+    assert top == sorted(
+        ["filter", "fragment", "index", "pagefind-entry.json", "pagefind.js", meta, "wasm.en.pagefind"]
+    )
+    assert len(list((bundle / "fragment").iterdir())) == 12
+    assert len(list((bundle / "filter").iterdir())) == 1
+
+
+def test_the_filter_file_is_named_in_the_metadata_and_sorted(bundle: Path) -> None:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta = gzip.decompress((bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta").read_bytes())
+    (filter_file,) = (bundle / "filter").iterdir()
+    assert filter_file.stem.encode() in meta
+    raw = gzip.decompress(filter_file.read_bytes())
+    names = [b"Computer vision", b"Efficiency", b"Language models", b"Robotics", b"State space models"]
+    positions = [raw.index(name) for name in names]
+    assert positions == sorted(positions)
+
+
+def test_two_indexes_of_the_same_content_are_byte_identical(feed: Feed, bundle: Path, tmp_path: Path) -> None:
+    again = tmp_path / "pagefind"
+    search.build_index(feed, [ABOUT], again)
+    first = {p.relative_to(bundle): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in sorted(again.rglob("*")) if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [str(path) for path in first if first[path] != second[path]] == []
+
+
+def test_nothing_to_index_writes_no_index(tmp_path: Path) -> None:
+    output = tmp_path / "pagefind"
+    output.mkdir()
+    (output / "stale.js").write_text("old", encoding="utf-8")
+    assert search.build_index(Feed(()), [], output) == 0
+    assert not output.exists()
+
+
+def test_a_failing_pagefind_stops_with_its_message(tmp_path: Path) -> None:
+    with pytest.raises(search.SearchIndexError) as caught:
+        search.run_pagefind(tmp_path / "empty", tmp_path / "out")
+    assert str(caught.value).startswith(
+        "pagefind could not build the search index: Error: Pagefind was not able to build an index."
+    )
+
+
+# A filter file as Pagefind writes it: its signature, then CBOR ["tag", [["Vision", [1]], ["Audio", [0, 2]]]]
+UNSORTED = b"pagefind_dcd\x82ctag\x82\x82fVision\x81\x01\x82eAudio\x82\x00\x02"
+SORTED = b"pagefind_dcd\x82ctag\x82\x82eAudio\x82\x00\x02\x82fVision\x81\x01"
+
+
+def test_filter_values_are_put_in_order_of_their_text() -> None:
+    assert pagefind_order.sorted_filter(UNSORTED) == SORTED
+    assert pagefind_order.sorted_filter(SORTED) == SORTED
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"pagefind_xyz\x82ctag\x80", "does not start with Pagefind's signature"),
+        (b"pagefind_dcd\x83ctag\x80\x80", "is not a [name, values] pair"),
+        (b"pagefind_dcd\x82ctagctag", "has no list of values"),
+        (b"pagefind_dcd\x82ctag\x81\x81\x00", "has a value that is not a [text, pages] pair"),
+        (b"pagefind_dcd\x82ctag\x81\x82\x01\x80", "has no text at byte 19"),
+        (SORTED + b"\x00", "has bytes after its values"),
+        (SORTED[:-1], "ends inside an item"),
+    ],
+)
+def test_a_filter_file_of_another_shape_is_refused(raw: bytes, message: str) -> None:
+    with pytest.raises(pagefind_order.FormatError) as caught:
+        pagefind_order.sorted_filter(raw)
+    assert str(caught.value) == message
