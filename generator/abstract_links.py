@@ -47,24 +47,32 @@ def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group())
 
 
-def _without_code_spans(text: str) -> str:
-    """The text with each code span blanked out. As CommonMark reads them, a run of backticks opens a span
-    that the next run of the same length closes; a run that nothing closes is plain text."""
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text's code spans are, as (start, end). As CommonMark reads them, a run of backticks opens a
+    span that the next run of the same length closes; a run that nothing closes is plain text."""
     runs = list(_BACKTICKS_RE.finditer(text))
     closer: list[int | None] = [None] * len(runs)  # the next run of the same length, found from the end
     following: dict[int, int] = {}
     for i in range(len(runs) - 1, -1, -1):
         length = runs[i].end() - runs[i].start()
         closer[i], following[length] = following.get(length), i
-    parts, done, i = [], 0, 0
+    spans, i = [], 0
     while i < len(runs):
         j = closer[i]
         if j is None:
             i += 1
             continue
-        start, end = runs[i].start(), runs[j].end()
+        spans.append((runs[i].start(), runs[j].end()))
+        i = j + 1
+    return spans
+
+
+def _without_code_spans(text: str) -> str:
+    """The text with each code span blanked out (its newlines kept, so lines still count)."""
+    parts, done = [], 0
+    for start, end in code_spans(text):
         parts += [text[done:start], re.sub(r"[^\n]", " ", text[start:end])]
-        done, i = end, j + 1
+        done = end
     return "".join(parts) + text[done:]
 
 

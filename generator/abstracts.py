@@ -22,7 +22,7 @@ import nh3
 from latex2mathml.converter import convert as latex_to_mathml
 
 from . import commonmark
-from .abstract_links import MATH_RE  # the one definition of the math delimiters
+from .abstract_links import MATH_RE, code_spans  # the one definition of the math delimiters
 
 # The math converter takes about 8 microseconds a character and 50 to 200 a formula: these keep one
 # abstract's math well inside its 50 ms budget, and above what a math-heavy abstract needs (arXiv caps a
@@ -243,13 +243,15 @@ def _drop_hidden(text: str) -> str:
 
 
 def _without_markup(text: str) -> str:
-    """The text with raw HTML tags, scripts, styles and comments taken out; math is left as written."""
-    parts = []
-    last = 0
-    for match in MATH_RE.finditer(text):  # a formula's "<" is math, not a tag
-        parts.append(_TAG_RE.sub("", _drop_hidden(text[last : match.start()])))
-        parts.append(match.group())
-        last = match.end()
+    """The text with raw HTML tags, scripts, styles and comments taken out; math and code spans are left as
+    written (the page shows a formula's "<" and a code span's tags as text)."""
+    kept = sorted([(m.start(), m.end()) for m in MATH_RE.finditer(text)] + code_spans(text))
+    parts, last = [], 0
+    for start, end in kept:
+        if start < last:  # a code span inside a formula, or the other way round: the first one holds it
+            continue
+        parts += [_TAG_RE.sub("", _drop_hidden(text[last:start])), text[start:end]]
+        last = end
     parts.append(_TAG_RE.sub("", _drop_hidden(text[last:])))
     return "".join(parts)
 
