@@ -11,8 +11,8 @@ import html
 import json
 from dataclasses import dataclass, field
 
-from . import abstracts, citations, paperlinks
-from .model import Paper, Tag
+from . import citations, paperlinks
+from .model import Paper
 
 
 @dataclass(frozen=True)
@@ -58,37 +58,32 @@ def script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def opengraph(title: str, description: str, url: str, site_name: str, kind: str = "website") -> list[MetaTag]:
-    """OpenGraph's required four, the site and the description; a Twitter card that reads them."""
-    tags = [
+def opengraph(title: str, url: str, site_name: str, kind: str = "website") -> list[MetaTag]:
+    """OpenGraph's required four and the site's name; a Twitter card that reads them. No og:description:
+    the page's description meta, which previews read when it is missing, says it already (a paper page's
+    weight counts on 10,000 pages)."""
+    return [
         _property("og:type", kind),
         _property("og:title", title),
         _property("og:url", url),
         _property("og:site_name", site_name),
+        # Twitter reads og:title (and the description) when its own are missing: the card type is enough.
+        _name("twitter:card", "summary"),
     ]
-    if description:
-        tags.append(_property("og:description", description))
-    # Twitter reads og:title and og:description when its own are missing: the card type is all it needs.
-    tags.append(_name("twitter:card", "summary"))
-    return tags
 
 
-def page_head(title: str, description: str, url: str, site_name: str) -> Head:
+def page_head(title: str, url: str, site_name: str) -> Head:
     """A listing's or hand-written page's head: OpenGraph alone."""
-    return Head(opengraph(title, description, url, site_name))
+    return Head(opengraph(title, url, site_name))
 
 
-def paper_head(
-    paper: Paper, url: str, site_name: str, tags: dict[str, Tag], description: str | None = None
-) -> Head:
-    """A paper page's head: Highwire Press citation_* tags, OpenGraph (an article) and a ScholarlyArticle.
-    `description` is the page's own, if the caller has it (else the abstract's opening, made again)."""
+def paper_head(paper: Paper, url: str, site_name: str) -> Head:
+    """A paper page's head: Highwire Press citation_* tags, OpenGraph (an article) and a ScholarlyArticle,
+    each with what its readers use (Google Scholar's required fields, a preview's title, an article's
+    headline, authors, date and arXiv page)."""
     arxiv = citations.arxiv_id(paper)
     pdf = paperlinks.pdf_url(paper)
     abstract_page = paperlinks.arxiv_abs(arxiv) if arxiv else url
-    if description is None:
-        description = abstracts.excerpt(paper.abstract, 200)
-    tag_names = [tags[t].name if t in tags else t for t in paper.tags]
     cite = [_name("citation_title", paper.title)]
     cite += [_name("citation_author", author) for author in paper.authors]
     year = citations.year(paper)
@@ -101,23 +96,17 @@ def paper_head(
     if pdf:
         cite.append(_name("citation_pdf_url", pdf))
     cite.append(_name("citation_abstract_html_url", abstract_page))
-    graph = opengraph(paper.title, description, url, site_name, "article")
-    if paper.published:
-        graph.insert(-1, _property("article:published_time", paper.published.isoformat()))
-    graph[-1:-1] = [_property("article:tag", name) for name in tag_names]
+    graph = opengraph(paper.title, url, site_name, "article")
     article: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
         "headline": paper.title,
-        "url": url,
     }
     if paper.authors:
         article["author"] = [{"@type": "Person", "name": author} for author in paper.authors]
     if paper.published:
         article["datePublished"] = paper.published.isoformat()
     if arxiv:
-        article["identifier"] = {"@type": "PropertyValue", "propertyID": "arXiv", "value": arxiv}
+        article["identifier"] = f"arXiv:{arxiv}"
         article["sameAs"] = paperlinks.arxiv_abs(arxiv)
-    if tag_names:
-        article["keywords"] = tag_names
     return Head(cite + graph, script_json(article))

@@ -177,10 +177,11 @@ class SiteBuilder:
         )
 
     def card_meta(self, paper: Paper, dated: bool = False, listed: bool = False) -> Markup:
-        """A card's line of small items (the day on tag pages, arXiv, PDF and code links, the upvotes), made
-        once per paper: a paper is on five listings or more, and the line has no relative link. A link made
-        from the arXiv id needs no rel; one the record gives is nofollow. Without a class in a week's or
-        month's list (paperfeed.css styles .pf-titles li > p), which may hold hundreds."""
+        """A card's line of small items (the day on tag pages, arXiv, PDF and code links; the upvotes in a
+        week's or month's list, where no trending line shows them), made once per paper: a paper is on five
+        listings or more, and the line has no relative link. A link made from the arXiv id needs no rel;
+        one the record gives is nofollow. Without a class in a week's or month's list (paperfeed.css styles
+        .pf-titles li > p), which may hold hundreds."""
         key = (paper.slug, dated, listed)
         cached = self._card_meta.get(key)
         if cached is None:
@@ -190,7 +191,7 @@ class SiteBuilder:
             for link in paperlinks.card_links(paper):
                 rel = ' rel="nofollow"' if link.contributed else ""
                 items.append(f'<a href="{html.escape(link.url)}"{rel}>{html.escape(link.title)}</a>')
-            if paper.upvotes:
+            if paper.upvotes and listed:  # a card shows them on its trending line (_trending.md.j2)
                 items.append(f"<span>{wording.count(paper.upvotes, 'upvote')}</span>")
             attribute = "" if listed else ' class="pf-card__meta"'
             cached = Markup(f"<p{attribute}>{' '.join(items)}</p>" if items else "")
@@ -328,7 +329,7 @@ def build_pages(
     feed: Feed, site: SiteConfig, stars: StarData | None = None, keys: dict[str, str] | None = None
 ) -> list[Page]:
     """Every generated page of the site, in a stable order; `stars` are the samples the trending page
-    ranks by (none: upvotes and recency alone), `keys` the citation keys, if made already."""
+    ranks by (none: upvotes and recency alone), `keys` the citation keys if made already."""
     builder = SiteBuilder(feed, site, stars)
     if keys is not None:
         builder.keys = keys  # a cached_property: set, it is not made again

@@ -63,11 +63,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.newest = _EPOCH
         self.feed: Feed | None = None
         self.bodies: dict[str, str] = {}
+        self.papers: dict[str, Paper] = {}
         self.handwritten: list[search.Document] = []
         self.indexing: search.Indexing | None = None
         self.index_count = 0
         self.index_seconds = 0.0
-        self.papers: dict[str, Paper] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path).parent
@@ -103,9 +103,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             feed_files = feeds.render_feeds(feed, self.site)
         except feeds.FeedError as err:
             raise PluginError(str(err)) from None
-        keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
         builder = pages.SiteBuilder(feed, self.site, stars)
-        builder.keys = keys  # a cached_property: set, it is not made again
+        builder.keys = keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
         self.updated = {}
         self.handwritten = []
         for page in [*builder.pages(), *digests]:
@@ -156,13 +155,12 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             # Hand-written pages are searched too (papers are indexed from the model, listings not at
             # all); on_env hands them to the search index.
             self.handwritten.append(search.Document(page.url, str(page.title or page.url), html))
-        body = self.bodies.pop(page.file.src_uri, html)
-        if page.file.generated_by == GENERATED_BY:
-            # Material's "Skip to content" link goes to the first entry of the page's table of contents,
-            # which a generated page (its body is HTML, not Markdown headings) does not have: its heading.
-            body, anchor = pages.skip_target(body)
-            if anchor:
-                page.toc = TableOfContents([AnchorLink(str(page.title or ""), anchor, 1)])
+            return html
+        # Material's "Skip to content" link goes to the first entry of the page's table of contents, which
+        # a generated page (its body is HTML, not Markdown headings) does not have: its heading.
+        body, anchor = pages.skip_target(self.bodies.pop(page.file.src_uri, html))
+        if anchor:
+            page.toc = TableOfContents([AnchorLink(str(page.title or ""), anchor, 1)])
         return body
 
     def on_page_context(
@@ -193,16 +191,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
 
     def _head(self, page: Page) -> metadata.Head:
         """The page's metadata for other programs: a paper's from its record, any other page's from its own
-        title and description (which a generated page's front matter holds HTML-escaped)."""
-        assert self.site is not None and self.feed is not None
+        title (which a generated page's front matter holds HTML-escaped)."""
+        assert self.site is not None
         url = urls.absolute(self.site.site_url, page.url)
-        meta = page.meta or {}
-        description = html.unescape(str(meta.get("description") or self.site.site_description))
         paper = self.papers.get(page.file.src_uri)
-        if paper is not None:  # its description is the abstract's opening, made once for the page
-            return metadata.paper_head(paper, url, self.site.site_name, self.feed.tags, description)
-        title = html.unescape(str(meta.get("title") or page.title or self.site.site_name))
-        return metadata.page_head(title, description, url, self.site.site_name)
+        if paper is not None:
+            return metadata.paper_head(paper, url, self.site.site_name)
+        title = html.unescape(str((page.meta or {}).get("title") or page.title or self.site.site_name))
+        return metadata.page_head(title, url, self.site.site_name)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         return htmlmin.minify(output)

@@ -162,16 +162,16 @@ def test_the_skip_link_is_the_first_stop_and_leads_to_the_pages_heading(
             assert page.locator("h1:target").count() == 1, path
 
 
-def test_the_404_page_leads_to_today_the_tags_and_the_archive(small: Site, browser: Browser) -> None:
+def test_the_404_page_leads_to_search_today_the_tags_and_the_archive(small: Site, browser: Browser) -> None:
     with _page(browser) as page:
         page.goto(small.url + "404.html")  # what a host serves for an address it lacks
         assert page.locator("h1").inner_text() == "Page not found"
         links = page.locator(".pf-not-found a")
-        assert links.all_inner_texts() == ["Today's papers", "Tags", "Archive"]
-        for i, expected in enumerate(["", "tags/", "archive/"]):
+        assert links.all_inner_texts() == ["Search", "Today's papers", "Tags", "Archive"]
+        for i, expected in enumerate(["search/", "", "tags/", "archive/"]):
             href = links.nth(i).get_attribute("href")
             assert page.evaluate("(href) => new URL(href, location.href).href", href) == small.url + expected
-        assert "search box at the top" in page.locator(".pf-not-found").inner_text()
+        assert "with the box at the top of the page" in page.locator(".pf-not-found").inner_text()
 
 
 # Every link of the feeds page's table, and each URL of its lists, as laid out: the line boxes of each link,

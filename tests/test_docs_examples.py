@@ -145,37 +145,6 @@ def test_the_readme_messages_are_what_check_prints(clone: Path) -> None:
     assert (done.returncode, done.stdout.splitlines()) == (1, quoted)
 
 
-# --- Candidates from arXiv --------------------------------------------------------------------------------
-
-IMPORT = section(README, "Candidates from arXiv")
-
-
-def test_the_readme_sources_example_prints_what_the_readme_shows(clone: Path, api: ArxivStub) -> None:
-    """The README's queries, run with its command on a fresh clone: the recorded search answers of the
-    tests (three pages, then one) stand in for arXiv's, and the output is the README's to the letter."""
-    (example,) = blocks(IMPORT, "yaml")
-    (clone / "content" / "sources.yml").write_text(example, encoding="utf-8")
-    check_passes(clone)
-    pages = ("search-ssm-1.xml", "search-ssm-2.xml", "search-ssm-3.xml", "search-video.xml")
-    api.serve(*(Reply(body=(FIXTURES / name).read_bytes()) for name in pages))
-    (words,) = commands(IMPORT, "import --date")
-    done = run(clone, words, api.base)
-    assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == blocks(IMPORT, "text")[0]
-    check_passes(clone)
-
-
-def test_the_readme_import_query_line_works(clone: Path, api: ArxivStub) -> None:
-    (words,) = commands(README, "import --query")
-    api.serve(Reply(body=(FIXTURES / "search-video.xml").read_bytes()))
-    done = run(clone, words, api.base)
-    assert done.returncode == 0, done.stderr
-    query = words[words.index("--query") + 1]
-    assert done.stdout.splitlines()[0] == f"'{query}': found 2, new 2, skipped 0"
-    assert "&max_results=10&" in api.requests[0][0]
-    check_passes(clone)
-
-
 def test_the_readmes_citation_and_papers_json_examples_are_what_the_site_writes(tmp_path: Path) -> None:
     """The README shows Mamba's BibTeX entry and papers.json line: a feed of that record writes them."""
     from generator import exports, records
@@ -205,3 +174,34 @@ def test_the_readmes_citation_and_papers_json_examples_are_what_the_site_writes(
     citations_text = section(README, "Citations")
     assert blocks(citations_text, "bibtex") == [files["papers.bib"].decode("utf-8").removesuffix("\n")]
     assert blocks(section(README, "Data for programs"), "json") == [files["papers.json"].decode("utf-8")]
+
+
+# --- Candidates from arXiv --------------------------------------------------------------------------------
+
+IMPORT = section(README, "Candidates from arXiv")
+
+
+def test_the_readme_sources_example_prints_what_the_readme_shows(clone: Path, api: ArxivStub) -> None:
+    """The README's queries, run with its command on a fresh clone: the recorded search answers of the
+    tests (three pages, then one) stand in for arXiv's, and the output is the README's to the letter."""
+    (example,) = blocks(IMPORT, "yaml")
+    (clone / "content" / "sources.yml").write_text(example, encoding="utf-8")
+    check_passes(clone)
+    pages = ("search-ssm-1.xml", "search-ssm-2.xml", "search-ssm-3.xml", "search-video.xml")
+    api.serve(*(Reply(body=(FIXTURES / name).read_bytes()) for name in pages))
+    (words,) = commands(IMPORT, "import --date")
+    done = run(clone, words, api.base)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == blocks(IMPORT, "text")[0]
+    check_passes(clone)
+
+
+def test_the_readme_import_query_line_works(clone: Path, api: ArxivStub) -> None:
+    (words,) = commands(README, "import --query")
+    api.serve(Reply(body=(FIXTURES / "search-video.xml").read_bytes()))
+    done = run(clone, words, api.base)
+    assert done.returncode == 0, done.stderr
+    query = words[words.index("--query") + 1]
+    assert done.stdout.splitlines()[0] == f"'{query}': found 2, new 2, skipped 0"
+    assert "&max_results=10&" in api.requests[0][0]
+    check_passes(clone)

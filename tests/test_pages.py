@@ -250,12 +250,13 @@ def test_a_card_names_three_authors_and_et_al_and_links_arxiv_pdf_and_code() -> 
     assert (
         '<p class="pf-card__meta"><a href="https://arxiv.org/abs/2401.00001">arXiv</a> '
         '<a href="https://arxiv.org/pdf/2401.00001">PDF</a> '
-        '<a href="https://example.org/c" rel="nofollow">Code</a> '
-        "<span>3 upvotes</span></p>"
+        '<a href="https://example.org/c" rel="nofollow">Code</a></p>'
     ) in card
+    assert '<p class="pf-signal">3 upvotes</p>' in card  # the upvotes: on the card's trending line
     assert "https://example.org/p" not in card  # the project page is on the paper's page, not the card
     assert '<p class="pf-authors">Ann A, Bob B, Cy C</p>' in _card(home, "three")
-    assert '<p class="pf-card__meta"><span>1 upvote</span></p>' in _card(home, "three")
+    assert '<p class="pf-signal">1 upvote</p>' in _card(home, "three")
+    assert "pf-card__meta" not in _card(home, "three")  # nothing to link: no line
     bare = _card(home, "none")
     assert "pf-authors" not in bare and "upvote" not in bare  # nothing given, nothing shown
     assert '<p class="pf-card__meta"><a href="https://example.org/x.pdf" rel="nofollow">PDF</a></p>' in bare
