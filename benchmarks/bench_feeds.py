@@ -10,8 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from generator import feeds, records
+from generator import records
 from generator.config import SiteConfig
+from generator.data import feeds
 
 NAME = "feeds"
 SIZES = [1_000, 10_000]

@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from generator import citations, exports, records, related
+from generator.data import citations, exports
+from generator import records
+from generator.site import related
 from generator.config import SiteConfig
 feed = records.load_feed(Path(sys.argv[1]))
 site = SiteConfig(site_name="bench", site_url="https://bench.example.org/repo/")

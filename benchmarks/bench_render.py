@@ -12,8 +12,8 @@ import sys
 import time
 from collections.abc import Callable
 
-from generator import abstract_links, abstracts
-from generator.abstracts import MATH_CHARACTERS, MATH_FORMULAS
+from generator.records import abstract_links, abstracts
+from generator.records.abstracts import MATH_CHARACTERS, MATH_FORMULAS
 
 NAME = "render"
 SIZES: list[int] = []  # no corpus

@@ -23,10 +23,12 @@ sys.path.insert(0, str(ROOT / "tests"))  # the stub server the tests use, with G
 
 from github_support import github_stub, repo  # noqa: E402
 
-from generator import feeds, github, pages, records, starfile, stars, trending  # noqa: E402
+from generator import records, trending  # noqa: E402
 from generator.config import SiteConfig  # noqa: E402
+from generator.data import feeds, github, starfile, stars  # noqa: E402
+from generator.data.starfile import Entry, Sample, StarData, thin  # noqa: E402
 from generator.model import Feed, Link  # noqa: E402
-from generator.starfile import Entry, Sample, StarData, thin  # noqa: E402
+from generator.site import pages  # noqa: E402
 
 NAME = "trending"
 SIZES = [1_000, 10_000]

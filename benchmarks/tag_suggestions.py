@@ -11,7 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from generator import records, suggest
+from generator import records
+from generator.contributing import suggest
 
 
 def main() -> None:

@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import arxiv as arxiv_api
-from . import authoring, config, gitbase, importer, pathcheck, proposal, records, relay, sources, suggest
-from .github_annotations import error_annotation
-from .model import Link, Tag
-from .records import Problem
+from generator import config, records, relay
+from generator.contributing import arxiv as arxiv_api
+from generator.contributing import authoring, importer, pathcheck, proposal, sources, suggest
+from generator.contributing.github_annotations import error_annotation
+from generator.model import Link, Tag
+from generator.records import Problem, gitbase
 
 if TYPE_CHECKING:
-    from .mailer import Report
+    from generator.mail.mailer import Report
 
 DEBUG_ENV = "PAPERFEED_DEBUG"  # set to 1 to see the traceback of an unexpected error
 
@@ -576,7 +577,9 @@ def digest_command(
     """The e-mail digest of the day's or the week's papers: write it to a .eml file, or --send it to the
     mailing list, at most once, as the ledger on the digest-ledger branch records."""
     # Imported here so that the other commands do not load the mail and template machinery.
-    from . import digest, ledger, ledger_branch, mailer, periods
+    from generator import periods
+    from generator.data import ledger_branch
+    from generator.mail import digest, ledger, mailer
 
     if send and out:
         raise click.UsageError("--out writes the message for a look; --send sends it and writes no file")
@@ -617,7 +620,7 @@ def digest_command(
 
 def _report_sending(report: Report, nothing: str) -> None:
     """One line per due period; exit 1 unless every one went out or had gone out."""
-    from .ledger import FAILED, SENDING, SENT
+    from generator.mail.ledger import FAILED, SENDING, SENT
 
     for outcome in report.outcomes:
         click.echo(outcome.line)
@@ -666,7 +669,7 @@ def stars_command(day: dt.datetime | None, push: bool, config_file: Path) -> Non
     the trending page ranks by. Asks the API at $PAPERFEED_GITHUB_API [https://api.github.com], with
     $GITHUB_TOKEN when it is set."""
     # Imported here so that the other commands do not load the API client.
-    from . import github, ledger_branch, starfile, stars
+    from generator.data import github, ledger_branch, starfile, stars
 
     today = day.date() if day else dt.datetime.now(dt.UTC).date()
     site = _site_config(config_file)

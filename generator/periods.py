@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from . import urls
-from .model import Feed, Paper
+from generator import urls
+from generator.model import Feed, Paper
 
 KINDS = ("day", "week")
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

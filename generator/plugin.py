@@ -22,22 +22,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
-from . import (
-    citations,
-    digest,
-    exports,
-    feeds,
-    htmlmin,
-    ledger,
-    metadata,
-    pages,
-    records,
-    search,
-    starfile,
-    urls,
-)
-from .config import ConfigError, SiteConfig
-from .model import Feed, Paper
+from generator import records, urls
+from generator.config import ConfigError, SiteConfig
+from generator.data import citations, exports, feeds, starfile
+from generator.mail import digest, ledger
+from generator.model import Feed, Paper
+from generator.site import htmlmin, metadata, pages, search
 
 
 class PaperfeedConfig(base.Config):  # type: ignore[no-untyped-call]

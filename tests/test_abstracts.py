@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from generator import abstract_links, abstracts, commonmark
+from generator.records import abstract_links, abstracts, commonmark
 
 ROOT = Path(__file__).resolve().parent.parent
 MATH = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">'

@@ -16,8 +16,8 @@ import pytest
 from arxiv_support import FIXTURES, ArxivStub, Reply, arxiv_stub
 from click.testing import CliRunner
 
-from generator import arxiv
 from generator.cli import main
+from generator.contributing import arxiv
 
 MAMBA = (FIXTURES / "2312.00752.xml").read_bytes()
 ATTENTION = (FIXTURES / "1706.03762.xml").read_bytes()

@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner, Result
 from records_support import materialize
 
-from generator import authoring, records
+from generator import records
 from generator.cli import main
+from generator.contributing import authoring
 
 MAMBA = "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"
 

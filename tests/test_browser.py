@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from generator import abstracts, config, pages, records
+from generator import config, records
 from generator.model import Feed, Paper
+from generator.records import abstracts
+from generator.site import pages
 from tests.browser_support import HOST, LOW_CONTRAST_JS, Watch, build, free_port, serve
 from tests.sitebuild import ROOT
 

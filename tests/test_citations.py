@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pylatexenc import latex2text
 
-from generator import citations, records
+from generator import records
+from generator.data import citations
 from generator.model import Feed, Link, Paper, Tag
 
 ROOT = Path(__file__).resolve().parent.parent

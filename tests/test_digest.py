@@ -16,10 +16,11 @@ import yaml
 from click.testing import CliRunner
 from digest_support import SMALL, UNICODE_RECORD, make_site
 
-from generator import config, digest, records
+from generator import config, records
 from generator.cli import main
 from generator.config import SiteConfig
-from generator.ledger import Ledger, LedgerError
+from generator.mail import digest
+from generator.mail.ledger import Ledger, LedgerError
 from generator.model import Feed, Paper, Tag
 from generator.periods import Period, PeriodError, due
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from digest_support import GIT_ENV, Origin, git, make_repo
 
-from generator import ledger as ledgers
-from generator.ledger import Ledger, LedgerError
-from generator.ledger_branch import BranchError, LedgerBranch, Tip
+from generator.data.ledger_branch import BranchError, LedgerBranch, Tip
+from generator.mail import ledger as ledgers
+from generator.mail.ledger import Ledger, LedgerError
 from generator.periods import Period
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,9 +202,9 @@ def test_the_token_reaches_git_through_the_environment_only(repo: tuple[Origin, 
 
 
 def test_the_deploy_can_run_it_before_anything_is_installed() -> None:
-    """`python3 -m generator.ledger_branch` needs the standard library only: no YAML, no jinja2."""
+    """`python3 -m generator.data.ledger_branch` needs the standard library only: no YAML, no jinja2."""
     loaded = "sorted({'yaml', 'jinja2', 'click'} & set(sys.modules))"
-    code = f"import sys; import generator.ledger_branch; print({loaded})"
+    code = f"import sys; import generator.data.ledger_branch; print({loaded})"
     done = subprocess.run(
         [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); {code}"],
         capture_output=True,

@@ -31,9 +31,11 @@ from digest_support import (
     start_server,
 )
 
-from generator import config, digest, ledger_branch, mailer, records
+from generator import config, records
 from generator.cli import main
-from generator.ledger import Ledger
+from generator.data import ledger_branch
+from generator.mail import digest, mailer
+from generator.mail.ledger import Ledger
 from generator.model import Feed, Paper
 from generator.periods import Period
 

@@ -26,8 +26,8 @@ from digest_support import (
 )
 from workflow_support import Job, load, run_job
 
-from generator import digest
 from generator.config import SiteConfig
+from generator.mail import digest
 from generator.records import load_feed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,8 +80,8 @@ def test_the_deploy_fetches_the_ledger_read_only_before_building() -> None:
     assert "permissions" not in build  # the workflow's contents: read
     runs = [(s.get("run"), s.get("env")) for s in build["steps"] if "run" in s]
     assert runs == [
-        ("python3 -m generator.ledger_branch fetch", {"GITHUB_TOKEN": "${{ github.token }}"}),
-        ("python3 -m generator.ledger_branch fetch stars", {"GITHUB_TOKEN": "${{ github.token }}"}),
+        ("python3 -m generator.data.ledger_branch fetch", {"GITHUB_TOKEN": "${{ github.token }}"}),
+        ("python3 -m generator.data.ledger_branch fetch stars", {"GITHUB_TOKEN": "${{ github.token }}"}),
         ("python3 tasks.py site", None),
     ]
 

@@ -147,8 +147,9 @@ def test_the_readme_messages_are_what_check_prints(clone: Path) -> None:
 
 def test_the_readmes_citation_and_papers_json_examples_are_what_the_site_writes(tmp_path: Path) -> None:
     """The README shows Mamba's BibTeX entry and papers.json line: a feed of that record writes them."""
-    from generator import exports, records
+    from generator import records
     from generator.config import SiteConfig
+    from generator.data import exports
 
     record = (
         tmp_path

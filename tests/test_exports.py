@@ -8,8 +8,9 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from generator import exports, records
+from generator import records
 from generator.config import SiteConfig
+from generator.data import exports
 from generator.model import Feed, Tag
 
 ROOT = Path(__file__).resolve().parent.parent

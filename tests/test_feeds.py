@@ -15,8 +15,9 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from generator import config, feeds, records, urls
+from generator import config, records, urls
 from generator.config import SiteConfig
+from generator.data import feeds
 from generator.model import Feed, Link, Paper, Tag
 from tests.sitebuild import ROOT, build_site
 

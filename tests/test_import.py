@@ -14,8 +14,8 @@ import pytest
 from arxiv_support import FIXTURES, ArxivStub, Reply, arxiv_stub, recorded
 from click.testing import CliRunner
 
-from generator import arxiv, sources
 from generator.cli import main
+from generator.contributing import arxiv, sources
 
 SSM = 'cat:cs.LG AND abs:"state space"'
 VIDEO = "cat:cs.CV AND abs:video"

@@ -311,7 +311,7 @@ def test_three_days_of_candidates(origin: Path, github: GitHub, api: ArxivStub, 
     assert calls[1]["body"] == body(3, [HIERARCHICAL, MASKED, SELECTIVE], log)
 
     # "Only content changes" passes on the branch: the path check as CI runs it, from main's copy.
-    checker = tmp_path / "runner-1" / "generator" / "pathcheck.py"
+    checker = tmp_path / "runner-1" / "generator" / "contributing" / "pathcheck.py"
     done = subprocess.run(
         [sys.executable, "-I", "-S", str(checker), "--base", "main", "--head", BRANCH],
         cwd=origin,

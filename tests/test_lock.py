@@ -315,7 +315,8 @@ def test_the_package_builds_without_warnings_and_ships_its_templates(tmp_path: P
     assert done.returncode == 0, done.stderr[-3000:]
     with zipfile.ZipFile(tmp_path / "dist" / done.stdout.splitlines()[-1]) as wheel:
         names = set(wheel.namelist())
-    templates = {f"generator/templates/{p.name}" for p in (ROOT / "generator" / "templates").iterdir()}
+    folder = ROOT / "generator" / "site" / "templates"
+    templates = {f"generator/site/templates/{p.name}" for p in folder.iterdir()}
     assert templates and templates <= names
     assert "generator/py.typed" in names
     assert {n.split("/")[0] for n in names} == {"generator", "paperfeed-0.1.0.dist-info"}

@@ -14,8 +14,10 @@ import extruct
 import lxml.html
 import pytest
 
-from generator import abstracts, metadata, records
+from generator import records
 from generator.model import Paper
+from generator.records import abstracts
+from generator.site import metadata
 from tests.browser_support import build
 from tests.sitebuild import ROOT
 from tests.test_site_safety import AUTHORS, TITLE, write_hostile_content

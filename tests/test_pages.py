@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import abstracts, pages, records, urls, wording
+from generator import records, urls
 from generator.config import SiteConfig
 from generator.model import Feed, Link, Paper, Tag
+from generator.records import abstracts
+from generator.site import pages, wording
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
 SITE = SiteConfig(site_name="Small feed", site_url="https://example.org/feed/", page_size=2, feed_size=5)
@@ -316,7 +318,7 @@ def test_the_inbox_is_promised_only_with_a_sign_up_form_whose_field_is_named_as_
 
 
 def test_the_digests_page_does_not_link_to_itself() -> None:
-    from generator import digest
+    from generator.mail import digest
 
     digests = {
         p.src: p.text for p in digest.digest_pages(Feed.of([_paper()], {}), SITE, Path("/nonexistent.yml"))

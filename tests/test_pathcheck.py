@@ -16,9 +16,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator import pathcheck
 from generator.cli import main
-from generator.pathcheck import Change
+from generator.contributing import pathcheck
+from generator.contributing.pathcheck import Change
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTSIDE = (
@@ -38,7 +38,7 @@ CHECKER_WORKFLOW_TEXT = (
     "this is the path check's workflow, which CI runs as the default branch has it; "
     "a pull request that changes it needs a maintainer's review"
 )
-CHECKER_ADDED = f"generator/pathcheck.py:1: file: added: {CHECKER_TEXT}"
+CHECKER_ADDED = f"generator/contributing/pathcheck.py:1: file: added: {CHECKER_TEXT}"
 WORKFLOW = (
     "this is a workflow, which CI runs as the pull request has it; a maintainer must read it before merging"
 )
@@ -85,10 +85,10 @@ def commit(repo: Path, files: dict[str, str | None]) -> None:
 
 
 def run_module(repo: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    """`python3 -m generator.pathcheck` as CI runs it, in the repository."""
+    """`python3 -m generator.contributing.pathcheck` as CI runs it, in the repository."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GITHUB_ACTIONS": ""}
     done = subprocess.run(
-        [sys.executable, "-m", "generator.pathcheck", *args],
+        [sys.executable, "-m", "generator.contributing.pathcheck", *args],
         cwd=repo,
         env=env,
         input=stdin if stdin is not None else "",
@@ -178,7 +178,7 @@ def test_the_checker_and_the_workflows_are_flagged_for_what_they_are(repo: Path)
         {
             ".github/workflows/pull-request.yml": "on: push\n",
             ".github/workflows/pull-request-paths.yml": "on: push\n",
-            "generator/pathcheck.py": "pass\n",
+            "generator/contributing/pathcheck.py": "pass\n",
         },
     )
     code, out, _ = run_module(repo, "--base", "main")
@@ -196,11 +196,11 @@ def test_changing_the_checker_fails_even_if_content_were_widened(
     """The checker is named apart from the content rule: a fork that lets generator/ in still guards it."""
     monkeypatch.setattr(pathcheck, "is_content", lambda path: True)
     changes = [
-        Change("generator/pathcheck.py", "D", "000000"),
+        Change("generator/contributing/pathcheck.py", "D", "000000"),
         Change(".github/workflows/pull-request-paths.yml", "M"),
     ]
     assert [str(f) for f in pathcheck.check(changes)] == [
-        f"generator/pathcheck.py:1: file: deleted: {CHECKER_TEXT}",
+        f"generator/contributing/pathcheck.py:1: file: deleted: {CHECKER_TEXT}",
         f".github/workflows/pull-request-paths.yml:1: file: changed: {CHECKER_WORKFLOW_TEXT}",
     ]
 
@@ -234,7 +234,7 @@ def test_github_format_is_the_default_under_github_actions(repo: Path) -> None:
     commit(repo, {"mkdocs.yml": "site_name: x\n"})
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GITHUB_ACTIONS": "true"}
     done = subprocess.run(
-        [sys.executable, "-m", "generator.pathcheck", "--base", "main"],
+        [sys.executable, "-m", "generator.contributing.pathcheck", "--base", "main"],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -429,7 +429,7 @@ def test_a_newline_in_a_name_is_one_annotation(repo: Path) -> None:
 
 def test_annotations_are_escaped_as_the_check_command_escapes_them() -> None:
     """The checker repeats the escaping of github_annotations (it must run alone); both agree."""
-    from generator.github_annotations import error_annotation
+    from generator.contributing.github_annotations import error_annotation
 
     path, message = "docs/100%,a:b.md", "two\r\nlines, 50% off"
     assert pathcheck.Finding(path, message).annotation() == error_annotation(
@@ -443,7 +443,7 @@ def test_annotations_are_escaped_as_the_check_command_escapes_them() -> None:
 
 def test_the_checker_imports_nothing_but_the_standard_library() -> None:
     """CI runs the base commit's copy as one file with `python3 -I -S`: no sibling module, no package."""
-    tree = ast.parse((ROOT / "generator" / "pathcheck.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "generator" / "contributing" / "pathcheck.py").read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
@@ -468,8 +468,8 @@ JOB = "paths"
 WORKFLOW_FILE = ".github/workflows/pull-request-paths.yml"
 PROJECT = (
     "generator/__init__.py",
-    "generator/github_annotations.py",
-    "generator/pathcheck.py",
+    "generator/contributing/github_annotations.py",
+    "generator/contributing/pathcheck.py",
     WORKFLOW_FILE,
 )
 CONTENT = {
@@ -655,7 +655,7 @@ def annotation(path: str, message: str) -> str:
 def tampered_checker() -> str:
     """This checkout's checker with `return []` at the top of check(), so it passes everything, and a line
     that leaves PR_CODE_RAN in the runner's temp folder, so that running it shows."""
-    text = (ROOT / "generator" / "pathcheck.py").read_text(encoding="utf-8")
+    text = (ROOT / "generator" / "contributing" / "pathcheck.py").read_text(encoding="utf-8")
     tampered, count = re.subn(r'(\ndef check\(.*\n    """.*"""\n)', r"\1    return []\n", text)
     assert count == 1, "the test no longer finds check() to tamper with"
     mark = f'open(os.path.join(os.environ["RUNNER_TEMP"], "{PR_CODE_RAN}"), "w").close()\n\n\n'
@@ -684,7 +684,7 @@ def test_the_job_passes_a_pull_request_that_adds_a_paper(tmp_path: Path) -> None
     temp = tmp_path / "runner" / "temp"
     assert sorted(p.name for p in temp.iterdir()) == ["pathcheck.py"]
     checker = (temp / "pathcheck.py").read_text(encoding="utf-8")
-    assert checker == (ROOT / "generator" / "pathcheck.py").read_text(encoding="utf-8")
+    assert checker == (ROOT / "generator" / "contributing" / "pathcheck.py").read_text(encoding="utf-8")
 
 
 def test_the_job_fails_a_pull_request_that_disables_its_own_check(tmp_path: Path) -> None:
@@ -692,7 +692,7 @@ def test_the_job_fails_a_pull_request_that_disables_its_own_check(tmp_path: Path
     change: dict[str, str | bytes | None] = {
         ".github/workflows/x.yml": "on: pull_request\njobs: {}\n",
         "mkdocs.yml": "site_name: feed\nextra_javascript: [https://evil.example/x.js]\n",
-        "generator/pathcheck.py": tampered_checker(),
+        "generator/contributing/pathcheck.py": tampered_checker(),
     }
     upstream, context = pull_request(tmp_path, base_files(), change)
     assert run_job(tmp_path, upstream, context) == JobRun(
@@ -701,7 +701,7 @@ def test_the_job_fails_a_pull_request_that_disables_its_own_check(tmp_path: Path
         "\n".join(
             [
                 annotation(".github/workflows/x.yml", f"added: {WORKFLOW}"),
-                annotation("generator/pathcheck.py", f"changed: {CHECKER_TEXT}"),
+                annotation("generator/contributing/pathcheck.py", f"changed: {CHECKER_TEXT}"),
                 annotation("mkdocs.yml", f"changed {OUTSIDE}"),
                 "",
             ]
@@ -715,7 +715,7 @@ def test_the_job_fails_a_pull_request_that_rewrites_the_check_and_its_workflow(t
     GitHub reads the job from the default branch, so the pull request's steps never run."""
     change: dict[str, str | bytes | None] = {
         WORKFLOW_FILE: tampered_workflow(),
-        "generator/pathcheck.py": tampered_checker(),
+        "generator/contributing/pathcheck.py": tampered_checker(),
         "content/papers/2025/new-paper.md": RECORD,
     }
     upstream, context = pull_request(tmp_path, base_files(), change)
@@ -726,7 +726,7 @@ def test_the_job_fails_a_pull_request_that_rewrites_the_check_and_its_workflow(t
         CHECK_STEP,
         annotation(WORKFLOW_FILE, f"changed: {CHECKER_WORKFLOW_TEXT}")
         + "\n"
-        + annotation("generator/pathcheck.py", f"changed: {CHECKER_TEXT}")
+        + annotation("generator/contributing/pathcheck.py", f"changed: {CHECKER_TEXT}")
         + "\n",
         f"2 of 3 changed file(s) {REVIEW}\n",
     )
@@ -734,27 +734,29 @@ def test_the_job_fails_a_pull_request_that_rewrites_the_check_and_its_workflow(t
 
 def test_the_job_fails_a_pull_request_that_deletes_the_checker(tmp_path: Path) -> None:
     change: dict[str, str | bytes | None] = {
-        "generator/pathcheck.py": None,
+        "generator/contributing/pathcheck.py": None,
         "content/papers/2025/new-paper.md": RECORD,
     }
     upstream, context = pull_request(tmp_path, base_files(), change)
     assert run_job(tmp_path, upstream, context) == JobRun(
         1,
         CHECK_STEP,
-        annotation("generator/pathcheck.py", f"deleted: {CHECKER_TEXT}") + "\n",
+        annotation("generator/contributing/pathcheck.py", f"deleted: {CHECKER_TEXT}") + "\n",
         f"1 of 2 changed file(s) {REVIEW}\n",
     )
 
 
 def test_the_job_fails_a_pull_request_that_renames_the_checker(tmp_path: Path) -> None:
-    change: dict[str, str | bytes | None] = {"generator/pathcheck.py": "=>generator/check_paths.py"}
+    change: dict[str, str | bytes | None] = {
+        "generator/contributing/pathcheck.py": "=>generator/check_paths.py"
+    }
     upstream, context = pull_request(tmp_path, base_files(), change)
     assert run_job(tmp_path, upstream, context) == JobRun(
         1,
         CHECK_STEP,
         annotation("generator/check_paths.py", f"added {OUTSIDE}")
         + "\n"
-        + annotation("generator/pathcheck.py", f"deleted: {CHECKER_TEXT}")
+        + annotation("generator/contributing/pathcheck.py", f"deleted: {CHECKER_TEXT}")
         + "\n",
         f"2 of 2 changed file(s) {REVIEW}\n",
     )
@@ -771,17 +773,22 @@ def test_nothing_runs_where_the_default_branch_has_no_path_check_workflow(tmp_pa
 
 def test_the_job_fails_where_the_default_branch_has_no_checker(tmp_path: Path) -> None:
     """The workflow without the checker (merged alone): nothing trusted can judge, so the job fails."""
-    base = {name: data for name, data in base_files().items() if name != "generator/pathcheck.py"}
+    base = {
+        name: data for name, data in base_files().items() if name != "generator/contributing/pathcheck.py"
+    }
     upstream, context = pull_request(tmp_path, base, {"content/papers/2025/new.md": RECORD})
     sha = context["github.sha"]
     assert run_job(tmp_path, upstream, context) == JobRun(
-        128, TAKE_STEP, "", f"fatal: path 'generator/pathcheck.py' does not exist in '{sha}'\n"
+        128, TAKE_STEP, "", f"fatal: path 'generator/contributing/pathcheck.py' does not exist in '{sha}'\n"
     )
 
 
 def test_the_job_fails_where_the_default_branchs_checker_cannot_run_alone(tmp_path: Path) -> None:
     """A checker that imports a sibling module (as this project's once did) fails; it never passes."""
-    base = {**base_files(), "generator/pathcheck.py": "from .github_annotations import error_annotation\n"}
+    base = {
+        **base_files(),
+        "generator/contributing/pathcheck.py": "from .github_annotations import error_annotation\n",
+    }
     upstream, context = pull_request(tmp_path, base, {"content/papers/2025/new.md": RECORD})
     job = run_job(tmp_path, upstream, context)
     assert (job.code, job.failed, job.stdout) == (1, CHECK_STEP, "")

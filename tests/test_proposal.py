@@ -12,8 +12,8 @@ import pytest
 from arxiv_support import FIXTURES
 from click.testing import CliRunner
 
-from generator import proposal
 from generator.cli import main
+from generator.contributing import proposal
 from generator.model import Paper
 
 DAY = dt.date(2025, 3, 14)

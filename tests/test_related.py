@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import records, related
+from generator import records
 from generator.model import Feed, Paper, Tag
+from generator.site import related
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "fixtures" / "small" / "content"

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import pagefind_order, records, search
+from generator import records
 from generator.model import Feed
+from generator.site import pagefind_order, search
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
 ABOUT = search.Document("about/", "About", "<p>A feed of papers.</p>")

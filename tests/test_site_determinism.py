@@ -56,7 +56,7 @@ def test_two_builds_of_the_same_content_are_byte_identical(
         "pagefind/pagefind-entry.json",
     ]
     assert [path for path in dated if path not in one] == []
-    # Pagefind's filter index, whose order Pagefind itself does not keep (generator/pagefind_order.py).
+    # Pagefind's filter index, whose order Pagefind itself does not keep (generator/site/pagefind_order.py).
     assert [path for path in one if path.startswith("pagefind/filter/")] != []
     assert gzip.decompress(one["sitemap.xml.gz"]) == one["sitemap.xml"]
 

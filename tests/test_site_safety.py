@@ -13,8 +13,11 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from generator import abstracts, config, feeds, records, search
+from generator import config, records
+from generator.data import feeds
 from generator.model import Tag
+from generator.records import abstracts
+from generator.site import search
 from tests.browser_support import build
 from tests.sitebuild import ROOT
 

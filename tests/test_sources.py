@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import sources
 from generator.cli import main
+from generator.contributing import sources
+from generator.contributing.sources import Mark
 from generator.model import Tag
-from generator.sources import Mark
 
 SOURCES = "- query: 'cat:cs.LG AND abs:\"state space\"'\n  tags: [state-space-models]\n  limit: 40\n"
 STATE = '- query: "cat:cs.CV AND abs:video"\n  newest: 2025-03-13T12:00:00Z\n  seen: ["2503.10006"]\n'

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.starfile import (
+from generator.data.starfile import (
     HEADER,
     Entry,
     Sample,

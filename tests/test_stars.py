@@ -28,9 +28,10 @@ from github_support import (
     repo,
 )
 
-from generator import ledger_branch, records
+from generator import records
 from generator.cli import main
-from generator.starfile import HEADER
+from generator.data import ledger_branch
+from generator.data.starfile import HEADER
 
 REPOS = ["example/linear-attention", "example/long-eval", "example/robot-video", "example/tiny-vit"]
 PAPER_OF = {  # the small fixture's papers with a GitHub repository for code

@@ -12,8 +12,10 @@ from digest_support import Origin, git, make_repo
 from github_support import GitHubStub, github_stub, repo
 from workflow_support import load, run_job
 
-from generator import pages, records, starfile
+from generator import records
 from generator.config import SiteConfig
+from generator.data import starfile
+from generator.site import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"

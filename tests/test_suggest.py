@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from generator.contributing.suggest import stem, suggest, topic_words
 from generator.model import Tag
-from generator.suggest import stem, suggest, topic_words
 
 TAGS = {
     t.slug: t

@@ -15,10 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator import feeds, pages, records, starfile, trending
+from generator import records
 from generator.config import SiteConfig
+from generator.data import feeds, starfile, trending
+from generator.data.starfile import Entry, Sample, StarData
 from generator.model import Feed, Link, Paper, Tag
-from generator.starfile import Entry, Sample, StarData
+from generator.site import pages
 
 FIXTURE = Path(__file__).parent / "fixtures" / "trending" / "content"
 SITE = SiteConfig(site_name="Trend feed", site_url="https://example.org/feed/")

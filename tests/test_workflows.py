@@ -247,7 +247,7 @@ def test_the_path_check_workflow_runs_nothing_of_the_pull_request() -> None:
     assert checkout["with"] == {"persist-credentials": False, "fetch-depth": 0}
     assert [step.get("run") for step in steps] == [
         'git fetch --quiet --no-tags origin "+refs/pull/$PR_NUMBER/head:refs/remotes/pr/head"',
-        'git show "$GITHUB_SHA:generator/pathcheck.py" > "$RUNNER_TEMP/pathcheck.py"',
+        'git show "$GITHUB_SHA:generator/contributing/pathcheck.py" > "$RUNNER_TEMP/pathcheck.py"',
         'python3 -I -S "$RUNNER_TEMP/pathcheck.py" --base "$BASE_SHA" --head "$HEAD_SHA"',
     ]
     written: set[str] = set()
@@ -290,8 +290,8 @@ def test_deploy_workflow() -> None:
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     assert [s.get("run") for s in build["steps"] if "run" in s] == [
-        "python3 -m generator.ledger_branch fetch",  # the digest ledger, read-only, for /digests/
-        "python3 -m generator.ledger_branch fetch stars",  # the star samples, read-only, for /trending/
+        "python3 -m generator.data.ledger_branch fetch",  # the digest ledger, read-only, for /digests/
+        "python3 -m generator.data.ledger_branch fetch stars",  # the star samples, read-only, for /trending/
         "python3 tasks.py site",
     ]
     assert build["steps"][-1]["uses"].startswith("actions/upload-pages-artifact@")

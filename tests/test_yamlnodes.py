@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import yamlnodes
-from generator.yamlnodes import Mapping, Scalar, Sequence
+from generator.records import yamlnodes
+from generator.records.yamlnodes import Mapping, Scalar, Sequence
 
 
 def test_scalars_are_the_text_as_written_with_their_lines() -> None:

@@ -1,0 +1,120 @@
+"""Related papers: for each paper, the papers of the feed most like it by tf-idf over titles, abstracts, tags.
+
+Each paper is a vector of its words (the title's words count twice; each tag is a word of its own, counted
+twice) weighed by tf-idf (sublinear term frequency, smoothed idf). Common English words are left out, and
+in a big feed the words of more than a tenth of its papers too; each paper keeps its 12 heaviest words, so
+that the product of the feed with itself stays sparse (about a second for 10,000 papers). Similarity is the
+cosine; ties go to the paper that comes first in the feed, so the lists are the same on every build. numpy
+and scipy do the arithmetic.
+"""
+
+from __future__ import annotations
+
+import string
+from collections import defaultdict
+from itertools import count
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from generator.model import Feed, Paper
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+LIMIT = 5  # related papers per paper
+WORDS_KEPT = 12  # per paper: the heaviest words only
+MAX_SHARE = 0.1  # a word in more than this share of the papers tells none apart,
+MIN_COMMON = 20  # in a feed big enough for that to mean more than this many papers
+# Splitting at every ASCII character but a letter or digit: str.translate and str.split run in C, three
+# times as fast as a regular expression's findall over a feed's abstracts.
+_KEPT = string.ascii_letters + string.digits
+_SPACES = str.maketrans({c: " " for c in map(chr, range(128)) if c not in _KEPT})
+# Common English words, and the words every abstract uses to speak of itself.
+STOP_WORDS = frozenset(
+    """
+    about above after again against all also although among and any are around as at be because been
+    before being below between both but by can could did do does doing done down during each either
+    else even every for from further had has have having here how however if in into is it its
+    itself just less many may might more most much must neither no nor not now of off on once only
+    onto or other our ours out over own per same several should since so some such than that the
+    their them then there these they this those though through thus to too toward towards under
+    until up upon us use used uses using very via was we well were what when where whether which
+    while who whom whose why will with within without would yet you your paper papers propose
+    proposed proposes present presents show shows shown approach approaches method methods result
+    results work new based also first two three one
+    """.split()  # noqa: SIM905 (a list of 100 quoted words reads worse)
+)
+
+
+def _tokens(paper: Paper) -> list[str]:
+    words = f"{paper.title} {paper.title} {paper.abstract}".lower().translate(_SPACES).split()
+    return words + [f"tag:{slug}" for slug in paper.tags] * 2
+
+
+def _ignored(word: str) -> bool:
+    """A word that tells no paper apart: a common one, a single character, a number."""
+    return word in STOP_WORDS or len(word) < 2 or word.isdigit()
+
+
+def _weights(papers: tuple[Paper, ...]) -> sp.csr_matrix:
+    """The papers' tf-idf vectors, each cut to its heaviest words and of unit length, as sparse rows."""
+    # Imported here, not with the module: it takes a fifth of a second, and every command imports pages.
+    import scipy.sparse as sp
+
+    vocabulary: defaultdict[str, int] = defaultdict(count().__next__)  # a new word takes the next id
+    columns: list[int] = []
+    lengths: list[int] = []
+    for paper in papers:
+        tokens = _tokens(paper)
+        columns.extend(map(vocabulary.__getitem__, tokens))
+        lengths.append(len(tokens))
+    n, size = len(papers), len(vocabulary)
+    cols = np.asarray(columns, dtype=np.int64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    ignored = np.zeros(size, dtype=bool)
+    ignored[[i for word, i in vocabulary.items() if _ignored(word)]] = True
+    keep = ~ignored[cols]
+    counts = sp.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, size))
+    counts.sum_duplicates()  # each word's count in each paper
+    df = np.bincount(counts.indices, minlength=size)
+    idf = np.log((1 + n) / (1 + df)) + 1
+    idf[df > max(MAX_SHARE * n, MIN_COMMON)] = 0
+    data = (1 + np.log(counts.data)) * idf[counts.indices]
+    # Each paper's words ranked heaviest first (ties by word id, so the cut is the same on every build).
+    row_of = np.repeat(np.arange(n), np.diff(counts.indptr))
+    order = np.lexsort((counts.indices, -data, row_of))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - counts.indptr[row_of[order]]
+    data[rank >= WORDS_KEPT] = 0
+    vectors = sp.csr_matrix((data, counts.indices, counts.indptr), shape=(n, size))
+    vectors.eliminate_zeros()
+    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    return sp.csr_matrix(sp.diags(1 / norms) @ vectors)
+
+
+def related(feed: Feed, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
+    """Each paper's most similar papers by slug, most similar first; a paper that shares no word has none."""
+    papers = feed.papers
+    if not papers:
+        return {}
+    import scipy.sparse as sp
+
+    vectors = _weights(papers)
+    similar = sp.csr_matrix(vectors @ vectors.T)
+    # Rounded, so that sums taken in another order on another machine rank the same; a paper is not its own.
+    data = np.round(similar.data, 9)
+    data[similar.indices == np.repeat(np.arange(len(papers)), np.diff(similar.indptr))] = 0
+    found: dict[str, tuple[str, ...]] = {}
+    for i, paper in enumerate(papers):
+        start, end = similar.indptr[i], similar.indptr[i + 1]
+        others, scores = similar.indices[start:end], data[start:end]
+        chosen = scores > 0
+        others, scores = others[chosen], scores[chosen]
+        if len(scores) > limit:  # all that tie with the limit-th best, then ranked in full
+            chosen = scores >= np.partition(scores, -limit)[-limit]
+            others, scores = others[chosen], scores[chosen]
+        ranked = others[np.lexsort((others, -scores))][:limit]
+        found[paper.slug] = tuple(papers[j].slug for j in ranked)
+    return found
