@@ -251,7 +251,7 @@ def write_records(content_dir: Path, drafts: Iterable[tuple[str, Draft]], *, ver
 
 def _write_whole(path: Path, data: bytes) -> None:
     """Make `path` with `data`, or refuse if it exists; a reader never sees it half-written."""
-    aside = path.with_name(f".{path.name}.tmp")  # records.py skips dot files
+    aside = path.with_name(f".{path.name}.tmp")  # check skips dot files (records/tree.py)
     try:
         aside.write_bytes(data)
         try:

@@ -2,13 +2,16 @@
 
 Every problem of every file is collected, never raised one at a time, so a contributor sees all there is
 to fix in one run. Each is one line: `path:line: field: what is wrong, and how to fix it`. This module is
-the package's public face; each job is a module of its own:
+the package's public face, and re-exports; each job is a module of its own:
 
-    tree         walking content/papers/          decode       bytes to text, forbidden characters (chars)
-    frontmatter  front matter and strict YAML     fields       typed field values
-    paper        the rules of one record          vocabulary   content/tags.yml
-    across       slugs, arXiv ids, titles unique  content      check and load a whole tree
-    problems     the one problem collector        slugs        slug rules and making a slug from text
+    content      check and load a whole tree        tree         walking content/papers/
+    decode       bytes to text                      chars        the characters no text may hold
+    frontmatter  front matter, strict YAML files    yamlnodes    YAML as nodes that keep their lines
+    fields       typed field values                 addresses    the web addresses a record may link to
+    paper        the rules of one record            vocabulary   content/tags.yml
+    across       slugs, arXiv ids, titles unique    slugs        the slug rules, and making a slug
+    problems     the one problem collector          gitbase      the files a base commit lacks
+    abstracts, abstract_links, commonmark           the abstract: CommonMark, math, sanitizing, links
 """
 
 from __future__ import annotations
