@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 
-from generator.records import ARXIV_RE, arxiv_base
+from generator.arxiv_ids import ARXIV_RE, arxiv_base
 
 API_ENV = "PAPERFEED_ARXIV_API"
 DEFAULT_API = "https://export.arxiv.org"

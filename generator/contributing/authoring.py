@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import tempfile
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,18 +25,10 @@ from generator.records import (
     arxiv_base,
     check,
     display_path,
+    slugify,
     title_key,
 )
-
-SLUG_MAX = 60
-# Letters that Unicode does not decompose into an ASCII letter plus accents, so NFKD alone would drop them;
-# Greek letters by name, as titles use them (β-VAE, μP).
-_GREEK = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau"
-_GREEK += " upsilon phi chi psi omega"
-_TRANSLITERATE = str.maketrans(
-    {"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "\u0131": "i", "ς": "sigma"}
-    | dict(zip("αβγδεζηθικλμνξοπρστυφχψω", _GREEK.split(), strict=True))
-)
+from generator.records import SLUG_MAX as SLUG_MAX  # the limit of slugify's slugs, as paperfeed new uses it
 
 
 class RefusedError(Exception):
@@ -61,19 +52,6 @@ class Draft:
     published: dt.date | None = None
     links: tuple[Link, ...] = field(default=())
     submitted_by: str | None = None
-
-
-def slugify(title: str, limit: int = SLUG_MAX) -> str:
-    """A URL slug from a title: ASCII lowercase words joined by hyphens, cut at a word boundary."""
-    letters = unicodedata.normalize("NFKD", title.casefold().translate(_TRANSLITERATE))
-    ascii_title = letters.encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.replace("'", "")).strip("-")  # what's -> whats
-    if len(slug) > limit:
-        cut = slug.rfind("-", 0, limit + 1)
-        slug = slug[: cut if cut > 0 else limit].strip("-")
-    if len(slug) < 2:  # a slug has two characters at least; a title of one letter, or of none in ASCII
-        slug = f"{slug}-paper" if slug else "paper"
-    return slug
 
 
 def find_duplicate(feed: Feed, slug: str, draft: Draft) -> str | None:
@@ -273,7 +251,7 @@ def write_records(content_dir: Path, drafts: Iterable[tuple[str, Draft]], *, ver
 
 def _write_whole(path: Path, data: bytes) -> None:
     """Make `path` with `data`, or refuse if it exists; a reader never sees it half-written."""
-    aside = path.with_name(f".{path.name}.tmp")  # records.py skips dot files
+    aside = path.with_name(f".{path.name}.tmp")  # check skips dot files (records/tree.py)
     try:
         aside.write_bytes(data)
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,11 +174,11 @@ def _with_suggestions(draft: authoring.Draft, vocabulary: dict[str, Tag]) -> aut
 
 def _slug(paper: ArxivPaper, taken: authoring.Taken) -> str | None:
     """The title's slug, or if another paper has it, that slug and the arXiv id; None if both are taken."""
-    slug = authoring.slugify(paper.title)
+    slug = records.slugify(paper.title)
     if slug not in records.RESERVED_SLUGS and taken.slug_free(slug):
         return slug
-    suffix = re.sub(r"[^a-z0-9]+", "-", paper.arxiv.casefold()).strip("-")
-    slug = f"{authoring.slugify(paper.title, authoring.SLUG_MAX - len(suffix) - 1)}-{suffix}"
+    suffix = records.hyphenate(paper.arxiv)
+    slug = f"{records.slugify(paper.title, records.SLUG_MAX - len(suffix) - 1)}-{suffix}"
     return slug if taken.slug_free(slug) else None
 
 

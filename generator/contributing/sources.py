@@ -19,6 +19,7 @@ from generator.records import (
     FUTURE_GRACE,
     Fields,
     Problem,
+    Problems,
     arxiv_base,
     display_path,
     read_yaml_file,
@@ -82,16 +83,24 @@ def format_time(when: dt.datetime) -> str:
 def read_sources(path: Path, tags: Mapping[str, Tag], problems: list[Problem]) -> list[Query]:
     """The queries of sources.yml, in order; every problem is reported, and a bad entry left out."""
     shown = display_path(path)
-    fields = Fields(shown, problems)
+    fields = Fields(Problems(problems).of(shown))
     if not path.is_file():
         missing = "is not a file" if path.exists() else "is missing"
-        fields.fail(1, "file", f"{missing}; list the arXiv queries to import there (see the README)")
+        fields.problems.add(
+            line=1,
+            field="file",
+            message=f"{missing}; list the arXiv queries to import there (see the README)",
+        )
         return []
     node = read_yaml_file(path, problems, "queries", "list at least one query, or delete the file")
     if node is None:
         return []
     if not isinstance(node, yamlnodes.Sequence):
-        fields.fail(node.line, "queries", "must be a list: '- query: ...' entries, each with its tags")
+        fields.problems.add(
+            line=node.line,
+            field="queries",
+            message="must be a list: '- query: ...' entries, each with its tags",
+        )
         return []
     queries: list[Query] = []
     first: dict[str, int] = {}
@@ -100,8 +109,10 @@ def read_sources(path: Path, tags: Mapping[str, Tag], problems: list[Problem]) -
         if query is None:
             continue
         if query.search in first:
-            fields.fail(
-                item.line, f"queries[{number}].query", f"repeats the query of line {first[query.search]}"
+            fields.problems.add(
+                line=item.line,
+                field=f"queries[{number}].query",
+                message=f"repeats the query of line {first[query.search]}",
             )
             continue
         first[query.search] = item.line
@@ -111,18 +122,24 @@ def read_sources(path: Path, tags: Mapping[str, Tag], problems: list[Problem]) -
 
 def _read_query(item: yamlnodes.Node, name: str, tags: Mapping[str, Tag], fields: Fields) -> Query | None:
     if not isinstance(item, yamlnodes.Mapping):
-        fields.fail(item.line, name, "must be a mapping: query, tags and (optionally) limit")
+        fields.problems.add(
+            line=item.line, field=name, message="must be a mapping: query, tags and (optionally) limit"
+        )
         return None
     entry = {key.text: (key, value) for key, value in item.items}
     ok = True
     for unknown in sorted(set(entry) - set(QUERY_FIELDS)):
-        fields.fail(
-            entry[unknown][0].line, f"{name}.{unknown}", "is not a known field; use query, tags, limit"
+        fields.problems.add(
+            line=entry[unknown][0].line,
+            field=f"{name}.{unknown}",
+            message="is not a known field; use query, tags, limit",
         )
         ok = False
     for required in ("query", "tags"):
         if required not in entry:
-            fields.fail(item.line, f"{name}.{required}", f"is missing; add {required}: ...")
+            fields.problems.add(
+                line=item.line, field=f"{name}.{required}", message=f"is missing; add {required}: ..."
+            )
             ok = False
     if not ok:
         return None
@@ -137,7 +154,7 @@ def _read_query(item: yamlnodes.Node, name: str, tags: Mapping[str, Tag], fields
 def read_limit(node: yamlnodes.Node, field: str, fields: Fields) -> int | None:
     value = fields.count(node, field)
     if value is not None and not 1 <= value <= MAX_LIMIT:
-        fields.fail(node.line, field, f"{value} is not between 1 and {MAX_LIMIT}")
+        fields.problems.add(line=node.line, field=field, message=f"{value} is not between 1 and {MAX_LIMIT}")
         return None
     return value
 
@@ -164,16 +181,22 @@ def read_state(path: Path, problems: list[Problem], now: dt.datetime | None = No
     if not path.exists():
         return {}
     shown = display_path(path)
-    fields = Fields(shown, problems)
+    fields = Fields(Problems(problems).of(shown))
     if not path.is_file():
-        fields.fail(1, "file", f"is not a file; delete it, and `paperfeed import` writes {STATE_FILE} anew")
+        fields.problems.add(
+            line=1,
+            field="file",
+            message=f"is not a file; delete it, and `paperfeed import` writes {STATE_FILE} anew",
+        )
         return {}
     node = read_yaml_file(path, problems, "state", "delete the file: `paperfeed import` writes it")
     if node is None:
         return {}
     if not isinstance(node, yamlnodes.Sequence):
-        fields.fail(
-            node.line, "state", "must be a list, one entry per query, as `paperfeed import` writes it"
+        fields.problems.add(
+            line=node.line,
+            field="state",
+            message="must be a list, one entry per query, as `paperfeed import` writes it",
         )
         return {}
     latest = (now or dt.datetime.now(dt.UTC)) + FUTURE_GRACE
@@ -185,7 +208,11 @@ def read_state(path: Path, problems: list[Problem], now: dt.datetime | None = No
             continue
         query, mark = read
         if query in first:
-            fields.fail(item.line, f"state[{number}].query", f"repeats the query of line {first[query]}")
+            fields.problems.add(
+                line=item.line,
+                field=f"state[{number}].query",
+                message=f"repeats the query of line {first[query]}",
+            )
             continue
         first[query] = item.line
         marks[query] = mark
@@ -196,19 +223,27 @@ def _read_mark(
     item: yamlnodes.Node, name: str, latest: dt.datetime, fields: Fields
 ) -> tuple[str, Mark] | None:
     if not isinstance(item, yamlnodes.Mapping):
-        fields.fail(item.line, name, "must have query, newest and seen, as `paperfeed import` writes them")
+        fields.problems.add(
+            line=item.line,
+            field=name,
+            message="must have query, newest and seen, as `paperfeed import` writes them",
+        )
         return None
     entry = {key.text: (key, value) for key, value in item.items}
     ok = True
     for unknown in sorted(set(entry) - set(STATE_FIELDS)):
-        fields.fail(
-            entry[unknown][0].line, f"{name}.{unknown}", "is not a known field; use query, newest, seen"
+        fields.problems.add(
+            line=entry[unknown][0].line,
+            field=f"{name}.{unknown}",
+            message="is not a known field; use query, newest, seen",
         )
         ok = False
     for required in STATE_FIELDS:
         if required not in entry:
-            fields.fail(
-                item.line, f"{name}.{required}", f"is missing; add {required}: ..., or delete the entry"
+            fields.problems.add(
+                line=item.line,
+                field=f"{name}.{required}",
+                message=f"is missing; add {required}: ..., or delete the entry",
             )
             ok = False
     if not ok:
@@ -231,22 +266,34 @@ def _read_time(node: yamlnodes.Node, field: str, latest: dt.datetime, fields: Fi
         with contextlib.suppress(ValueError):  # the 31st of a short month
             when = dt.datetime.fromisoformat(text)
     if when is None:
-        fields.fail(
-            scalar.line, field, f"'{text[:40]}' is not a time; write it as 2025-03-14T17:59:58Z (UTC)"
+        fields.problems.add(
+            line=scalar.line,
+            field=field,
+            message=f"'{text[:40]}' is not a time; write it as 2025-03-14T17:59:58Z (UTC)",
         )
         return None
     if when > latest:
-        fields.fail(scalar.line, field, f"{text} is in the future; the query would skip every paper")
+        fields.problems.add(
+            line=scalar.line,
+            field=field,
+            message=f"{text} is in the future; the query would skip every paper",
+        )
         return None
     return when
 
 
 def _read_seen(node: yamlnodes.Node, field: str, fields: Fields) -> tuple[str, ...] | None:
     if not isinstance(node, yamlnodes.Sequence) or not node.items:
-        fields.fail(node.line, field, 'must list the arXiv ids of the newest time, e.g. seen: ["2503.01234"]')
+        fields.problems.add(
+            line=node.line,
+            field=field,
+            message='must list the arXiv ids of the newest time, e.g. seen: ["2503.01234"]',
+        )
         return None
     if len(node.items) > SEEN_MAX:
-        fields.fail(node.line, field, f"lists {len(node.items)} ids; the most is {SEEN_MAX}")
+        fields.problems.add(
+            line=node.line, field=field, message=f"lists {len(node.items)} ids; the most is {SEEN_MAX}"
+        )
         return None
     ids = [fields.arxiv(item, field) for item in node.items]
     return None if None in ids else tuple(i for i in ids if i is not None)

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from generator.arxiv_ids import arxiv_base
 from generator.data import paperlinks
 from generator.model import Feed, Paper
 
@@ -37,7 +38,6 @@ _ASCII_LETTERS = str.maketrans(
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _NEW_ARXIV = re.compile(r"^([0-9]{2})([0-9]{2})\.[0-9]{4,5}")
 _OLD_ARXIV = re.compile(r"^[a-z][a-z-]*(?:\.[A-Z]{2})?/([0-9]{2})[0-9]{5}")
-_VERSION = re.compile(r"v[0-9]+$")
 _LIGATURE = re.compile(r"([-`'])(?=\1)")
 _NEEDS_ESCAPE = re.compile(r"[{}&%$#_~^\\]|--|``|''")
 # What LaTeX reads as markup in a value, and what it writes them as.
@@ -55,7 +55,7 @@ _SPECIALS = {
 
 def arxiv_id(paper: Paper) -> str | None:
     """The paper's arXiv id without its version: a citation names the paper, not one version of it."""
-    return _VERSION.sub("", paper.arxiv) if paper.arxiv else None
+    return arxiv_base(paper.arxiv) if paper.arxiv else None
 
 
 def year(paper: Paper) -> int | None:

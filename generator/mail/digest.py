@@ -24,9 +24,9 @@ from generator.mail.ledger import Ledger
 from generator.model import Feed, Paper
 from generator.periods import Period
 from generator.records import abstracts
+from generator.records.chars import UNPRINTABLE_RE
 from generator.site.pages import Page, SiteBuilder
 
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 _LIST_ID_RE = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$")
 _ADDR_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 SUBJECT_TITLE_MAX = 90
@@ -48,7 +48,7 @@ def header_text(value: str) -> str:
     forms such as `=? utf-8?q?`) when a header is set, and Python before 3.11.10 / 3.12.5 writes out what
     it decoded, CR LF included (CVE-2024-6923); so every `=?` loses its meaning, at the cost of a space.
     """
-    return " ".join(_CONTROL_RE.sub(" ", value).split()).replace("=?", "= ?")
+    return " ".join(UNPRINTABLE_RE.sub(" ", value).split()).replace("=?", "= ?")
 
 
 def _host_and_path(site_url: str) -> tuple[str, list[str]]:
@@ -83,7 +83,7 @@ class Sender:
         assert site.digest_from is not None and site.unsubscribe_url is not None
         name, addr = parseaddr(site.digest_from)
         name = name or site.site_name
-        if not _ADDR_RE.match(addr) or _CONTROL_RE.search(site.digest_from):
+        if not _ADDR_RE.match(addr) or UNPRINTABLE_RE.search(site.digest_from):
             raise DigestError(
                 f"mkdocs.yml: digest_from '{site.digest_from}' must be an address, as digest@example.org"
                 " or Name <digest@example.org>"

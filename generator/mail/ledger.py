@@ -29,6 +29,7 @@ import yaml
 
 from generator.data.ledger_branch import FILE_NAME, LedgerBranch
 from generator.periods import Period, PeriodError
+from generator.records.slugs import SLUG_RE
 
 SENDING, SENT, FAILED = "sending", "sent", "failed"
 STATES = (SENDING, SENT, FAILED)
@@ -41,7 +42,6 @@ HEADER = """\
 """
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _SALT = re.compile(r"^[0-9a-f]{32}$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 _Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: a year of digests in milliseconds
 
@@ -202,7 +202,9 @@ def _parse(where: str, data: Any) -> tuple[str, dict[str, Sent]]:
         except ValueError:
             raise fail(f"digest {n}: first_sent '{entry['first_sent']}' is not a date (YYYY-MM-DD)") from None
         papers, recipients = entry["papers"] or [], entry["recipients"] or {}
-        if not isinstance(papers, list) or not all(isinstance(s, str) and _SLUG.match(s) for s in papers):
+        if not isinstance(papers, list) or not all(
+            isinstance(s, str) and SLUG_RE.fullmatch(s) for s in papers
+        ):
             raise fail(f"digest {n}: papers must be a list of paper slugs")
         if not isinstance(recipients, dict) or not all(
             isinstance(r, str) and _HEX64.match(r) and state in STATES for r, state in recipients.items()

@@ -1,0 +1,117 @@
+"""Checking a whole content tree (or some files of it, against the rest) and loading it as a Feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.model import Feed
+from generator.records.across import check_arxiv_ids, check_slugs, check_titles
+from generator.records.paper import Record, read_record, today_utc
+from generator.records.problems import ContentError, Problem, Problems, display_path
+from generator.records.tree import record_paths
+from generator.records.vocabulary import read_vocabulary
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a check found: the feed as far as it is valid, and every problem."""
+
+    feed: Feed
+    problems: tuple[Problem, ...]
+    checked: int
+
+
+def load_feed(content_dir: Path) -> Feed:
+    """Load the whole content tree; raise ContentError listing every problem if any."""
+    report = check(content_dir)
+    if report.problems:
+        raise ContentError(report.problems)
+    return report.feed
+
+
+def check(
+    content_dir: Path,
+    only: Iterable[Path] | None = None,
+    *,
+    today: dt.date | None = None,
+    new: Collection[Path] = (),
+) -> Report:
+    """Validate `content_dir`; with `only`, report just those files (checked against the whole tree).
+
+    A folder in `only` stands for every record under it. Problems of `tags.yml` are always reported, since
+    no record can be checked against a broken vocabulary. `today` bounds the dates (default: the clock,
+    in UTC). A record that repeats another (slug, arXiv id, title) is reported on the file being checked
+    or in `new` (the files not in the base commit), else on the one that entered the feed later, else on
+    the later one in path order.
+    """
+    tags_path = content_dir / "tags.yml"
+    papers_dir = content_dir / "papers"
+    found: list[Problem] = []
+    problems = Problems(found)
+    tags, declared = read_vocabulary(tags_path, problems)
+    paths = list(record_paths(papers_dir, problems))
+    fresh = {os.path.normpath(p) for p in new}
+    if fresh:
+        paths.sort(key=lambda p: os.path.normpath(p) in fresh)  # stable: new files last, each in path order
+    given: list[Path] = []
+    if only is not None:
+        in_tree = {p.resolve(): p for p in paths}  # a given file may be in the tree under another spelling
+        expanded = _expand(only, paths, tags_path)
+        given = list(dict.fromkeys(in_tree.get(p.resolve(), p) for p in expanded))
+        # Given files go last, so that a duplicate is reported on the file being checked, not its twin.
+        chosen = set(given)
+        paths = [p for p in paths if p not in chosen]
+        paths += [p for p in given if p.suffix == ".md" and p.is_file()]
+    records: list[Record] = []
+    for path in paths:
+        record = read_record(path, tags, problems, declared, today=today or today_utc())
+        if record is not None:
+            records.append(record)
+    check_slugs(paths, problems)
+    # The twin reported is the new one: a file given or not in the base commit, else the later feed day.
+    late = {display_path(p) for p in given} | {display_path(Path(p)) for p in fresh}
+    ranked = sorted(records, key=lambda r: (r.paper.source in late, r.paper.date))
+    check_arxiv_ids(ranked, problems)
+    check_titles(ranked, problems)
+    bad = {p.path for p in found}
+    good = [r.paper for r in records if r.paper.source not in bad]
+    if only is not None:
+        wanted = {display_path(p) for p in given} | {display_path(tags_path), display_path(papers_dir)}
+        found[:] = [p for p in found if p.path in wanted]
+        for path in given:
+            _check_given(path, tags_path, problems)
+    checked = len(given) if only is not None else len(paths)
+    return Report(Feed.of(good, tags), tuple(sorted(found)), checked)
+
+
+def _check_given(path: Path, tags_path: Path, problems: Problems) -> None:
+    """A path given to check is a record or the vocabulary."""
+    if not path.exists():
+        message = "does not exist"
+    elif not path.is_file():
+        message = "is not a file"
+    elif path.suffix != ".md" and path.resolve() != tags_path.resolve():
+        message = "is not a paper record (.md) or content/tags.yml"
+    else:
+        return
+    problems.add(path=display_path(path), line=1, field="file", message=message)
+
+
+def _expand(paths: Iterable[Path], tree: Iterable[Path], tags_path: Path) -> Iterator[Path]:
+    """The given paths, a folder replaced by the tree's records under it (and tags.yml), in sorted order.
+
+    Only what the tree holds counts: `check content` checks the records and the vocabulary, not the
+    hand-written pages in content/pages/.
+    """
+    tree = list(tree)
+    for path in paths:
+        if path.is_dir():
+            folder = path.resolve()
+            inside = [p for p in [tags_path, *tree] if p.resolve().is_relative_to(folder) and p.is_file()]
+            yield from sorted(inside)
+        else:
+            yield path
