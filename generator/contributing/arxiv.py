@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 
+from generator.errors import PaperfeedError
 from generator.records import ARXIV_RE, arxiv_base
 
 API_ENV = "PAPERFEED_ARXIV_API"
@@ -45,7 +46,7 @@ URL_RE = re.compile(
 )
 
 
-class ArxivError(Exception):
+class ArxivError(PaperfeedError):
     """Not an arXiv id, or the paper cannot be fetched; the message says why and what to do."""
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.errors import PaperfeedError
 from generator.model import Feed, Link
 from generator.records import (
     HANDLE_RE,
@@ -40,7 +41,7 @@ _TRANSLITERATE = str.maketrans(
 )
 
 
-class RefusedError(Exception):
+class RefusedError(PaperfeedError):
     """The record was not written; the message says why."""
 
 

@@ -14,10 +14,11 @@ from generator import records
 from generator.contributing import arxiv, authoring, sources, suggest
 from generator.contributing.arxiv import ArxivPaper, BadEntry
 from generator.contributing.sources import Mark, Query
+from generator.errors import PaperfeedError
 from generator.model import Link, Tag
 
 
-class ImportFailed(Exception):
+class ImportFailed(PaperfeedError):
     """A query could not be run, or the records could not be written; either way nothing was written."""
 
 

@@ -29,6 +29,7 @@ from generator import urls
 from generator.config import SiteConfig
 from generator.data import trending
 from generator.data.paperlinks import OutsideLink, outside_links
+from generator.errors import PaperfeedError
 from generator.model import Feed, Paper, Tag
 from generator.records import abstracts
 
@@ -45,7 +46,7 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 LAST_EPOCH_SECOND = 253402300799  # 9999-12-31T23:59:59Z
 
 
-class FeedError(ValueError):
+class FeedError(PaperfeedError, ValueError):
     """The feeds cannot be built as asked; the message says what to change."""
 
 
@@ -107,7 +108,7 @@ def render_feeds(feed: Feed, site: SiteConfig) -> dict[str, bytes]:
     """Every feed file by its site-relative path: the site's, each tag's (empty ones too), and the OPML."""
     # Read even when no feed is empty, so that a bad value stops every build the same way (and before
     # MkDocs, which reads it too, fails on it with a traceback).
-    empty_date = _empty_feed_date()
+    empty_date = empty_feed_date()
     channels = _channels(feed, site, empty_date)
     content = _ItemContent(site)
     files: dict[str, bytes] = {}
@@ -190,7 +191,7 @@ def _day(date: dt.date) -> dt.datetime:
     return dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
 
 
-def _empty_feed_date() -> dt.datetime:
+def empty_feed_date() -> dt.datetime:
     """A feed with no papers still needs a date; reproducible builds say which through SOURCE_DATE_EPOCH.
 
     Unset, it is 1970-01-01: a fixed date, never the clock. Set, it must be what the reproducible-builds
@@ -410,7 +411,7 @@ def trending_feed(trend: trending.Trending, site: SiteConfig, vocabulary: dict[s
     fg.description(html.escape(description, quote=False))
     fg.generator(GENERATOR)
     fg.docs("https://www.rssboard.org/rss-specification")
-    fg.updated(_day(trend.now) if trend.now else _empty_feed_date())  # the RSS lastBuildDate
+    fg.updated(_day(trend.now) if trend.now else empty_feed_date())  # the RSS lastBuildDate
     # RSS takes its channel link from the last link added, so the page goes last.
     fg.link(href=urls.absolute(site.site_url, urls.TRENDING_FEED), rel="self", type=MIME_TYPES["rss"])
     fg.link(href=page, rel="alternate", type="text/html")

@@ -20,6 +20,7 @@ import jinja2
 
 from generator import urls
 from generator.config import SiteConfig
+from generator.errors import PaperfeedError
 from generator.mail.ledger import Ledger
 from generator.model import Feed, Paper
 from generator.periods import Period
@@ -37,7 +38,7 @@ FULL_MIN = 10  # papers shown in full even when the rest then do not all fit as 
 UNDISCLOSED = "undisclosed-recipients:;"
 
 
-class DigestError(Exception):
+class DigestError(PaperfeedError):
     """The digest cannot be made as configured; the message says what to change."""
 
 

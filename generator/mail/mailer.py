@@ -21,6 +21,7 @@ from email.message import EmailMessage
 from generator import periods
 from generator.config import SiteConfig
 from generator.data.ledger_branch import BranchError, LedgerBranch
+from generator.errors import PaperfeedError
 from generator.mail import ledger as ledgers
 from generator.mail.digest import Digest, Sender, build, compose
 from generator.mail.ledger import FAILED, SENDING, SENT, Ledger, LedgerError
@@ -32,7 +33,7 @@ TIMEOUT_SECONDS = 30.0
 _ADDR_RE = re.compile(r"^[^@\s,<>\"]+@[^@\s,<>\"]+\.[^@\s,<>\"]+$")
 
 
-class MailError(Exception):
+class MailError(PaperfeedError):
     """Nothing could be sent as configured; one line that says what to change."""
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import PaperfeedError
 from generator.model import Feed, Link, Paper, Tag
 from generator.records import abstract_links, abstracts, yamlnodes
 from generator.records.yamlnodes import Mapping, Node, Scalar, Sequence
@@ -115,7 +116,7 @@ class Problem:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
 
 
-class ContentError(Exception):
+class ContentError(PaperfeedError):
     """The content has problems; `problems` lists every one, sorted by file and line."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
