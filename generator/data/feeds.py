@@ -19,7 +19,7 @@ import os
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,21 +134,22 @@ def takes(carried: list[Paper], paper: Paper, size: int) -> bool:
     return len(carried) < size or carried[-1].date == paper.date
 
 
+def _newest(papers: Sequence[Paper], size: int) -> list[Paper]:
+    """What a feed of `size` carries of `papers` (feed order): see takes."""
+    carried: list[Paper] = []
+    for paper in papers:
+        if not takes(carried, paper, size):
+            break  # feed order is newest day first: every paper after this one is older still
+        carried.append(paper)
+    return carried
+
+
 def _channels(feed: Feed, site: SiteConfig, empty_date: dt.datetime) -> list[_Channel]:
     """The site's channel, then one per tag of the vocabulary in slug order; papers stay in feed order."""
     size = site.feed_size
-    newest: list[Paper] = []
-    for paper in feed.papers:
-        if not takes(newest, paper, size):
-            break  # feed order is newest day first: every paper after this one is older still
-        newest.append(paper)
+    newest = _newest(feed.papers, size)
     tags = sorted(feed.tags.values(), key=lambda t: t.slug)
-    tagged: dict[str, list[Paper]] = {t.slug: [] for t in tags}
-    for paper in feed.papers:  # one pass, not one scan of every paper per tag
-        for slug in paper.tags:
-            carried = tagged.get(slug)
-            if carried is not None and takes(carried, paper, size):
-                carried.append(paper)
+    tagged = {slug: _newest(papers, size) for slug, papers in feed.by_tag().items()}
     channels = [
         _channel(
             None,

@@ -4,32 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import jinja2
-
 from generator import urls
 from generator.config import SiteConfig
 from generator.errors import PaperfeedError
+from generator.mail import addresses
 from generator.mail.ledger import Ledger
 from generator.model import Feed, Paper
 from generator.periods import Period
 from generator.records import abstracts
-from generator.site.pages import Page, SiteBuilder
+from generator.site.pages import Page, SiteBuilder, environment
 
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 _LIST_ID_RE = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$")
-_ADDR_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 SUBJECT_TITLE_MAX = 90
 AUTHORS_MAX = 10
 EXCERPT = 280  # characters of each abstract shown in full entries
@@ -81,15 +77,15 @@ class Sender:
                 "mkdocs.yml: the e-mail digest needs the paperfeed options digest_from and unsubscribe_url"
                 f" (missing: {', '.join(missing)})"
             )
-        assert site.digest_from is not None and site.unsubscribe_url is not None
-        name, addr = parseaddr(site.digest_from)
+        digest_from, unsubscribe_url = site.digest_from or "", site.unsubscribe_url or ""
+        name, addr = parseaddr(digest_from)
         name = name or site.site_name
-        if not _ADDR_RE.match(addr) or _CONTROL_RE.search(site.digest_from):
+        if not addresses.is_address(addr) or _CONTROL_RE.search(digest_from):
             raise DigestError(
-                f"mkdocs.yml: digest_from '{site.digest_from}' must be an address, as digest@example.org"
+                f"mkdocs.yml: digest_from '{digest_from}' must be an address, as digest@example.org"
                 " or Name <digest@example.org>"
             )
-        url = site.unsubscribe_url.strip()
+        url = unsubscribe_url.strip()
         if not url.startswith("https://") or re.search(r"[\s<>]", url):
             raise DigestError(
                 f"mkdocs.yml: unsubscribe_url '{url}' must be an https:// URL (one-click unsubscribe)"
@@ -98,7 +94,8 @@ class Sender:
         if site.unsubscribe_mailto:
             mailto = site.unsubscribe_mailto.strip()
             bare = mailto.removeprefix("mailto:").partition("?")[0]
-            if not _ADDR_RE.match(bare) or re.search(r"[\s<>]", mailto):
+            # In a header as written: an international domain would need its IDNA form, so ASCII only.
+            if not (bare.isascii() and addresses.is_address(bare)) or re.search(r"[\s<>]", mailto):
                 raise DigestError(f"mkdocs.yml: unsubscribe_mailto '{mailto}' must be an address")
             if not mailto.startswith("mailto:"):
                 mailto = f"mailto:{mailto}?subject=unsubscribe"
@@ -106,7 +103,8 @@ class Sender:
         list_id = (site.digest_list_id or "").strip().strip("<>") or ".".join(["digest", *path, host])
         if not _LIST_ID_RE.match(list_id):
             raise DigestError(f"mkdocs.yml: digest_list_id '{list_id}' must look like digest.example.org")
-        return cls(Address(header_text(name), addr_spec=addr), list_id, url, mailto)
+        sender = Address(header_text(name), addr_spec=addresses.parse(addr).address)
+        return cls(sender, list_id, url, mailto)
 
 
 @dataclass(frozen=True)
@@ -137,10 +135,7 @@ def build(feed: Feed, period: Period, ledger: Ledger | None) -> Digest:
 
 def subject(digest: Digest, site: SiteConfig) -> str:
     count = len(digest.papers)
-    top = header_text(digest.papers[0].title) if digest.papers else ""
-    if len(top) > SUBJECT_TITLE_MAX:
-        cut = top.rfind(" ", 0, SUBJECT_TITLE_MAX)
-        top = top[: cut if cut > SUBJECT_TITLE_MAX // 2 else SUBJECT_TITLE_MAX].rstrip(" ,;:.") + "…"
+    top = abstracts.shorten(header_text(digest.papers[0].title), SUBJECT_TITLE_MAX) if digest.papers else ""
     more = f", and {count - 1} more" if count > 1 else ""
     papers = "1 paper" if count == 1 else f"{count} papers"
     return f"[{header_text(site.site_name)}] {digest.period.label}, {papers}: {top}{more}"
@@ -181,22 +176,6 @@ def _entry(paper: Paper, feed: Feed, link: Callable[[str], str], excerpt: int) -
     )
 
 
-@cache
-def _mail_environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator.site", "templates"),
-        autoescape=lambda name: name is None or not name.endswith(".txt.j2"),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["wrap"] = lambda text, indent="": textwrap.fill(
-        text, width=76, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
-    )
-    return env
-
-
 def compose(
     digest: Digest, feed: Feed, site: SiteConfig, sender: Sender, to: str | None = None
 ) -> EmailMessage:
@@ -218,7 +197,7 @@ def compose(
         "atom_url": link(urls.feed("atom")),
         "unsubscribe_url": sender.unsubscribe_url,
     }
-    env = _mail_environment()
+    env = environment()
     entries = [_entry(p, feed, link, EXCERPT) for p in digest.papers]
     html_template = env.get_template("digest_email.html.j2")
 

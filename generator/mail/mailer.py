@@ -22,6 +22,7 @@ from generator import periods
 from generator.config import SiteConfig
 from generator.data.ledger_branch import BranchError, LedgerBranch
 from generator.errors import PaperfeedError
+from generator.mail import addresses
 from generator.mail import ledger as ledgers
 from generator.mail.digest import Digest, Sender, build, compose
 from generator.mail.ledger import FAILED, SENDING, SENT, Ledger, LedgerError
@@ -30,7 +31,6 @@ from generator.model import Feed
 TLS_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 TIMEOUT_SECONDS = 30.0
-_ADDR_RE = re.compile(r"^[^@\s,<>\"]+@[^@\s,<>\"]+\.[^@\s,<>\"]+$")
 
 
 class MailError(PaperfeedError):
@@ -107,19 +107,23 @@ class Recipient:
 def recipient(address: str) -> Recipient:
     """Read one address of PAPERFEED_DIGEST_TO; MailError if it is not one."""
     address = address.strip()
-    if not _ADDR_RE.match(address):
-        raise MailError(f"PAPERFEED_DIGEST_TO: '{address}' is not an e-mail address (name@example.org)")
-    local, _, domain = address.rpartition("@")
-    if not local.isascii():
-        raise MailError("PAPERFEED_DIGEST_TO: write the part before @ in ASCII letters; SMTPUTF8 is not used")
     try:
-        # Domains ignore case and a final dot; an international one travels as IDNA (xn--...).
-        ascii_domain = domain.rstrip(".").encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        raise MailError(f"PAPERFEED_DIGEST_TO: '{domain}' is not a valid domain name") from None
-    # Local parts may be case-sensitive in theory; no mail system in use treats them so, and one list
-    # address written two ways must not get two copies.
-    return Recipient(f"{local}@{ascii_domain}", f"{local.lower()}@{ascii_domain}")
+        found = addresses.parse(address)
+    except addresses.NotAnAddress as err:
+        if err.kind == addresses.LOCAL_NOT_ASCII:
+            raise MailError(
+                "PAPERFEED_DIGEST_TO: write the part before @ in ASCII letters; SMTPUTF8 is not used"
+            ) from None
+        if err.kind == addresses.BAD_DOMAIN:
+            domain = address.rpartition("@")[2]
+            raise MailError(f"PAPERFEED_DIGEST_TO: '{domain}' is not a valid domain name") from None
+        raise MailError(
+            f"PAPERFEED_DIGEST_TO: '{address}' is not an e-mail address (name@example.org)"
+        ) from None
+    # Domains ignore case. Local parts may be case-sensitive in theory; no mail system in use treats them
+    # so, and one list address written two ways must not get two copies.
+    domain = found.domain.lower()
+    return Recipient(f"{found.local}@{domain}", f"{found.local.lower()}@{domain}")
 
 
 def recipient_from_env(env: Mapping[str, str]) -> Recipient:

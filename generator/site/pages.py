@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import json
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -44,10 +45,12 @@ class Page:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The one Jinja environment of site/templates/, for the pages and the digest's e-mail alike: HTML
+    escaped everywhere but in plain-text templates (*.txt.j2, the e-mail's text part)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator.site", "templates"),
-        autoescape=True,
+        autoescape=lambda name: name is None or not name.endswith(".txt.j2"),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -59,7 +62,15 @@ def _environment() -> jinja2.Environment:
     env.filters["breakable"] = breakable
     env.filters["authors_short"] = authors_short
     env.filters["counted"] = wording.count  # {{ n | counted("paper") }}: "1 paper", "2 papers"
+    env.filters["wrap"] = _wrap
     return env
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    """Plain text in lines of 76 characters at most (e-mail's), each starting with `indent`."""
+    return textwrap.fill(
+        text, width=76, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
 
 
 def front_value(text: str) -> Markup:
@@ -143,7 +154,7 @@ class SiteBuilder:
         self.feed = feed
         self.site = site
         self.stars = stars or StarData()
-        self.env = _environment()
+        self.env = environment()
         self.days = [(d, list(ps)) for d, ps in groupby(feed.papers, key=lambda p: p.date)]
         self.day_keys = [d.isoformat() for d, _ in self.days]
         self.weeks = _group(feed.papers, lambda p: urls.week_key(p.date))
@@ -271,12 +282,8 @@ class SiteBuilder:
             yield Page(src_of(here), text, papers[0].date)
 
     def tag_pages(self) -> Iterable[Page]:
-        counts = {slug: 0 for slug in self.feed.tags}
-        tagged: dict[str, list[Paper]] = {slug: [] for slug in self.feed.tags}
-        for paper in self.feed.papers:
-            for slug in paper.tags:
-                tagged[slug].append(paper)
-                counts[slug] += 1
+        tagged = self.feed.by_tag()
+        counts = {slug: len(papers) for slug, papers in tagged.items()}
         newest = self.feed.papers[0].date if self.feed.papers else None
         text = self.render("tags.md.j2", urls.tags_index(), counts=counts)
         yield Page(src_of(urls.tags_index()), text, newest, in_nav=True)
