@@ -568,7 +568,6 @@ def digest_command(
     """The e-mail digest of the day's or the week's papers: write it to a .eml file, or --send it to the
     mailing list, at most once, as the ledger on the digest-ledger branch records."""
     # Imported here so that the other commands do not load the mail and template machinery.
-    from generator import periods
     from generator.data import ledger_branch
     from generator.mail import digest, ledger, mailer
 
@@ -585,10 +584,9 @@ def digest_command(
             branch = ledger_branch.LedgerBranch(config_file.resolve().parent, os.environ)
             report = mailer.send_digests(feed, site, kind, today, os.environ, branch)
         else:
-            sender = digest.Sender.from_site(site)
+            run = digest.prepare(feed, site, kind, today)
             copy = ledger.Ledger.load(ledger.default_path(site.content_dir))  # the site's, if fetched
-            due = [digest.build(feed, p, copy) for p in periods.due(kind, today)]
-            shown = next((d for d in reversed(due) if d.papers), None)
+            shown = next(reversed(run.digests(copy)), None)
     except records.ContentError as err:
         print_problems(err.problems, "text")
         raise click.ClickException("no digest: the content has problems (see above)") from None
@@ -601,7 +599,7 @@ def digest_command(
         return
     out = out or Path(f"digest-{shown.period.id}.eml")
     try:
-        out.write_bytes(digest.compose(shown, feed, site, sender).as_bytes())
+        out.write_bytes(digest.compose(shown, feed, site, run.sender).as_bytes())
     except OSError as err:
         raise click.ClickException(f"cannot write {records.display_path(out)} ({err.strerror})") from None
     click.echo(f"{shown.period.id}: {len(shown.papers)} paper(s); wrote {records.display_path(out)}")

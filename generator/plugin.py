@@ -102,12 +102,13 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.papers = {pages.src_of(urls.paper(p.slug)): p for p in feed.papers}
         # Hand-written pages (About) have no date of their own: the feed's newest day stands for it.
         self.newest = feed.papers[0].date.isoformat() if feed.papers else _EPOCH
-        digests = digest.digest_pages(feed, self.site, ledger.default_path(self.site.content_dir))
         # The star samples, fetched from their branch by the deploy (none: no activity data yet).
         stars = starfile.load(starfile.default_path(self.site.content_dir), recent=True)
         feed_files = feeds.render_feeds(feed, self.site)
         builder = pages.SiteBuilder(feed, self.site, stars)
         builder.keys = keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
+        ledger_copy = ledger.default_path(self.site.content_dir)  # fetched by the deploy, if any
+        digests = digest.digest_pages(feed, self.site, ledger_copy, builder)
         self.updated = {}
         self.handwritten = []
         for page in [*builder.pages(), *digests]:

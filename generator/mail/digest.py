@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator import urls
+from generator import periods, urls
 from generator.config import SiteConfig
 from generator.errors import PaperfeedError
 from generator.mail import addresses
@@ -22,7 +22,7 @@ from generator.mail.ledger import Ledger
 from generator.model import Feed, Paper
 from generator.periods import Period
 from generator.records import abstracts
-from generator.site.pages import Page, SiteBuilder, environment
+from generator.site.pages import DigestCopy, Page, SiteBuilder, environment
 
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 _LIST_ID_RE = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$")
@@ -116,7 +116,7 @@ class Digest:
 
     @property
     def web_path(self) -> str:
-        return f"digests/{self.period.id}/"
+        return urls.digest(self.period.id)
 
     @property
     def slugs(self) -> tuple[str, ...]:
@@ -192,7 +192,7 @@ def compose(
         "period": digest.period,
         "count": len(digest.papers),
         "web_url": link(digest.web_path),
-        "archive_url": link("digests/"),
+        "archive_url": link(urls.digests()),
         "rss_url": link(urls.feed("rss")),
         "atom_url": link(urls.feed("atom")),
         "unsubscribe_url": sender.unsubscribe_url,
@@ -266,18 +266,42 @@ def _fit(count: int, fits: Callable[[int, int], bool]) -> tuple[int, int]:
     return full, most(0, count - full, lambda t: fits(full, t))
 
 
-def digest_pages(feed: Feed, site: SiteConfig, ledger_path: Path) -> list[Page]:
-    """The site's /digests/ page (every digest sent, newest first) and each digest's web copy; the papers
-    of each are those its e-mail carried."""
-    ledger = Ledger.load(ledger_path)
-    builder = SiteBuilder(feed, site)
-    sent = ledger.newest_first()
-    digests = {s.period.id: build(feed, s.period, ledger) for s in sent}
-    index = builder.render("digest_index.md.j2", "digests/", sent=sent, digests=digests)
-    newest = sent[0].first_sent if sent else None
-    pages = [Page("digests/index.md", index, newest, in_nav=True)]
-    for s in sent:
-        digest = digests[s.period.id]
-        text = builder.render("digest_page.md.j2", digest.web_path, digest=digest, sent=s)
-        pages.append(Page(digest.web_path + "index.md", text, s.first_sent))
-    return pages
+def web_copies(feed: Feed, ledger: Ledger) -> list[DigestCopy]:
+    """Every digest that went out, newest first, with the papers its e-mail carried."""
+    return [
+        DigestCopy(s.period, build(feed, s.period, ledger).papers, len(s.papers), s.first_sent)
+        for s in ledger.newest_first()
+    ]
+
+
+def digest_pages(
+    feed: Feed, site: SiteConfig, ledger_path: Path, builder: SiteBuilder | None = None
+) -> list[Page]:
+    """The site's /digests/ page and each digest's web copy, from the ledger at `ledger_path`, made by the
+    site's page builder (site/pages.py) like every other page."""
+    copies = web_copies(feed, Ledger.load(ledger_path))
+    return (builder or SiteBuilder(feed, site)).digest_pages(copies)
+
+
+@dataclass(frozen=True)
+class Run:
+    """A digest run's sender and due periods, checked before anything is read or sent: the one step that
+    writing a digest to a file and sending it both start from (`prepare`)."""
+
+    feed: Feed
+    sender: Sender
+    periods: tuple[Period, ...]
+
+    @property
+    def has_papers(self) -> bool:
+        """Whether any due period has papers in the feed (else there is nothing to write or send)."""
+        return any(p.papers(self.feed) for p in self.periods)
+
+    def digests(self, ledger: Ledger | None) -> list[Digest]:
+        """The due digests that have papers, oldest first; one that went out carries what it carried."""
+        return [d for d in (build(self.feed, p, ledger) for p in self.periods) if d.papers]
+
+
+def prepare(feed: Feed, site: SiteConfig, kind: str, today: dt.date) -> Run:
+    """The run of `kind` (day or week) on `today`: DigestError if mkdocs.yml's digest settings are wrong."""
+    return Run(feed, Sender.from_site(site), tuple(periods.due(kind, today)))

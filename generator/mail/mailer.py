@@ -18,13 +18,12 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from generator import periods
 from generator.config import SiteConfig
 from generator.data.ledger_branch import BranchError, LedgerBranch
 from generator.errors import PaperfeedError
 from generator.mail import addresses
 from generator.mail import ledger as ledgers
-from generator.mail.digest import Digest, Sender, build, compose
+from generator.mail.digest import Digest, compose, prepare
 from generator.mail.ledger import FAILED, SENDING, SENT, Ledger, LedgerError
 from generator.model import Feed
 
@@ -359,17 +358,15 @@ def send_digests(
     as sent or on its way. At most once: each delivery is recorded as on its way, and pushed, before the
     message goes to the server, and MailError (nothing sent) when that cannot be done. Settings are checked
     first, so a broken configuration shows even on a day with nothing to send."""
-    sender = Sender.from_site(site)
+    run = prepare(feed, site, kind, today)
     settings = SmtpSettings.from_env(env)
     to = recipient_from_env(env)
-    due = periods.due(kind, today)
-    if not any(p.papers(feed) for p in due):
+    if not run.has_papers:
         return Report([])  # nothing to send, and no need to ask the remote
 
     def look(ledger: Ledger) -> list[Outcome]:
         key = ledger.key(to.mailbox)
-        found = [Outcome(build(feed, p, ledger), ledger.state(p, key)) for p in due]
-        return [o for o in found if o.digest.papers]
+        return [Outcome(d, ledger.state(d.period, key)) for d in run.digests(ledger)]
 
     try:
         outcomes = look(ledgers.read(branch))
@@ -401,15 +398,14 @@ def send_digests(
             if not connected:
                 o.state, o.reason = FAILED, "not tried, the connection had broken off"
                 continue
-            message = compose(o.digest, feed, site, sender, to.address)
-            attempt = _deliver(smtp, message, sender.address.addr_spec, to, settings.where)
+            message = compose(o.digest, feed, site, run.sender, to.address)
+            attempt = _deliver(smtp, message, run.sender.address.addr_spec, to, settings.where)
             o.state, o.reason, connected = attempt.state, attempt.reason, attempt.connected
 
     def record(ledger: Ledger) -> str | None:
         done = [o for o in outcomes if o.state in (SENT, FAILED)]
         for o in done:
-            assert o.state is not None
-            ledger.mark(o.digest.period, ledger.key(to.mailbox), o.state)
+            ledger.mark(o.digest.period, ledger.key(to.mailbox), SENT if o.state == SENT else FAILED)
         return _commit_message(done, env)
 
     try:

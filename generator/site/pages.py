@@ -29,7 +29,7 @@ from generator.config import SiteConfig
 from generator.data import citations, paperlinks, trending
 from generator.data.starfile import StarData
 from generator.model import Feed, Paper
-from generator.periods import long_date, month_label, short_date, week_label
+from generator.periods import Period, long_date, month_label, short_date, week_label
 from generator.records import abstracts
 from generator.site import related, wording
 
@@ -42,6 +42,21 @@ class Page:
     text: str
     updated: dt.date | None
     in_nav: bool = False
+
+
+@dataclass(frozen=True)
+class DigestCopy:
+    """A digest that went out, as its web copy shows it: the papers it carried that the feed still has,
+    how many it carried, and the day it first went out (mail/digest.py reads them from the ledger)."""
+
+    period: Period
+    papers: tuple[Paper, ...]
+    carried: int
+    first_sent: dt.date
+
+    @property
+    def web_path(self) -> str:
+        return urls.digest(self.period.id)
 
 
 @cache
@@ -317,6 +332,16 @@ class SiteBuilder:
             "trending.md.j2", here, signal_always=True, formula=trending, feed_url=urls.TRENDING_FEED
         )
         return Page(src_of(here), text, self.trend.now, in_nav=True)
+
+    def digest_pages(self, copies: Sequence[DigestCopy]) -> list[Page]:
+        """The /digests/ page (`copies` newest first) and each digest's web copy."""
+        here = urls.digests()
+        index = self.render("digest_index.md.j2", here, copies=copies)
+        pages = [Page(src_of(here), index, copies[0].first_sent if copies else None, in_nav=True)]
+        for copy in copies:
+            text = self.render("digest_page.md.j2", copy.web_path, digest=copy)
+            pages.append(Page(src_of(copy.web_path), text, copy.first_sent))
+        return pages
 
     def search_page(self) -> Page:
         # The page the header's search box submits to without script, and that a shared search opens.
