@@ -468,6 +468,15 @@ def _site_config(config_file: Path) -> config.SiteConfig:
     return config.load(config_file)
 
 
+def _build_settings(config_file: Path) -> None:
+    """What a build reads, checked before MkDocs starts: mkdocs.yml and the environment (the plugin checks
+    them again, for `mkdocs build` run by itself)."""
+    from generator.data import feeds  # here: only the site's commands need it
+
+    _site_config(config_file)
+    feeds.empty_feed_date()  # SOURCE_DATE_EPOCH
+
+
 def _mkdocs(*args: str) -> None:
     """Run MkDocs in a child process: the CLI stays free of MkDocs, which only the plugin imports."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner, printed on every run
@@ -500,7 +509,7 @@ _CONFIG_OPTION = click.option(
 )
 def build(config_file: Path, site_dir: Path | None) -> None:
     """Build the site into site/ (mkdocs build --strict): invalid records stop the build."""
-    _site_config(config_file)
+    _build_settings(config_file)
     _mkdocs(
         "build",
         "--strict",
@@ -515,7 +524,7 @@ def build(config_file: Path, site_dir: Path | None) -> None:
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(config_file: Path, dev_addr: str) -> None:
     """Serve the site locally, rebuilding it when content/, the theme or mkdocs.yml change."""
-    _site_config(config_file)
+    _build_settings(config_file)
     _check_address(dev_addr)
     _mkdocs("serve", "--config-file", str(config_file), "--dev-addr", dev_addr)
 

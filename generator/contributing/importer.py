@@ -137,10 +137,9 @@ def _fetch(query: Query, mark: Mark | None, client: arxiv.Client) -> list[ArxivP
     try:
         for entry in arxiv.newest_first(query.search, query.limit, client):
             if isinstance(entry, ArxivPaper) and mark is not None:
-                assert entry.submitted is not None  # a search's papers have their time
-                if mark.is_older(entry.submitted):
+                if mark.is_older(_submitted(entry)):
                     break
-                if mark.has_seen(entry.arxiv, entry.submitted):
+                if mark.has_seen(entry.arxiv, _submitted(entry)):
                     continue
             found.append(entry)
     except arxiv.ArxivError as err:
@@ -148,11 +147,17 @@ def _fetch(query: Query, mark: Mark | None, client: arxiv.Client) -> list[ArxivP
     return found
 
 
+def _submitted(paper: ArxivPaper) -> dt.datetime:
+    """The first version's time, which every paper of a search has (arxiv.py reads it from the answer)."""
+    if paper.submitted is None:
+        raise ImportFailed(f"arXiv's answer gives {paper.arxiv} without the time of its first version")
+    return paper.submitted
+
+
 def _moved(mark: Mark | None, paper: ArxivPaper) -> Mark:
-    assert paper.submitted is not None
     if mark is None:
-        return Mark(paper.submitted, (paper.arxiv,))
-    return mark.after(paper.arxiv, paper.submitted)
+        return Mark(_submitted(paper), (paper.arxiv,))
+    return mark.after(paper.arxiv, _submitted(paper))
 
 
 def _draft(paper: ArxivPaper, tags: Sequence[str], day: dt.date) -> authoring.Draft:
