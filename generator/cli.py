@@ -18,7 +18,8 @@ import click
 from generator import config, records, relay
 from generator.contributing import arxiv as arxiv_api
 from generator.contributing import authoring, importer, pathcheck, proposal, sources, suggest
-from generator.contributing.github_annotations import error_annotation
+from generator.contributing.github_annotations import error_annotation, output_format
+from generator.errors import PaperfeedError
 from generator.model import Link, Tag
 from generator.records import Problem, gitbase
 
@@ -54,6 +55,9 @@ class OneLineGroup(click.Group):
             _fail(err.format_message(), err.exit_code)
         except click.exceptions.Abort:  # Ctrl-C or end of input at a prompt; Click printed the line end
             _fail("aborted", 1)
+        except (PaperfeedError, pathcheck.PathCheckError) as err:
+            # The one place a user's error becomes its line (pathcheck runs alone in CI: its own class).
+            _fail(str(err), 1)
         except OSError as err:
             if err.errno == errno.EPIPE:  # the reader went away (paperfeed check | head): nothing to say
                 _silence_stdout()
@@ -121,7 +125,7 @@ def print_problems(problems: Iterable[Problem], fmt: str) -> None:
     "--format",
     "fmt",
     type=click.Choice(["text", "github"]),
-    default=lambda: "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text",
+    default=output_format,
     help="github prints workflow annotations (the default when GITHUB_ACTIONS=true).",
 )
 @click.option(
@@ -139,10 +143,7 @@ def check(paths: tuple[Path, ...], fmt: str, base: str | None, content_dir: Path
     new: set[Path] = set()
     if base is not None:
         papers = sorted((content_dir / "papers").rglob("*.md"))
-        try:
-            new = gitbase.files_not_in(base, papers)
-        except gitbase.GitBaseError as err:
-            raise click.ClickException(str(err)) from None
+        new = gitbase.files_not_in(base, papers)
     import_files, record_paths = _import_files(content_dir, paths)
     report = records.check(content_dir, only=record_paths if paths else None, new=new)
     problems = sorted([*report.problems, *_import_problems(content_dir, import_files, report.feed.tags)])
@@ -245,9 +246,8 @@ def new(
     missing = [
         name for name, value in (("--title", title), ("--abstract", abstract), ("--tag", tags)) if not value
     ]
-    if missing:
+    if missing or title is None or abstract is None:
         raise click.UsageError(f"give {', '.join(missing)}")
-    assert title is not None and abstract is not None
     draft = authoring.Draft(
         title=title.strip(),
         tags=tags,
@@ -418,10 +418,7 @@ def candidates_command(
 ) -> None:
     """The title and description (Markdown) of the pull request that proposes the records BASE lacks."""
     papers = sorted((content_dir / "papers").rglob("*.md"))
-    try:
-        new = {records.display_path(p) for p in gitbase.files_not_in(base, papers)}
-    except gitbase.GitBaseError as err:
-        raise click.ClickException(str(err)) from None
+    new = {records.display_path(p) for p in gitbase.files_not_in(base, papers)}
     report = records.check(content_dir)
     if report.problems:
         print_problems(report.problems, "text")
@@ -442,20 +439,17 @@ def candidates_command(
     "--format",
     "fmt",
     type=click.Choice(["text", "github"]),
-    default=pathcheck.default_format,
+    default=output_format,
     help="github prints workflow annotations (the default when GITHUB_ACTIONS=true).",
 )
 def check_paths(base: str | None, head: str | None, fmt: str) -> None:
     """Fail when a change touches anything but paper records, the tag list and the import's state."""
     if head is not None and base is None:
         raise click.ClickException("--head needs --base: the revision its changes are counted from")
-    try:
-        if base is not None:
-            changes = pathcheck.changes_since(base, head=head or "HEAD")
-        else:
-            changes = pathcheck.changes_piped(sys.stdin)
-    except pathcheck.PathCheckError as err:
-        raise click.ClickException(str(err)) from None
+    if base is not None:
+        changes = pathcheck.changes_since(base, head=head or "HEAD")
+    else:
+        changes = pathcheck.changes_piped(sys.stdin)
     lines, summary = pathcheck.report(changes, fmt)
     for line in lines:
         click.echo(line)
@@ -471,10 +465,16 @@ def _site_config(config_file: Path) -> config.SiteConfig:
             f"{records.display_path(config_file)} is missing; run this in the site's folder, or give the"
             " site's configuration with --config-file"
         )
-    try:
-        return config.load(config_file)
-    except config.ConfigError as err:
-        raise click.ClickException(str(err)) from None
+    return config.load(config_file)
+
+
+def _build_settings(config_file: Path) -> None:
+    """What a build reads, checked before MkDocs starts: mkdocs.yml and the environment (the plugin checks
+    them again, for `mkdocs build` run by itself)."""
+    from generator.data import feeds  # here: only the site's commands need it
+
+    _site_config(config_file)
+    feeds.empty_feed_date()  # SOURCE_DATE_EPOCH
 
 
 def _mkdocs(*args: str) -> None:
@@ -509,7 +509,7 @@ _CONFIG_OPTION = click.option(
 )
 def build(config_file: Path, site_dir: Path | None) -> None:
     """Build the site into site/ (mkdocs build --strict): invalid records stop the build."""
-    _site_config(config_file)
+    _build_settings(config_file)
     _mkdocs(
         "build",
         "--strict",
@@ -524,7 +524,7 @@ def build(config_file: Path, site_dir: Path | None) -> None:
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(config_file: Path, dev_addr: str) -> None:
     """Serve the site locally, rebuilding it when content/, the theme or mkdocs.yml change."""
-    _site_config(config_file)
+    _build_settings(config_file)
     _check_address(dev_addr)
     _mkdocs("serve", "--config-file", str(config_file), "--dev-addr", dev_addr)
 
@@ -577,7 +577,6 @@ def digest_command(
     """The e-mail digest of the day's or the week's papers: write it to a .eml file, or --send it to the
     mailing list, at most once, as the ledger on the digest-ledger branch records."""
     # Imported here so that the other commands do not load the mail and template machinery.
-    from generator import periods
     from generator.data import ledger_branch
     from generator.mail import digest, ledger, mailer
 
@@ -594,15 +593,12 @@ def digest_command(
             branch = ledger_branch.LedgerBranch(config_file.resolve().parent, os.environ)
             report = mailer.send_digests(feed, site, kind, today, os.environ, branch)
         else:
-            sender = digest.Sender.from_site(site)
+            run = digest.prepare(feed, site, kind, today)
             copy = ledger.Ledger.load(ledger.default_path(site.content_dir))  # the site's, if fetched
-            due = [digest.build(feed, p, copy) for p in periods.due(kind, today)]
-            shown = next((d for d in reversed(due) if d.papers), None)
+            shown = next(reversed(run.digests(copy)), None)
     except records.ContentError as err:
         print_problems(err.problems, "text")
         raise click.ClickException("no digest: the content has problems (see above)") from None
-    except (config.ConfigError, digest.DigestError, ledger.LedgerError, mailer.MailError) as err:
-        raise click.ClickException(str(err)) from None
     nothing = f"{today.isoformat()}: no digest due: no {kind} with papers ends on this day or the two before"
     if send:
         _report_sending(report, nothing)
@@ -612,7 +608,7 @@ def digest_command(
         return
     out = out or Path(f"digest-{shown.period.id}.eml")
     try:
-        out.write_bytes(digest.compose(shown, feed, site, sender).as_bytes())
+        out.write_bytes(digest.compose(shown, feed, site, run.sender).as_bytes())
     except OSError as err:
         raise click.ClickException(f"cannot write {records.display_path(out)} ({err.strerror})") from None
     click.echo(f"{shown.period.id}: {len(shown.papers)} paper(s); wrote {records.display_path(out)}")
@@ -687,8 +683,6 @@ def stars_command(day: dt.datetime | None, push: bool, config_file: Path) -> Non
     except records.ContentError as err:
         print_problems(err.problems, "text")
         raise click.ClickException("nothing sampled: the content has problems (see above)") from None
-    except (github.GitHubError, starfile.StarsError, ledger_branch.BranchError) as err:
-        raise click.ClickException(str(err)) from None
     if report.stop and not report.results.fatal:
         click.echo(report.stop)  # a rate limit: what was fetched is kept, and the next run goes on
     click.echo(report.summary)

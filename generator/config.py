@@ -4,34 +4,75 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import yaml
 
+from generator.errors import PaperfeedError
 
-class ConfigError(Exception):
+
+class ConfigError(PaperfeedError):
     """mkdocs.yml cannot be used; the message says what to change."""
+
+
+# What is wrong with a plugin option's value (its name and value given), or None when it is usable.
+Check = Callable[[str, Any], "str | None"]
+
+
+def _text(key: str, value: Any) -> str | None:
+    if isinstance(value, str):
+        return None
+    return f"paperfeed option {key} must be text, such as {key}: '{value}' (in quotes)"
+
+
+def _whole_number(key: str, value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return None
+    return f"paperfeed option {key} must be a whole number >= 1"
+
+
+def _url(key: str, value: Any) -> str | None:
+    if isinstance(value, str) and value.startswith(("http://", "https://")) and urlsplit(value).netloc:
+        return None
+    return f"paperfeed option {key} '{value}' must be an absolute http(s) URL"
+
+
+def _field_name(key: str, value: Any) -> str | None:
+    if isinstance(value, str) and _FIELD_NAME_RE.fullmatch(value):
+        return None
+    return (
+        f"paperfeed option {key} '{value}' must be a form field name of letters, digits and _ - . [ ],"
+        " such as email or EMAIL"
+    )
+
+
+def _option(check: Check = _text) -> dict[str, Check]:
+    """A field's mark as a plugin option of mkdocs.yml, and its check: the one schema of the options,
+    which the MkDocs plugin and `paperfeed digest` both apply (SiteConfig.from_options)."""
+    return {"check": check}
 
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """What the generator needs to know about the site; defaults fit a fresh fork."""
+    """What the generator needs to know about the site; defaults fit a fresh fork. The fields marked
+    with _option are the `paperfeed` plugin's options; the others come from mkdocs.yml's own keys."""
 
     site_name: str = "paperfeed"
     site_url: str = "http://127.0.0.1:8000/"
     site_description: str = ""
-    content_dir: Path = Path("content")
-    page_size: int = 50
-    feed_size: int = 50
-    subscribe_url: str | None = None
-    subscribe_field: str = "email"
-    digest_from: str | None = None
-    digest_list_id: str | None = None
-    unsubscribe_url: str | None = None
-    unsubscribe_mailto: str | None = None
+    content_dir: Path = field(default=Path("content"), metadata=_option())
+    page_size: int = field(default=50, metadata=_option(_whole_number))
+    feed_size: int = field(default=50, metadata=_option(_whole_number))
+    subscribe_url: str | None = field(default=None, metadata=_option(_url))
+    subscribe_field: str = field(default="email", metadata=_option(_field_name))
+    digest_from: str | None = field(default=None, metadata=_option())
+    digest_list_id: str | None = field(default=None, metadata=_option())
+    unsubscribe_url: str | None = field(default=None, metadata=_option(_url))
+    unsubscribe_mailto: str | None = field(default=None, metadata=_option())
     # From mkdocs.yml's repo_url and edit_uri: the repository, and where a record's file is edited.
     repo_url: str | None = None
     edit_base: str | None = None
@@ -56,20 +97,14 @@ class SiteConfig:
         url = site.get("site_url") or cls.site_url
         if not str(url).startswith(("http://", "https://")):
             raise ConfigError(f"mkdocs.yml: site_url '{url}' must be an absolute http(s) URL")
-        known = {f for f in cls.__dataclass_fields__ if not f.startswith("site_")} - _FROM_MKDOCS
-        unknown = set(options) - known
+        unknown = set(options) - set(OPTIONS)
         if unknown:
             raise ConfigError(f"mkdocs.yml: unknown paperfeed option(s): {', '.join(sorted(unknown))}")
-        values = {k: v for k, v in options.items() if v is not None}
-        for key in ("page_size", "feed_size"):
-            if key in values and (not isinstance(values[key], int) or values[key] < 1):
-                raise ConfigError(f"mkdocs.yml: paperfeed option {key} must be a whole number >= 1")
-        field_name = values.get("subscribe_field", cls.subscribe_field)
-        if not isinstance(field_name, str) or not _FIELD_NAME_RE.fullmatch(field_name):
-            raise ConfigError(
-                f"mkdocs.yml: paperfeed option subscribe_field '{field_name}' must be a form field name of"
-                " letters, digits and _ - . [ ], such as email or EMAIL"
-            )
+        values = {k: v for k, v in options.items() if v is not None}  # null: the default
+        for key, value in values.items():
+            wrong = OPTIONS[key](key, value)
+            if wrong:
+                raise ConfigError(f"mkdocs.yml: {wrong}")
         written = PurePosixPath(str(values.get("content_dir", "content")).replace("\\", "/"))
         values["content_dir"] = base / str(values.get("content_dir", "content"))
         repo_url = site.get("repo_url") or None
@@ -87,8 +122,8 @@ class SiteConfig:
         )
 
 
-# Settings that come from mkdocs.yml's own keys, not from the plugin's options.
-_FROM_MKDOCS = {"repo_url", "edit_base", "content_path"}
+# The plugin's options and how each is checked, from SiteConfig's fields: the one list of them.
+OPTIONS: dict[str, Check] = {f.name: f.metadata["check"] for f in fields(SiteConfig) if "check" in f.metadata}
 # A form field's name as list providers spell them: email, EMAIL, fields[email], member.email.
 _FIELD_NAME_RE = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,64}$")
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from generator import urls
+from generator.errors import PaperfeedError
 from generator.model import Feed, Paper
 
 KINDS = ("day", "week")
@@ -20,7 +21,7 @@ _MONTHS = (
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-class PeriodError(ValueError):
+class PeriodError(PaperfeedError, ValueError):
     """Not a period id; the message says what one looks like."""
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from jinja2 import Environment
 from mkdocs.config import base
-from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -23,32 +24,43 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
 from generator import records, urls
-from generator.config import ConfigError, SiteConfig
+from generator.config import SiteConfig
 from generator.data import citations, exports, feeds, starfile
+from generator.errors import PaperfeedError
 from generator.mail import digest, ledger
 from generator.model import Feed, Paper
 from generator.site import htmlmin, metadata, pages, search
 
-
-class PaperfeedConfig(base.Config):  # type: ignore[no-untyped-call]
-    """The plugin's options in mkdocs.yml; see generator/config.py for their meaning."""
-
-    content_dir = opt.Type(str, default="content")
-    page_size = opt.Type(int, default=50)
-    feed_size = opt.Type(int, default=50)
-    subscribe_url = opt.Optional(opt.URL())
-    subscribe_field = opt.Type(str, default="email")
-    digest_from = opt.Optional(opt.Type(str))
-    digest_list_id = opt.Optional(opt.Type(str))
-    unsubscribe_url = opt.Optional(opt.URL())
-    unsubscribe_mailto = opt.Optional(opt.Type(str))
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
-class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-call]
+def _readable(hook: Callable[_P, _R]) -> Callable[_P, _R]:
+    """The one place a hook's PaperfeedError becomes MkDocs' PluginError: MkDocs prints its message and
+    stops the build, with no traceback. A content error gets the lines `paperfeed check` prints."""
+
+    @functools.wraps(hook)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return hook(*args, **kwargs)
+        except records.ContentError as err:
+            raise PluginError(f"the content has problems:\n{err}") from None
+        except PaperfeedError as err:
+            raise PluginError(str(err)) from None
+
+    return run
+
+
+class _NoSchema(base.Config):  # type: ignore[no-untyped-call]
+    """MkDocs' schema of the plugin's options: none; SiteConfig's is the one (see load_config)."""
+
+
+class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     """Loads content/ and adds every page and feed of the feed to the build."""
 
     def __init__(self) -> None:
-        self.site: SiteConfig | None = None
+        self.options: dict[str, Any] = {}
+        self._site: SiteConfig | None = None
         self.updated: dict[str, str] = {}
         self.newest = _EPOCH
         self.feed: Feed | None = None
@@ -59,42 +71,44 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.index_count = 0
         self.index_seconds = 0.0
 
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
+        # The options have one schema, SiteConfig's (generator/config.py), which on_config applies: MkDocs'
+        # own checks would accept or word a mistake otherwise than `paperfeed digest` does.
+        self.options = dict(options)
+        return [], []
+
+    @property
+    def site(self) -> SiteConfig:
+        """The site's settings, which on_config reads before any other hook runs."""
+        if self._site is None:
+            raise PluginError("paperfeed: the site's settings are read in on_config, which has not run")
+        return self._site
+
+    @_readable
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path).parent
-        try:
-            self.site = SiteConfig.from_options(dict(config), dict(self.config), base_dir)
-        except ConfigError as err:
-            raise PluginError(str(err)) from None
+        self._site = SiteConfig.from_options(dict(config), self.options, base_dir)
+        # Environment settings are checked on every build, before anything else is done (a bad
+        # SOURCE_DATE_EPOCH is otherwise found only when some feed turns out empty, or by scipy's import).
+        feeds.empty_feed_date()
         return config
 
+    @_readable
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        assert self.site is not None
-        try:
-            feed = records.load_feed(self.site.content_dir)
-        except records.ContentError as err:
-            # The same lines `paperfeed check` prints; MkDocs shows them and stops, with no traceback.
-            raise PluginError(f"the content has problems:\n{err}") from None
+        feed = records.load_feed(self.site.content_dir)
         self.feed = feed
         self.papers = {pages.src_of(urls.paper(p.slug)): p for p in feed.papers}
         # Hand-written pages (About) have no date of their own: the feed's newest day stands for it.
         self.newest = feed.papers[0].date.isoformat() if feed.papers else _EPOCH
-        try:
-            digests = digest.digest_pages(feed, self.site, ledger.default_path(self.site.content_dir))
-        except ledger.LedgerError as err:
-            raise PluginError(str(err)) from None
-        try:
-            # The star samples, fetched from their branch by the deploy (none: no activity data yet).
-            stars = starfile.load(starfile.default_path(self.site.content_dir), recent=True)
-        except starfile.StarsError as err:
-            raise PluginError(str(err)) from None
-        # The feeds first: they read SOURCE_DATE_EPOCH, and a bad value must stop the build with their one
-        # line before the pages import scipy, whose import reads it too and fails with a traceback.
-        try:
-            feed_files = feeds.render_feeds(feed, self.site)
-        except feeds.FeedError as err:
-            raise PluginError(str(err)) from None
+        # The star samples, fetched from their branch by the deploy (none: no activity data yet).
+        stars = starfile.load(starfile.default_path(self.site.content_dir), recent=True)
+        feed_files = feeds.render_feeds(feed, self.site)
         builder = pages.SiteBuilder(feed, self.site, stars)
         builder.keys = keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
+        ledger_copy = ledger.default_path(self.site.content_dir)  # fetched by the deploy, if any
+        digests = digest.digest_pages(feed, self.site, ledger_copy, builder)
         self.updated = {}
         self.handwritten = []
         for page in [*builder.pages(), *digests]:
@@ -107,6 +121,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             files.append(File.generated(config, path, content=data))
         return files
 
+    @_readable
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # Templates do not change during a build; without this, Jinja stats every template file on
         # every page (MkDocs serve makes a new environment for each rebuild).
@@ -118,10 +133,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             language = str(config.theme.get("language") or "en")
             pages = sorted(self.handwritten, key=lambda page: page.url)
             output = Path(config.site_dir) / "pagefind"
-            try:
-                self.index_count, self.indexing = search.start_index(self.feed, pages, output, language)
-            except search.SearchIndexError as err:
-                raise PluginError(str(err)) from None
+            self.index_count, self.indexing = search.start_index(self.feed, pages, output, language)
             self.index_seconds = time.perf_counter() - start
         return env
 
@@ -156,7 +168,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        if self.site is not None and self.feed is not None:
+        if self._site is not None and self.feed is not None:
             tag = self.feed.tags.get(str((page.meta or {}).get("feed_tag", "")))
             links = feeds.feed_links(self.site, tag)
             if (page.meta or {}).get("feed_trending"):
@@ -167,7 +179,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
                 links = [link for link in links if link.kind == "rss"]
             context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
             context["paperfeed_head"] = self._head(page)  # type: ignore[typeddict-unknown-key]
-        if self.site is not None:
+        if self._site is not None:
             context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
         return context
 
@@ -175,14 +187,13 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
     ) -> TemplateContext:
         # The theme's own pages (404.html) have the same footer as the others.
-        if self.site is not None:
+        if self._site is not None:
             context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
         return context
 
     def _head(self, page: Page) -> metadata.Head:
         """The page's metadata for other programs: a paper's from its record, any other page's from its own
         title (which a generated page's front matter holds HTML-escaped)."""
-        assert self.site is not None
         url = urls.absolute(self.site.site_url, page.url)
         paper = self.papers.get(page.file.src_uri)
         if paper is not None:
@@ -197,14 +208,12 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         # The theme's own pages (404.html), written beside the sitemap, which stays as it is.
         return htmlmin.minify(output) if template_name.endswith(".html") else output
 
+    @_readable
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         indexing, self.indexing = self.indexing, None
         start = time.perf_counter()
         if indexing is not None:
-            try:
-                indexing.wait()
-            except search.SearchIndexError as err:
-                raise PluginError(str(err)) from None
+            indexing.wait()
         added = self.index_seconds + time.perf_counter() - start
         log.info(f"Search index of {self.index_count} pages: it added {added:.2f} seconds to the build")
 
@@ -216,7 +225,6 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        assert self.site is not None
         server.watch(str(self.site.content_dir))
         # MkDocs watches the theme only with --watch-theme, and then Material's installed files too; the
         # site's own overrides are what a maintainer edits, so a change there rebuilds like content does.

@@ -74,7 +74,9 @@ def run(argv: Sequence[str], env: Mapping[str, str], write: Callable[[str], None
         stderr=subprocess.STDOUT,
         process_group=0 if own_group else None,
     ) as child:
-        assert child.stdout is not None
+        pipe = child.stdout
+        if pipe is None:  # stdout=PIPE always makes one; the type cannot say so
+            raise OSError("no pipe from the child process")
 
         def forward(signum: int, _frame: object) -> None:
             child.send_signal(signum)
@@ -88,7 +90,7 @@ def run(argv: Sequence[str], env: Mapping[str, str], write: Callable[[str], None
         }
         try:
             lines = TracebackFilter(write, prefix) if prefix is not None else None
-            for raw in iter(child.stdout.readline, b""):
+            for raw in iter(pipe.readline, b""):
                 line = raw.decode("utf-8", "replace")
                 if lines is None:
                     write(line)

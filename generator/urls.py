@@ -39,6 +39,15 @@ def month(date: dt.date) -> str:
     return f"month/{month_key(date)}/"
 
 
+def digests() -> str:
+    return "digests/"
+
+
+def digest(period_id: str) -> str:
+    """A digest's web copy: digests/2025-03-14/, digests/2025-W11/."""
+    return f"digests/{period_id}/"
+
+
 def trending() -> str:
     return "trending/"
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 
 from generator.arxiv_ids import ARXIV_RE, arxiv_base
+from generator.errors import PaperfeedError
 
 API_ENV = "PAPERFEED_ARXIV_API"
 DEFAULT_API = "https://export.arxiv.org"
@@ -45,7 +46,7 @@ URL_RE = re.compile(
 )
 
 
-class ArxivError(Exception):
+class ArxivError(PaperfeedError):
     """Not an arXiv id, or the paper cannot be fetched; the message says why and what to do."""
 
 

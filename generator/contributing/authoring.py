@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.errors import PaperfeedError
 from generator.model import Feed, Link
 from generator.records import (
     HANDLE_RE,
@@ -31,7 +32,7 @@ from generator.records import (
 from generator.records import SLUG_MAX as SLUG_MAX  # the limit of slugify's slugs, as paperfeed new uses it
 
 
-class RefusedError(Exception):
+class RefusedError(PaperfeedError):
     """The record was not written; the message says why."""
 
 

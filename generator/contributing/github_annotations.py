@@ -1,16 +1,12 @@
-"""GitHub Actions error annotations (`::error file=...,line=...::message`); standard library only."""
+"""GitHub Actions output for the package: annotations or plain lines, defined once in pathcheck.py.
+
+The path check must run alone on the standard library (CI takes it from the base commit), so it holds the
+definitions, and the rest of the package imports them from here.
+"""
 
 from __future__ import annotations
 
+from generator.contributing.pathcheck import default_format as output_format
+from generator.contributing.pathcheck import error_annotation
 
-def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _property(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def error_annotation(path: str, line: int, title: str, message: str) -> str:
-    """One annotation, escaped as the workflow-command format requires, shown on `path`'s `line`."""
-    return f"::error file={_property(path)},line={line},title={_property(title)}::{_data(message)}"
+__all__ = ["error_annotation", "output_format"]

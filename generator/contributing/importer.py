@@ -13,10 +13,11 @@ from generator import records
 from generator.contributing import arxiv, authoring, sources, suggest
 from generator.contributing.arxiv import ArxivPaper, BadEntry
 from generator.contributing.sources import Mark, Query
+from generator.errors import PaperfeedError
 from generator.model import Link, Tag
 
 
-class ImportFailed(Exception):
+class ImportFailed(PaperfeedError):
     """A query could not be run, or the records could not be written; either way nothing was written."""
 
 
@@ -135,10 +136,9 @@ def _fetch(query: Query, mark: Mark | None, client: arxiv.Client) -> list[ArxivP
     try:
         for entry in arxiv.newest_first(query.search, query.limit, client):
             if isinstance(entry, ArxivPaper) and mark is not None:
-                assert entry.submitted is not None  # a search's papers have their time
-                if mark.is_older(entry.submitted):
+                if mark.is_older(_submitted(entry)):
                     break
-                if mark.has_seen(entry.arxiv, entry.submitted):
+                if mark.has_seen(entry.arxiv, _submitted(entry)):
                     continue
             found.append(entry)
     except arxiv.ArxivError as err:
@@ -146,11 +146,17 @@ def _fetch(query: Query, mark: Mark | None, client: arxiv.Client) -> list[ArxivP
     return found
 
 
+def _submitted(paper: ArxivPaper) -> dt.datetime:
+    """The first version's time, which every paper of a search has (arxiv.py reads it from the answer)."""
+    if paper.submitted is None:
+        raise ImportFailed(f"arXiv's answer gives {paper.arxiv} without the time of its first version")
+    return paper.submitted
+
+
 def _moved(mark: Mark | None, paper: ArxivPaper) -> Mark:
-    assert paper.submitted is not None
     if mark is None:
-        return Mark(paper.submitted, (paper.arxiv,))
-    return mark.after(paper.arxiv, paper.submitted)
+        return Mark(_submitted(paper), (paper.arxiv,))
+    return mark.after(paper.arxiv, _submitted(paper))
 
 
 def _draft(paper: ArxivPaper, tags: Sequence[str], day: dt.date) -> authoring.Draft:

@@ -85,8 +85,8 @@ def _escape(ch: str) -> str:
     return ch
 
 
-# The workflow-command escaping of contributing/github_annotations.py, repeated here on purpose: CI runs this
-# file alone, taken from the base commit, where a sibling module cannot be imported.
+# GitHub's workflow commands, defined here for the whole package (contributing/github_annotations.py
+# re-exports them): CI runs this file alone, taken from the base commit, where it can import no sibling.
 def _data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -108,8 +108,12 @@ class Finding:
     def annotation(self) -> str:
         """A GitHub error annotation on the file (a name that is not UTF-8 cannot match one: escaped)."""
         name = self.path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        text = f"{shown(self.path)}: {self.message}"
-        return f"::error file={_property(name)},line=1,title=path check::{_data(text)}"
+        return error_annotation(name, 1, "path check", f"{shown(self.path)}: {self.message}")
+
+
+def error_annotation(path: str, line: int, title: str, message: str) -> str:
+    """One annotation, escaped as the workflow-command format requires, shown on `path`'s `line`."""
+    return f"::error file={_property(path)},line={line},title={_property(title)}::{_data(message)}"
 
 
 def is_content(path: str) -> bool:
@@ -229,6 +233,7 @@ def report(changes: list[Change], fmt: str) -> tuple[list[str], str]:
 
 
 def default_format() -> str:
+    """Annotations in a GitHub Actions run (GITHUB_ACTIONS=true), plain lines anywhere else."""
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 

@@ -64,6 +64,6 @@ def render_exports(feed: Feed, site: SiteConfig, keys: dict[str, str] | None = N
         }
 
     files = write(feed.papers, site.site_name, "")
-    for slug, tag in feed.tags.items():
-        files |= write(feed.papers_tagged(slug), f"{site.site_name}: {tag.name}", urls.tag(slug), slug)
+    for slug, papers in feed.by_tag().items():
+        files |= write(papers, f"{site.site_name}: {feed.tags[slug].name}", urls.tag(slug), slug)
     return {path: text.encode("utf-8") for path, text in files.items()}

@@ -19,7 +19,7 @@ import os
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from generator import urls
 from generator.config import SiteConfig
 from generator.data import trending
 from generator.data.paperlinks import OutsideLink, outside_links
+from generator.errors import PaperfeedError
 from generator.model import Feed, Paper, Tag
 from generator.records import abstracts
 
@@ -45,7 +46,7 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 LAST_EPOCH_SECOND = 253402300799  # 9999-12-31T23:59:59Z
 
 
-class FeedError(ValueError):
+class FeedError(PaperfeedError, ValueError):
     """The feeds cannot be built as asked; the message says what to change."""
 
 
@@ -107,7 +108,7 @@ def render_feeds(feed: Feed, site: SiteConfig) -> dict[str, bytes]:
     """Every feed file by its site-relative path: the site's, each tag's (empty ones too), and the OPML."""
     # Read even when no feed is empty, so that a bad value stops every build the same way (and before
     # MkDocs, which reads it too, fails on it with a traceback).
-    empty_date = _empty_feed_date()
+    empty_date = empty_feed_date()
     channels = _channels(feed, site, empty_date)
     content = _ItemContent(site)
     files: dict[str, bytes] = {}
@@ -133,21 +134,22 @@ def takes(carried: list[Paper], paper: Paper, size: int) -> bool:
     return len(carried) < size or carried[-1].date == paper.date
 
 
+def _newest(papers: Sequence[Paper], size: int) -> list[Paper]:
+    """What a feed of `size` carries of `papers` (feed order): see takes."""
+    carried: list[Paper] = []
+    for paper in papers:
+        if not takes(carried, paper, size):
+            break  # feed order is newest day first: every paper after this one is older still
+        carried.append(paper)
+    return carried
+
+
 def _channels(feed: Feed, site: SiteConfig, empty_date: dt.datetime) -> list[_Channel]:
     """The site's channel, then one per tag of the vocabulary in slug order; papers stay in feed order."""
     size = site.feed_size
-    newest: list[Paper] = []
-    for paper in feed.papers:
-        if not takes(newest, paper, size):
-            break  # feed order is newest day first: every paper after this one is older still
-        newest.append(paper)
+    newest = _newest(feed.papers, size)
     tags = sorted(feed.tags.values(), key=lambda t: t.slug)
-    tagged: dict[str, list[Paper]] = {t.slug: [] for t in tags}
-    for paper in feed.papers:  # one pass, not one scan of every paper per tag
-        for slug in paper.tags:
-            carried = tagged.get(slug)
-            if carried is not None and takes(carried, paper, size):
-                carried.append(paper)
+    tagged = {slug: _newest(papers, size) for slug, papers in feed.by_tag().items()}
     channels = [
         _channel(
             None,
@@ -190,7 +192,7 @@ def _day(date: dt.date) -> dt.datetime:
     return dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
 
 
-def _empty_feed_date() -> dt.datetime:
+def empty_feed_date() -> dt.datetime:
     """A feed with no papers still needs a date; reproducible builds say which through SOURCE_DATE_EPOCH.
 
     Unset, it is 1970-01-01: a fixed date, never the clock. Set, it must be what the reproducible-builds
@@ -410,7 +412,7 @@ def trending_feed(trend: trending.Trending, site: SiteConfig, vocabulary: dict[s
     fg.description(html.escape(description, quote=False))
     fg.generator(GENERATOR)
     fg.docs("https://www.rssboard.org/rss-specification")
-    fg.updated(_day(trend.now) if trend.now else _empty_feed_date())  # the RSS lastBuildDate
+    fg.updated(_day(trend.now) if trend.now else empty_feed_date())  # the RSS lastBuildDate
     # RSS takes its channel link from the last link added, so the page goes last.
     fg.link(href=urls.absolute(site.site_url, urls.TRENDING_FEED), rel="self", type=MIME_TYPES["rss"])
     fg.link(href=page, rel="alternate", type="text/html")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
+from generator.errors import PaperfeedError
+
 API_ENV = "PAPERFEED_GITHUB_API"
 DEFAULT_API = "https://api.github.com"
 TOKEN_ENV = "GITHUB_TOKEN"
@@ -38,11 +40,11 @@ GONE_STATUSES = (404, 410, 451)
 _NAME_RE = re.compile(r"^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$")
 
 
-class GitHubError(Exception):
+class GitHubError(PaperfeedError):
     """The API cannot be used at all (unreachable, the token refused): the run stops; the message says why."""
 
 
-class RepoError(Exception):
+class RepoError(PaperfeedError):
     """This repository's answer could not be had or read (a timeout, a malformed answer): skipped this run."""
 
 

@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import PaperfeedError
+
 REMOTE = "origin"
 BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")
 
@@ -48,7 +50,7 @@ DATA_FILES = {data.name: data for data in (DIGESTS, STARS)}
 BRANCH, FILE_NAME = DIGESTS.branch, DIGESTS.file_name
 
 
-class BranchError(Exception):
+class BranchError(PaperfeedError):
     """The ledger branch cannot be read or written; the message says what Git answered."""
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from generator.data.ledger_branch import STARS
+from generator.errors import PaperfeedError
 
 FILE_NAME = STARS.file_name
 # Samples are kept daily while they may be a week's baseline (a week, and three missed days), then one a
@@ -46,7 +47,7 @@ _REPO_URL_RE = re.compile(
 _GITHUB_URL_RE = re.compile(r"^https?://(?:www\.)?github\.com(?:[/?#:]|$)", re.IGNORECASE)
 
 
-class StarsError(Exception):
+class StarsError(PaperfeedError):
     """The samples file cannot be read; the message says where and how to fix it."""
 
 

@@ -4,31 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import jinja2
-
-from generator import urls
+from generator import periods, urls
 from generator.config import SiteConfig
+from generator.errors import PaperfeedError
+from generator.mail import addresses
 from generator.mail.ledger import Ledger
 from generator.model import Feed, Paper
 from generator.periods import Period
 from generator.records import abstracts
 from generator.records.chars import UNPRINTABLE_RE
-from generator.site.pages import Page, SiteBuilder
+from generator.site.pages import DigestCopy, Page, SiteBuilder, environment
 
 _LIST_ID_RE = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$")
-_ADDR_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 SUBJECT_TITLE_MAX = 90
 AUTHORS_MAX = 10
 EXCERPT = 280  # characters of each abstract shown in full entries
@@ -37,7 +34,7 @@ FULL_MIN = 10  # papers shown in full even when the rest then do not all fit as 
 UNDISCLOSED = "undisclosed-recipients:;"
 
 
-class DigestError(Exception):
+class DigestError(PaperfeedError):
     """The digest cannot be made as configured; the message says what to change."""
 
 
@@ -80,15 +77,15 @@ class Sender:
                 "mkdocs.yml: the e-mail digest needs the paperfeed options digest_from and unsubscribe_url"
                 f" (missing: {', '.join(missing)})"
             )
-        assert site.digest_from is not None and site.unsubscribe_url is not None
-        name, addr = parseaddr(site.digest_from)
+        digest_from, unsubscribe_url = site.digest_from or "", site.unsubscribe_url or ""
+        name, addr = parseaddr(digest_from)
         name = name or site.site_name
-        if not _ADDR_RE.match(addr) or UNPRINTABLE_RE.search(site.digest_from):
+        if not addresses.is_address(addr) or UNPRINTABLE_RE.search(digest_from):
             raise DigestError(
-                f"mkdocs.yml: digest_from '{site.digest_from}' must be an address, as digest@example.org"
+                f"mkdocs.yml: digest_from '{digest_from}' must be an address, as digest@example.org"
                 " or Name <digest@example.org>"
             )
-        url = site.unsubscribe_url.strip()
+        url = unsubscribe_url.strip()
         if not url.startswith("https://") or re.search(r"[\s<>]", url):
             raise DigestError(
                 f"mkdocs.yml: unsubscribe_url '{url}' must be an https:// URL (one-click unsubscribe)"
@@ -97,7 +94,8 @@ class Sender:
         if site.unsubscribe_mailto:
             mailto = site.unsubscribe_mailto.strip()
             bare = mailto.removeprefix("mailto:").partition("?")[0]
-            if not _ADDR_RE.match(bare) or re.search(r"[\s<>]", mailto):
+            # In a header as written: an international domain would need its IDNA form, so ASCII only.
+            if not (bare.isascii() and addresses.is_address(bare)) or re.search(r"[\s<>]", mailto):
                 raise DigestError(f"mkdocs.yml: unsubscribe_mailto '{mailto}' must be an address")
             if not mailto.startswith("mailto:"):
                 mailto = f"mailto:{mailto}?subject=unsubscribe"
@@ -105,7 +103,8 @@ class Sender:
         list_id = (site.digest_list_id or "").strip().strip("<>") or ".".join(["digest", *path, host])
         if not _LIST_ID_RE.match(list_id):
             raise DigestError(f"mkdocs.yml: digest_list_id '{list_id}' must look like digest.example.org")
-        return cls(Address(header_text(name), addr_spec=addr), list_id, url, mailto)
+        sender = Address(header_text(name), addr_spec=addresses.parse(addr).address)
+        return cls(sender, list_id, url, mailto)
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ class Digest:
 
     @property
     def web_path(self) -> str:
-        return f"digests/{self.period.id}/"
+        return urls.digest(self.period.id)
 
     @property
     def slugs(self) -> tuple[str, ...]:
@@ -136,10 +135,7 @@ def build(feed: Feed, period: Period, ledger: Ledger | None) -> Digest:
 
 def subject(digest: Digest, site: SiteConfig) -> str:
     count = len(digest.papers)
-    top = header_text(digest.papers[0].title) if digest.papers else ""
-    if len(top) > SUBJECT_TITLE_MAX:
-        cut = top.rfind(" ", 0, SUBJECT_TITLE_MAX)
-        top = top[: cut if cut > SUBJECT_TITLE_MAX // 2 else SUBJECT_TITLE_MAX].rstrip(" ,;:.") + "…"
+    top = abstracts.shorten(header_text(digest.papers[0].title), SUBJECT_TITLE_MAX) if digest.papers else ""
     more = f", and {count - 1} more" if count > 1 else ""
     papers = "1 paper" if count == 1 else f"{count} papers"
     return f"[{header_text(site.site_name)}] {digest.period.label}, {papers}: {top}{more}"
@@ -180,22 +176,6 @@ def _entry(paper: Paper, feed: Feed, link: Callable[[str], str], excerpt: int) -
     )
 
 
-@cache
-def _mail_environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator.site", "templates"),
-        autoescape=lambda name: name is None or not name.endswith(".txt.j2"),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["wrap"] = lambda text, indent="": textwrap.fill(
-        text, width=76, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
-    )
-    return env
-
-
 def compose(
     digest: Digest, feed: Feed, site: SiteConfig, sender: Sender, to: str | None = None
 ) -> EmailMessage:
@@ -212,12 +192,12 @@ def compose(
         "period": digest.period,
         "count": len(digest.papers),
         "web_url": link(digest.web_path),
-        "archive_url": link("digests/"),
+        "archive_url": link(urls.digests()),
         "rss_url": link(urls.feed("rss")),
         "atom_url": link(urls.feed("atom")),
         "unsubscribe_url": sender.unsubscribe_url,
     }
-    env = _mail_environment()
+    env = environment()
     entries = [_entry(p, feed, link, EXCERPT) for p in digest.papers]
     html_template = env.get_template("digest_email.html.j2")
 
@@ -286,18 +266,42 @@ def _fit(count: int, fits: Callable[[int, int], bool]) -> tuple[int, int]:
     return full, most(0, count - full, lambda t: fits(full, t))
 
 
-def digest_pages(feed: Feed, site: SiteConfig, ledger_path: Path) -> list[Page]:
-    """The site's /digests/ page (every digest sent, newest first) and each digest's web copy; the papers
-    of each are those its e-mail carried."""
-    ledger = Ledger.load(ledger_path)
-    builder = SiteBuilder(feed, site)
-    sent = ledger.newest_first()
-    digests = {s.period.id: build(feed, s.period, ledger) for s in sent}
-    index = builder.render("digest_index.md.j2", "digests/", sent=sent, digests=digests)
-    newest = sent[0].first_sent if sent else None
-    pages = [Page("digests/index.md", index, newest, in_nav=True)]
-    for s in sent:
-        digest = digests[s.period.id]
-        text = builder.render("digest_page.md.j2", digest.web_path, digest=digest, sent=s)
-        pages.append(Page(digest.web_path + "index.md", text, s.first_sent))
-    return pages
+def web_copies(feed: Feed, ledger: Ledger) -> list[DigestCopy]:
+    """Every digest that went out, newest first, with the papers its e-mail carried."""
+    return [
+        DigestCopy(s.period, build(feed, s.period, ledger).papers, len(s.papers), s.first_sent)
+        for s in ledger.newest_first()
+    ]
+
+
+def digest_pages(
+    feed: Feed, site: SiteConfig, ledger_path: Path, builder: SiteBuilder | None = None
+) -> list[Page]:
+    """The site's /digests/ page and each digest's web copy, from the ledger at `ledger_path`, made by the
+    site's page builder (site/pages.py) like every other page."""
+    copies = web_copies(feed, Ledger.load(ledger_path))
+    return (builder or SiteBuilder(feed, site)).digest_pages(copies)
+
+
+@dataclass(frozen=True)
+class Run:
+    """A digest run's sender and due periods, checked before anything is read or sent: the one step that
+    writing a digest to a file and sending it both start from (`prepare`)."""
+
+    feed: Feed
+    sender: Sender
+    periods: tuple[Period, ...]
+
+    @property
+    def has_papers(self) -> bool:
+        """Whether any due period has papers in the feed (else there is nothing to write or send)."""
+        return any(p.papers(self.feed) for p in self.periods)
+
+    def digests(self, ledger: Ledger | None) -> list[Digest]:
+        """The due digests that have papers, oldest first; one that went out carries what it carried."""
+        return [d for d in (build(self.feed, p, ledger) for p in self.periods) if d.papers]
+
+
+def prepare(feed: Feed, site: SiteConfig, kind: str, today: dt.date) -> Run:
+    """The run of `kind` (day or week) on `today`: DigestError if mkdocs.yml's digest settings are wrong."""
+    return Run(feed, Sender.from_site(site), tuple(periods.due(kind, today)))

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from generator.data.ledger_branch import FILE_NAME, LedgerBranch
+from generator.errors import PaperfeedError
 from generator.periods import Period, PeriodError
 from generator.records.slugs import SLUG_RE
 
@@ -46,7 +47,7 @@ _Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: a year of digests in milliseconds
 
 
-class LedgerError(Exception):
+class LedgerError(PaperfeedError):
     """The ledger cannot be read or written; the message says where and why."""
 
 

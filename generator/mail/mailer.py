@@ -18,21 +18,21 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from generator import periods
 from generator.config import SiteConfig
 from generator.data.ledger_branch import BranchError, LedgerBranch
+from generator.errors import PaperfeedError
+from generator.mail import addresses
 from generator.mail import ledger as ledgers
-from generator.mail.digest import Digest, Sender, build, compose
+from generator.mail.digest import Digest, compose, prepare
 from generator.mail.ledger import FAILED, SENDING, SENT, Ledger, LedgerError
 from generator.model import Feed
 
 TLS_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 TIMEOUT_SECONDS = 30.0
-_ADDR_RE = re.compile(r"^[^@\s,<>\"]+@[^@\s,<>\"]+\.[^@\s,<>\"]+$")
 
 
-class MailError(Exception):
+class MailError(PaperfeedError):
     """Nothing could be sent as configured; one line that says what to change."""
 
 
@@ -106,19 +106,23 @@ class Recipient:
 def recipient(address: str) -> Recipient:
     """Read one address of PAPERFEED_DIGEST_TO; MailError if it is not one."""
     address = address.strip()
-    if not _ADDR_RE.match(address):
-        raise MailError(f"PAPERFEED_DIGEST_TO: '{address}' is not an e-mail address (name@example.org)")
-    local, _, domain = address.rpartition("@")
-    if not local.isascii():
-        raise MailError("PAPERFEED_DIGEST_TO: write the part before @ in ASCII letters; SMTPUTF8 is not used")
     try:
-        # Domains ignore case and a final dot; an international one travels as IDNA (xn--...).
-        ascii_domain = domain.rstrip(".").encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        raise MailError(f"PAPERFEED_DIGEST_TO: '{domain}' is not a valid domain name") from None
-    # Local parts may be case-sensitive in theory; no mail system in use treats them so, and one list
-    # address written two ways must not get two copies.
-    return Recipient(f"{local}@{ascii_domain}", f"{local.lower()}@{ascii_domain}")
+        found = addresses.parse(address)
+    except addresses.NotAnAddress as err:
+        if err.kind == addresses.LOCAL_NOT_ASCII:
+            raise MailError(
+                "PAPERFEED_DIGEST_TO: write the part before @ in ASCII letters; SMTPUTF8 is not used"
+            ) from None
+        if err.kind == addresses.BAD_DOMAIN:
+            domain = address.rpartition("@")[2]
+            raise MailError(f"PAPERFEED_DIGEST_TO: '{domain}' is not a valid domain name") from None
+        raise MailError(
+            f"PAPERFEED_DIGEST_TO: '{address}' is not an e-mail address (name@example.org)"
+        ) from None
+    # Domains ignore case. Local parts may be case-sensitive in theory; no mail system in use treats them
+    # so, and one list address written two ways must not get two copies.
+    domain = found.domain.lower()
+    return Recipient(f"{found.local}@{domain}", f"{found.local.lower()}@{domain}")
 
 
 def recipient_from_env(env: Mapping[str, str]) -> Recipient:
@@ -354,17 +358,15 @@ def send_digests(
     as sent or on its way. At most once: each delivery is recorded as on its way, and pushed, before the
     message goes to the server, and MailError (nothing sent) when that cannot be done. Settings are checked
     first, so a broken configuration shows even on a day with nothing to send."""
-    sender = Sender.from_site(site)
+    run = prepare(feed, site, kind, today)
     settings = SmtpSettings.from_env(env)
     to = recipient_from_env(env)
-    due = periods.due(kind, today)
-    if not any(p.papers(feed) for p in due):
+    if not run.has_papers:
         return Report([])  # nothing to send, and no need to ask the remote
 
     def look(ledger: Ledger) -> list[Outcome]:
         key = ledger.key(to.mailbox)
-        found = [Outcome(build(feed, p, ledger), ledger.state(p, key)) for p in due]
-        return [o for o in found if o.digest.papers]
+        return [Outcome(d, ledger.state(d.period, key)) for d in run.digests(ledger)]
 
     try:
         outcomes = look(ledgers.read(branch))
@@ -396,15 +398,14 @@ def send_digests(
             if not connected:
                 o.state, o.reason = FAILED, "not tried, the connection had broken off"
                 continue
-            message = compose(o.digest, feed, site, sender, to.address)
-            attempt = _deliver(smtp, message, sender.address.addr_spec, to, settings.where)
+            message = compose(o.digest, feed, site, run.sender, to.address)
+            attempt = _deliver(smtp, message, run.sender.address.addr_spec, to, settings.where)
             o.state, o.reason, connected = attempt.state, attempt.reason, attempt.connected
 
     def record(ledger: Ledger) -> str | None:
         done = [o for o in outcomes if o.state in (SENT, FAILED)]
         for o in done:
-            assert o.state is not None
-            ledger.mark(o.digest.period, ledger.key(to.mailbox), o.state)
+            ledger.mark(o.digest.period, ledger.key(to.mailbox), SENT if o.state == SENT else FAILED)
         return _commit_message(done, env)
 
     try:

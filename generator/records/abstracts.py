@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from urllib.parse import urljoin
 
@@ -266,25 +266,35 @@ def plain_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def shorten(text: str, limit: int, keep: Iterable[tuple[int, int]] = ()) -> str:
+    """`text`, or at most its first `limit` characters and "…": the one rule for every cut text.
+
+    Cut at the last space before the limit, or at the limit when that would keep half of it or less (one
+    very long word); never inside a span of `keep` (start, end: a formula), cut before it instead; the
+    punctuation left at the cut goes.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    if cut <= limit // 2:
+        cut = limit
+    for start, end in sorted(keep, reverse=True):  # from the last span: a move never undoes an earlier one
+        if start < cut < end:
+            before = text.rfind(" ", 0, start)
+            cut = before if before > 0 else start
+    return text[:cut].rstrip(" ,;:.") + "…"
+
+
 @lru_cache(maxsize=20_000)
 def excerpt(text: str, limit: int = 280) -> str:
     """The opening of the abstract in plain text, cut at a word boundary, with an ellipsis if cut."""
-    plain = plain_text(text)
-    if len(plain) <= limit:
-        return plain
-    cut = plain.rfind(" ", 0, limit)
-    return plain[: cut if cut > limit // 2 else limit].rstrip(" ,;:.") + "…"
+    return shorten(plain_text(text), limit)
 
 
 @lru_cache(maxsize=20_000)
 def excerpt_html(text: str, limit: int = 280) -> str:
     """The opening of the abstract as sanitized inline HTML, math rendered; never cut inside a formula."""
     text = " ".join(text.split())  # one paragraph
-    if len(text) > limit:
-        cut = text.rfind(" ", 0, limit)
-        for match in MATH_RE.finditer(text):
-            if match.start() < cut < match.end():
-                cut = text.rfind(" ", 0, match.start())
-        text = text[: cut if cut > 0 else limit].rstrip(" ,;:.") + "…"
+    text = shorten(text, limit, [m.span() for m in MATH_RE.finditer(text)])
     rendered = render(text)
     return rendered.removeprefix("<p>").removesuffix("</p>")

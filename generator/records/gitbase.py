@@ -7,8 +7,10 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.errors import PaperfeedError
 
-class GitBaseError(Exception):
+
+class GitBaseError(PaperfeedError):
     """The base commit cannot be read; the message says why."""
 
 

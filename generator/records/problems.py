@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import PaperfeedError
 from generator.records.chars import escape_unprintable
 
 
@@ -31,7 +32,7 @@ class Problem:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
 
 
-class ContentError(Exception):
+class ContentError(PaperfeedError):
     """The content has problems; `problems` lists every one, sorted by file and line."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:

@@ -14,10 +14,12 @@ import hashlib
 import json
 from pathlib import Path
 
+from generator.errors import PaperfeedError
+
 SIGNATURE = b"pagefind_dcd"
 
 
-class FormatError(Exception):
+class FormatError(PaperfeedError):
     """Pagefind's output is not in the format this module knows; the message says which file."""
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import json
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -28,7 +29,7 @@ from generator.config import SiteConfig
 from generator.data import citations, paperlinks, trending
 from generator.data.starfile import StarData
 from generator.model import Feed, Paper
-from generator.periods import long_date, month_label, short_date, week_label
+from generator.periods import Period, long_date, month_label, short_date, week_label
 from generator.records import abstracts
 from generator.site import related, wording
 
@@ -43,11 +44,28 @@ class Page:
     in_nav: bool = False
 
 
+@dataclass(frozen=True)
+class DigestCopy:
+    """A digest that went out, as its web copy shows it: the papers it carried that the feed still has,
+    how many it carried, and the day it first went out (mail/digest.py reads them from the ledger)."""
+
+    period: Period
+    papers: tuple[Paper, ...]
+    carried: int
+    first_sent: dt.date
+
+    @property
+    def web_path(self) -> str:
+        return urls.digest(self.period.id)
+
+
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The one Jinja environment of site/templates/, for the pages and the digest's e-mail alike: HTML
+    escaped everywhere but in plain-text templates (*.txt.j2, the e-mail's text part)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator.site", "templates"),
-        autoescape=True,
+        autoescape=lambda name: name is None or not name.endswith(".txt.j2"),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -59,7 +77,15 @@ def _environment() -> jinja2.Environment:
     env.filters["breakable"] = breakable
     env.filters["authors_short"] = authors_short
     env.filters["counted"] = wording.count  # {{ n | counted("paper") }}: "1 paper", "2 papers"
+    env.filters["wrap"] = _wrap
     return env
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    """Plain text in lines of 76 characters at most (e-mail's), each starting with `indent`."""
+    return textwrap.fill(
+        text, width=76, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
 
 
 def front_value(text: str) -> Markup:
@@ -143,7 +169,7 @@ class SiteBuilder:
         self.feed = feed
         self.site = site
         self.stars = stars or StarData()
-        self.env = _environment()
+        self.env = environment()
         self.days = [(d, list(ps)) for d, ps in groupby(feed.papers, key=lambda p: p.date)]
         self.day_keys = [d.isoformat() for d, _ in self.days]
         self.weeks = _group(feed.papers, lambda p: urls.week_key(p.date))
@@ -271,12 +297,8 @@ class SiteBuilder:
             yield Page(src_of(here), text, papers[0].date)
 
     def tag_pages(self) -> Iterable[Page]:
-        counts = {slug: 0 for slug in self.feed.tags}
-        tagged: dict[str, list[Paper]] = {slug: [] for slug in self.feed.tags}
-        for paper in self.feed.papers:
-            for slug in paper.tags:
-                tagged[slug].append(paper)
-                counts[slug] += 1
+        tagged = self.feed.by_tag()
+        counts = {slug: len(papers) for slug, papers in tagged.items()}
         newest = self.feed.papers[0].date if self.feed.papers else None
         text = self.render("tags.md.j2", urls.tags_index(), counts=counts)
         yield Page(src_of(urls.tags_index()), text, newest, in_nav=True)
@@ -310,6 +332,16 @@ class SiteBuilder:
             "trending.md.j2", here, signal_always=True, formula=trending, feed_url=urls.TRENDING_FEED
         )
         return Page(src_of(here), text, self.trend.now, in_nav=True)
+
+    def digest_pages(self, copies: Sequence[DigestCopy]) -> list[Page]:
+        """The /digests/ page (`copies` newest first) and each digest's web copy."""
+        here = urls.digests()
+        index = self.render("digest_index.md.j2", here, copies=copies)
+        pages = [Page(src_of(here), index, copies[0].first_sent if copies else None, in_nav=True)]
+        for copy in copies:
+            text = self.render("digest_page.md.j2", copy.web_path, digest=copy)
+            pages.append(Page(src_of(copy.web_path), text, copy.first_sent))
+        return pages
 
     def search_page(self) -> Page:
         # The page the header's search box submits to without script, and that a shared search opens.

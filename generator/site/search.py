@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import urls
+from generator.errors import PaperfeedError
 from generator.model import Feed, Paper, Tag
 from generator.records import abstracts
 from generator.site import pagefind_order
@@ -36,7 +37,7 @@ UNUSED_OUTPUT = ("pagefind-worker.js",)
 BODY_ID = "pf-body"
 
 
-class SearchIndexError(Exception):
+class SearchIndexError(PaperfeedError):
     """The search index could not be built; the message says why."""
 
 
