@@ -56,11 +56,11 @@ def test_every_error_a_user_reads_is_a_paperfeed_error() -> None:
     assert outside == {*INTERNAL, "generator.contributing.pathcheck.PathCheckError"}
     for name in (
         "generator.config.ConfigError",
-        "generator.records.ContentError",
+        "generator.records.problems.ContentError",
         "generator.data.feeds.FeedError",
         "generator.periods.PeriodError",
         "generator.mail.ledger.LedgerError",
-        "generator.mail.mailer.MailError",
+        "generator.mail.recipient.MailError",
         "generator.mail.digest.DigestError",
         "generator.contributing.authoring.RefusedError",
         "generator.contributing.authoring.DuplicateError",

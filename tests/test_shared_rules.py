@@ -14,7 +14,7 @@ import pytest
 from generator.config import SiteConfig
 from generator.contributing import github_annotations, pathcheck
 from generator.data import exports, feeds
-from generator.mail import digest, mailer
+from generator.mail import digest, recipient
 from generator.mail.ledger import Ledger
 from generator.model import Feed, Paper, Tag
 from generator.periods import Period
@@ -49,7 +49,7 @@ def paper(slug: str, tags: tuple[str, ...], day: int = 14, title: str = "", abst
     ],
 )
 def test_an_address_is_taken_by_the_sender_and_the_recipient_alike(address: str, spelled: str) -> None:
-    assert mailer.recipient(address).address == spelled
+    assert recipient.recipient(address).address == spelled
     sender = digest.Sender.from_site(mail_site(digest_from=f"Papers <{address}>"))
     assert sender.address.addr_spec == spelled
 
@@ -72,8 +72,8 @@ def test_an_address_is_taken_by_the_sender_and_the_recipient_alike(address: str,
 def test_an_address_is_refused_by_the_sender_the_unsubscribe_address_and_the_recipient_alike(
     address: str, recipient_line: str
 ) -> None:
-    with pytest.raises(mailer.MailError) as refused:
-        mailer.recipient(address)
+    with pytest.raises(recipient.MailError) as refused:
+        recipient.recipient(address)
     assert str(refused.value) == f"PAPERFEED_DIGEST_TO: {recipient_line}"
     with pytest.raises(digest.DigestError) as refused_sender:
         digest.Sender.from_site(mail_site(digest_from=address))

@@ -28,10 +28,10 @@ from feedgen.feed import FeedGenerator
 from generator import urls
 from generator.config import SiteConfig
 from generator.data import trending
-from generator.data.paperlinks import OutsideLink, outside_links
+from generator.data.feed_items import ItemContent, tag_name
+from generator.data.paperlinks import OutsideLink
 from generator.errors import PaperfeedError
 from generator.model import Feed, Paper, Tag
-from generator.records import abstracts
 
 # The namespace of item ids. Changing it changes every id, and every reader would show every paper again.
 ID_NAMESPACE = uuid.UUID("9cc1e264-cd4d-49a5-b685-98cd9719fc93")
@@ -110,7 +110,7 @@ def render_feeds(feed: Feed, site: SiteConfig) -> dict[str, bytes]:
     # MkDocs, which reads it too, fails on it with a traceback).
     empty_date = empty_feed_date()
     channels = _channels(feed, site, empty_date)
-    content = _ItemContent(site)
+    content = ItemContent(site)
     files: dict[str, bytes] = {}
     for channel in channels:
         rss, atom = _rss_and_atom(channel, site, content, feed.tags)
@@ -210,41 +210,6 @@ def empty_feed_date() -> dt.datetime:
     return EPOCH + dt.timedelta(seconds=int(value))
 
 
-class _ItemContent:
-    """Each paper's HTML and outside links, made once however many feeds carry it."""
-
-    def __init__(self, site: SiteConfig) -> None:
-        self.site = site
-        self.cache: dict[str, str] = {}
-        self.links_cache: dict[str, list[OutsideLink]] = {}
-
-    def page_url(self, paper: Paper) -> str:
-        return urls.absolute(self.site.site_url, urls.paper(paper.slug))
-
-    def links(self, paper: Paper) -> list[OutsideLink]:
-        cached = self.links_cache.get(paper.slug)
-        if cached is None:
-            cached = self.links_cache[paper.slug] = outside_links(paper)
-        return cached
-
-    def html(self, paper: Paper) -> str:
-        """The abstract, then a line of the paper's outside links; sanitized together, as one fragment."""
-        cached = self.cache.get(paper.slug)
-        if cached is None:
-            links = " · ".join(
-                f'<a href="{html.escape(link.url)}">{html.escape(link.title, quote=False)}</a>'
-                for link in self.links(paper)
-            )
-            fragment = abstracts.render(paper.abstract) + (f"\n<p>{links}</p>" if links else "")
-            cached = self.cache[paper.slug] = abstracts.sanitize(fragment, base=self.page_url(paper))
-        return cached
-
-
-def _tag_name(slug: str, vocabulary: dict[str, Tag]) -> str:
-    tag = vocabulary.get(slug)
-    return tag.name if tag else slug
-
-
 # --- the formats -------------------------------------------------------------------------------------------
 
 
@@ -281,7 +246,7 @@ class _RelatedLinks(_NoExtension):
 
 
 def _rss_and_atom(
-    channel: _Channel, site: SiteConfig, content: _ItemContent, vocabulary: dict[str, Tag]
+    channel: _Channel, site: SiteConfig, content: ItemContent, vocabulary: dict[str, Tag]
 ) -> tuple[bytes, bytes]:
     """One feedgen feed, written as RSS 2.0 and as Atom 1.0.
 
@@ -317,7 +282,7 @@ def _rss_and_atom(
         if paper.authors:
             entry.author([{"name": name} for name in paper.authors])
             entry.dc.dc_creator(list(paper.authors))
-        entry.category([{"term": slug, "label": _tag_name(slug, vocabulary)} for slug in paper.tags])
+        entry.category([{"term": slug, "label": tag_name(slug, vocabulary)} for slug in paper.tags])
     rss: bytes = fg.rss_str(pretty=True)
     # The Atom self link is the Atom file's own URL.
     fg.link(href=channel.url(site, "atom"), rel="self", type=MIME_TYPES["atom"], replace=True)
@@ -327,7 +292,7 @@ def _rss_and_atom(
 
 
 def _json_feed(
-    channel: _Channel, site: SiteConfig, content: _ItemContent, vocabulary: dict[str, Tag]
+    channel: _Channel, site: SiteConfig, content: ItemContent, vocabulary: dict[str, Tag]
 ) -> bytes:
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
     items: list[dict[str, Any]] = []
@@ -343,7 +308,7 @@ def _json_feed(
         }
         if paper.authors:
             item["authors"] = [{"name": name} for name in paper.authors]
-        item["tags"] = [_tag_name(slug, vocabulary) for slug in paper.tags]
+        item["tags"] = [tag_name(slug, vocabulary) for slug in paper.tags]
         items.append(item)
     document = {
         "version": JSON_FEED_VERSION,
@@ -402,7 +367,7 @@ def trending_feed_link(site: SiteConfig) -> FeedLink:
 def trending_feed(trend: trending.Trending, site: SiteConfig, vocabulary: dict[str, Tag]) -> bytes:
     """RSS 2.0 of the trending papers, best first, each with its signal before its abstract. The feed is
     dated by the data's "now" (the newest sample or paper), an item by its paper's day: never the clock."""
-    content = _ItemContent(site)
+    content = ItemContent(site)
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     page = urls.absolute(site.site_url, urls.trending())
@@ -427,6 +392,6 @@ def trending_feed(trend: trending.Trending, site: SiteConfig, vocabulary: dict[s
         entry.published(_day(paper.date))
         if paper.authors:
             entry.dc.dc_creator(list(paper.authors))
-        entry.category([{"term": slug, "label": _tag_name(slug, vocabulary)} for slug in paper.tags])
+        entry.category([{"term": slug, "label": tag_name(slug, vocabulary)} for slug in paper.tags])
     data: bytes = fg.rss_str(pretty=True)
     return data
