@@ -7,12 +7,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
+
+# Property tests run the same examples on every run (a red CI run is then one anyone can repeat), and no
+# timing check: speed is measured in benchmarks, and a loaded machine must not fail a test.
+# `pytest --hypothesis-profile=explore` draws new examples instead.
+_NO_TIMING = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("repeatable", derandomize=True, database=None, **_NO_TIMING)
+settings.register_profile("explore", database=None, **_NO_TIMING)
+settings.load_profile("repeatable")
 GOLDEN = TESTS / "golden"
 
 

@@ -3,7 +3,8 @@
 Each example writes a content tree of random records (titles, names, dates, ids, links and abstracts drawn
 from wide alphabets, Markdown and LaTeX syntax included), drops the files check refuses, and builds the rest
 with `mkdocs build --strict` in-process. The build must succeed and every page, feed and data file must
-parse. Under CI the examples are derandomized, so a contributor's pull request never meets a new one.
+parse. The examples are the same on every run (tests/conftest.py's profile), so a contributor's pull
+request never meets a new one; `PAPERFEED_EXAMPLES=150 pytest --hypothesis-profile=explore` looks further.
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ from generator import records
 from tests.sitebuild import write_config
 
 TODAY = dt.date(2026, 1, 15)
-settings.register_profile("ci", derandomize=True, database=None)
-settings.register_profile("dev", database=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 # Wide on purpose: quotes, backslashes, BibTeX and LaTeX specials, entities, emoji, right-to-left letters,
 # combining marks; and, in one draw of several, what check must refuse (markup, separators, noncharacters,
