@@ -319,4 +319,7 @@ def test_the_package_builds_without_warnings_and_ships_its_templates(tmp_path: P
     templates = {f"generator/site/templates/{p.name}" for p in folder.iterdir()}
     assert templates and templates <= names
     assert "generator/py.typed" in names
+    # Every module of every subpackage: a subpackage missing from pyproject.toml's list would be left out.
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "generator").rglob("*.py")}
+    assert modules - names == set()
     assert {n.split("/")[0] for n in names} == {"generator", "paperfeed-0.1.0.dist-info"}
