@@ -65,6 +65,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             self.site = SiteConfig.from_options(dict(config), dict(self.config), base_dir)
         except ConfigError as err:
             raise PluginError(str(err)) from None
+        # The theme's icon file is a template (theme/assets/images/paperfeed-icons.svg), rendered with the
+        # site's icons from mkdocs.yml; only a theme's own configuration could name it otherwise.
+        config.theme.static_templates.add(ICONS_TEMPLATE)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -227,4 +230,5 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 GENERATED_BY = "paperfeed"  # MkDocs marks the files a plugin generates with the plugin's name
+ICONS_TEMPLATE = "assets/images/paperfeed-icons.svg"
 _EPOCH = dt.date(1970, 1, 1).isoformat()
