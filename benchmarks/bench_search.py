@@ -66,7 +66,7 @@ def _config(tmp: Path, corpus: Path, root: Path) -> Path:
 # `mkdocs build` with the search index left out (its start replaced by "nothing to index"), to time what
 # the index adds to a build: Pagefind runs beside MkDocs writing the pages, so its own time is not that.
 WITHOUT_INDEX = (
-    "import sys; from generator import search; search.start_index = lambda *a, **k: (0, None); "
+    "import sys; from generator.site import search; search.start_index = lambda *a, **k: (0, None); "
     "from mkdocs.__main__ import cli; sys.argv[0] = 'mkdocs'; cli()"
 )
 

@@ -68,6 +68,10 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.papers: dict[str, Paper] = {}
         self.handwritten: list[search.Document] = []
         self.indexing: search.Indexing | None = None
+        self.index_started = False
+        self.handwritten_due = 0  # hand-written pages the build reads, which the search index waits for
+        self.index_output = Path()
+        self.language = "en"
         self.index_count = 0
         self.index_seconds = 0.0
 
@@ -93,6 +97,9 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # Environment settings are checked on every build, before anything else is done (a bad
         # SOURCE_DATE_EPOCH is otherwise found only when some feed turns out empty, or by scipy's import).
         feeds.empty_feed_date()
+        # The theme's icon file is a template (theme/assets/images/paperfeed-icons.svg), rendered with the
+        # site's icons from mkdocs.yml; only a theme's own configuration could name it otherwise.
+        config.theme.static_templates.add(ICONS_TEMPLATE)
         return config
 
     @_readable
@@ -119,6 +126,16 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         feed_files[urls.TRENDING_FEED] = feeds.trending_feed(builder.trend, self.site, feed.tags)
         for path, data in {**feed_files, **exports.render_exports(feed, self.site, keys)}.items():
             files.append(File.generated(config, path, content=data))
+        # The search index starts as soon as the last hand-written page has been read (MkDocs reads them
+        # before the pages generated here), so that Pagefind runs beside MkDocs reading and writing the
+        # thousands of generated pages, not only beside their writing.
+        self.index_started = False
+        self.index_output = Path(config.site_dir) / "pagefind"
+        self.language = str(config.theme.get("language") or "en")
+        handwritten = [f for f in files.documentation_pages() if f.generated_by is None]
+        self.handwritten_due = len([f for f in handwritten if f.inclusion.is_included()])  # type: ignore[no-untyped-call]
+        if not self.handwritten_due:
+            self._start_index()
         return files
 
     @_readable
@@ -126,16 +143,26 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # Templates do not change during a build; without this, Jinja stats every template file on
         # every page (MkDocs serve makes a new environment for each rebuild).
         env.auto_reload = False
-        # Every page's content is known now (hand-written ones are searched too): Pagefind indexes them
-        # on another core while MkDocs writes the pages, and on_post_build waits for it.
-        if self.feed is not None:
-            start = time.perf_counter()
-            language = str(config.theme.get("language") or "en")
-            pages = sorted(self.handwritten, key=lambda page: page.url)
-            output = Path(config.site_dir) / "pagefind"
-            self.index_count, self.indexing = search.start_index(self.feed, pages, output, language)
-            self.index_seconds = time.perf_counter() - start
+        # The theme's JSON (Material's page configuration, the palette switch's options) without the spaces
+        # of json.dumps' defaults: bytes on every page.
+        env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
+        # Every page's content is known now, if the index has not started yet (a hand-written page that
+        # another plugin left out).
+        self._start_index()
         return env
+
+    def _start_index(self) -> None:
+        """Start Pagefind on the papers and the hand-written pages read so far (once a build): it runs on
+        another core while MkDocs works on, and on_post_build waits for it."""
+        if self.feed is None or self.index_started:
+            return
+        self.index_started = True
+        start = time.perf_counter()
+        pages = sorted(self.handwritten, key=lambda page: page.url)
+        self.index_count, self.indexing = search.start_index(
+            self.feed, pages, self.index_output, self.language
+        )
+        self.index_seconds = time.perf_counter() - start
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
         # The sitemap prints each page's update_date, which MkDocs sets to the build day: use the day the
@@ -152,11 +179,14 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             return ""
         return markdown
 
+    @_readable
     def on_page_content(self, html: str, /, *, page: Page, **_: Any) -> str:
         if page.file.generated_by != GENERATED_BY:
             # Hand-written pages are searched too (papers are indexed from the model, listings not at
-            # all); on_env hands them to the search index.
+            # all): the index starts with the last of them.
             self.handwritten.append(search.Document(page.url, str(page.title or page.url), html))
+            if len(self.handwritten) >= self.handwritten_due:
+                self._start_index()
             return html
         # Material's "Skip to content" link goes to the first entry of the page's table of contents, which
         # a generated page (its body is HTML, not Markdown headings) does not have: its heading.
@@ -235,4 +265,5 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 GENERATED_BY = "paperfeed"  # MkDocs marks the files a plugin generates with the plugin's name
+ICONS_TEMPLATE = "assets/images/paperfeed-icons.svg"
 _EPOCH = dt.date(1970, 1, 1).isoformat()

@@ -114,10 +114,10 @@ def test_a_paper_page_has_one_pdf_button_the_records_own_first() -> None:
     feed = Feed.of([own, derived], {"x": Tag("x", "X")})
     built = {p.src: p.text for p in pages.build_pages(feed, SITE)}
     assert [line for line in built["papers/own.md"].splitlines() if ">PDF<" in line] == [
-        '<a class="md-button" href="https://arxiv.org/pdf/2503.10005v2" rel="nofollow noopener">PDF</a>'
+        '<a class="md-button" href="https://arxiv.org/pdf/2503.10005v2" rel="nofollow">PDF</a>'
     ]
     assert [line for line in built["papers/derived.md"].splitlines() if ">PDF<" in line] == [
-        '<a class="md-button" href="https://arxiv.org/pdf/2503.10006" rel="nofollow noopener">PDF</a>'
+        '<a class="md-button" href="https://arxiv.org/pdf/2503.10006" rel="nofollow">PDF</a>'
     ]
 
 
@@ -289,7 +289,7 @@ def test_a_paper_page_links_arxiv_pdf_hugging_face_and_the_records_links_then_ed
     )
     page = _built([new_style], site)["papers/s.md"]
     buttons = [line for line in page.splitlines() if 'class="md-button"' in line]
-    button = '<a class="md-button" href="{}" rel="nofollow noopener">{}</a>'
+    button = '<a class="md-button" href="{}" rel="nofollow">{}</a>'
     assert buttons == [
         button.format("https://arxiv.org/abs/2312.00752v2", "arXiv 2312.00752v2"),
         button.format("https://arxiv.org/pdf/2312.00752v2", "PDF"),

@@ -256,6 +256,7 @@ def _without_markup(text: str) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=20_000)  # the search index reads every abstract's text again, after the excerpts
 def plain_text(text: str) -> str:
     """The abstract as one line of plain text (math as its LaTeX source), for excerpts and e-mail."""
     text = _latex_text(_without_markup(text))

@@ -5,7 +5,8 @@ search costs a reader a few hundred kilobytes whatever the size of the feed. It 
 let it parse the theme's pages back, each paper is written as a minimal document (title, authors and
 abstract as text; tags as a filter; the date as metadata) into a temporary folder, beside the hand-written
 pages' content, and the binary runs once over that folder. It runs beside the rest of the build: the
-plugin starts it once every page's content is known, and waits for it when the pages are written.
+plugin starts it once the hand-written pages' content is known (MkDocs reads them before the thousands of
+generated pages), and waits for it when the pages are written.
 """
 
 from __future__ import annotations

@@ -66,12 +66,25 @@ class Search {
     this.form = form;
     this.input = input;
     this.root = root;
-    this.dialog = form.querySelector(".pf-search__dialog");
+    this.dialog = this.makeDialog();
     this.serial = 0;
     this.shown = 0;
     this.results = [];
     this.pagefind = null;
     this.build();
+  }
+
+  // The dialog of results, made when the reader first uses the box rather than written into every page;
+  // the box names it from then on (aria-controls must point to an element that is there).
+  makeDialog() {
+    const dialog = element("div", "pf-search__dialog");
+    dialog.id = "pf-search-dialog";
+    dialog.setAttribute("role", "dialog");
+    dialog.setAttribute("aria-label", "Search results");
+    dialog.hidden = true;
+    this.form.append(dialog);
+    this.input.setAttribute("aria-controls", dialog.id);
+    return dialog;
   }
 
   build() {

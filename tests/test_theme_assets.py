@@ -1,0 +1,102 @@
+"""What the theme shares across pages as cached files: the header's icons, its one script, palette data."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import lxml.html
+import material
+import pytest
+
+from tests.sitebuild import ROOT, build_site
+
+FIXTURE = ROOT / "tests" / "fixtures" / "small" / "content"
+ICONS = Path(material.__file__).parent / "templates" / ".icons"
+SVG = "{http://www.w3.org/2000/svg}"
+# mkdocs.yml's palettes, as the palette switch's data must give them (media, scheme, primary, accent, the
+# toggle's name, the toggle icon's viewBox).
+PALETTES = [
+    ["(prefers-color-scheme: light)", "default", "indigo", "indigo", "Switch to dark mode", "0 0 24 24"],
+    ["(prefers-color-scheme: dark)", "slate", "indigo", "light-blue", "Switch to light mode", "0 0 24 24"],
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("theme")
+    done = build_site(tmp, FIXTURE, "https://example.org/feed/")
+    assert done.returncode == 0, done.stderr
+    return tmp / "site"
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def _material_path(name: str) -> str:
+    """The path data of one of Material's icons, read from its own file."""
+    match = re.search(r'<path d="([^"]+)"', (ICONS / f"{name}.svg").read_text(encoding="utf-8"))
+    assert match, name
+    return match.group(1)
+
+
+def test_the_icon_file_holds_the_headers_icons_from_materials_set(site: Path) -> None:
+    from lxml import etree
+
+    tree = etree.parse(str(site / "assets" / "images" / "paperfeed-icons.svg"))
+    symbols = {s.get("id"): s for s in tree.getroot().iter(f"{SVG}symbol")}
+    assert sorted(symbols) == ["logo", "menu", "palette-0", "palette-1"]
+    expected = {
+        "logo": "material/library",
+        "menu": "material/menu",
+        "palette-0": "material/brightness-4",
+        "palette-1": "material/brightness-7",
+    }
+    for symbol_id, name in expected.items():
+        assert symbols[symbol_id].get("viewBox") == "0 0 24 24"
+        assert [p.get("d") for p in symbols[symbol_id].iter(f"{SVG}path")] == [_material_path(name)]
+
+
+def test_every_icon_a_page_draws_is_a_symbol_of_the_icon_file(site: Path) -> None:
+    icons = site / "assets" / "images" / "paperfeed-icons.svg"
+    ids = set(re.findall(r'<symbol id="([^"]+)"', icons.read_text(encoding="utf-8")))
+    for path in _pages(site):
+        drawn = []
+        for use in lxml.html.document_fromstring(path.read_bytes()).iter("use"):
+            target, _, symbol = use.get("href", "").partition("#")
+            if path.name == "404.html":  # served at any depth: its links are from the site's root
+                assert target == "/feed/assets/images/paperfeed-icons.svg", target
+            else:
+                assert (path.parent / target).resolve() == icons.resolve(), (path, target)
+            drawn.append(symbol)
+        # The logo and the menu button (and the logo again in Material's own drawer, on a page with a table
+        # of contents); the palette switch's icons are drawn by the script.
+        assert drawn in (["logo", "menu"], ["logo", "menu", "logo"]), path
+        assert set(drawn) <= ids
+
+
+def test_pages_carry_no_inline_copy_of_materials_scripts_and_load_the_sites_one_script(site: Path) -> None:
+    for path in _pages(site):
+        page = lxml.html.document_fromstring(path.read_bytes())
+        inline = [s.text or "" for s in page.iter("script") if s.get("src") is None]
+        assert [s for s in inline if "__md_" in s] == [], path
+        header_scripts = [s.get("src") for s in page.xpath("//header//script")]
+        assert [src.rsplit("/", 1)[-1] for src in header_scripts] == ["paperfeed.js"], path
+        assert page.xpath("//meta[@name='generator']") == [], path
+
+
+def test_the_palette_switch_holds_mkdocs_palettes_as_data_and_no_markup(site: Path) -> None:
+    for path in [site / "index.html", site / "papers" / "attention-and-memory" / "index.html"]:
+        page = lxml.html.document_fromstring(path.read_bytes())
+        (form,) = page.xpath("//form[@data-md-component='palette']")
+        assert json.loads(form.get("data-pf-palettes")) == PALETTES
+        assert len(form) == 0  # the radio buttons and labels are made by the script
+
+
+def test_the_search_box_names_no_dialog_until_the_script_makes_it(site: Path) -> None:
+    page = lxml.html.document_fromstring((site / "index.html").read_bytes())
+    (box,) = page.xpath("//input[@name='q']")
+    assert box.get("aria-expanded") == "false" and box.get("aria-controls") is None
+    assert page.xpath("//*[@id='pf-search-dialog']") == []
