@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import ChoiceLoader, DictLoader, Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,7 +28,7 @@ from generator.config import ConfigError, SiteConfig
 from generator.data import citations, exports, feeds, starfile
 from generator.mail import digest, ledger
 from generator.model import Feed, Paper
-from generator.site import htmlmin, metadata, pages, search
+from generator.site import fastpath, htmlmin, metadata, pages, search
 
 
 class PaperfeedConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -58,6 +59,12 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.indexing: search.Indexing | None = None
         self.index_count = 0
         self.index_seconds = 0.0
+        self.fast = True  # generated pages filled into their kind's chrome (generator/site/fastpath.py)
+        self.env: Environment | None = None
+        self.kinds: dict[str, str] = {}  # a generated page's kind (fastpath.group_key), by its src_uri
+        self.probed: dict[str, tuple[str, dict[str, str]]] = {}  # a kind's first page and its slot values
+        self.chromes: dict[str, fastpath.Chrome | None] = {}  # a kind's chrome; None: through the theme
+        self.filled = 0  # pages filled into their kind's chrome, in this build
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path).parent
@@ -65,6 +72,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             self.site = SiteConfig.from_options(dict(config), dict(self.config), base_dir)
         except ConfigError as err:
             raise PluginError(str(err)) from None
+        self.fast = os.environ.get(FAST_PAGES_ENV, "1") != "0"
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -97,6 +105,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         builder.keys = keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
         self.updated = {}
         self.handwritten = []
+        self.kinds, self.probed, self.chromes, self.filled = {}, {}, {}, 0
         for page in [*builder.pages(), *digests]:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
@@ -107,10 +116,22 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             files.append(File.generated(config, path, content=data))
         return files
 
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.fast:
+            # MkDocs makes a Page for each file not in the nav when it reads them, unless one exists.
+            for file in files.documentation_pages():
+                if file.generated_by == GENERATED_BY and file.page is None:
+                    _GeneratedPage(None, file, config)
+        return nav
+
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # Templates do not change during a build; without this, Jinja stats every template file on
         # every page (MkDocs serve makes a new environment for each rebuild).
         env.auto_reload = False
+        # A page of a kind already probed renders this one-slot template; on_page_context fills it.
+        assert env.loader is not None
+        env.loader = ChoiceLoader([DictLoader({FILLED: "{{ paperfeed_filled }}"}), env.loader])
+        self.env = env
         # Every page's content is known now (hand-written ones are searched too): Pagefind indexes them
         # on another core while MkDocs writes the pages, and on_post_build waits for it.
         if self.feed is not None:
@@ -151,6 +172,15 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         body, anchor = pages.skip_target(self.bodies.pop(page.file.src_uri, html))
         if anchor:
             page.toc = TableOfContents([AnchorLink(str(page.title or ""), anchor, 1)])
+        if self.fast and page.file.inclusion == InclusionLevel.NOT_IN_NAV:
+            kind = fastpath.group_key(page.url, page.meta, anchor, [page.edit_url, page.is_homepage])
+            self.kinds[page.file.src_uri] = kind
+            # The kind's first page goes through the theme (and its probe, on_page_context); the others
+            # render FILLED. MkDocs picks the template from the meta before on_page_context.
+            if kind in self.probed:
+                page.meta["template"] = FILLED
+            else:
+                self.probed[kind] = (page.file.src_uri, {})
         return body
 
     def on_page_context(
@@ -169,7 +199,63 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             context["paperfeed_head"] = self._head(page)  # type: ignore[typeddict-unknown-key]
         if self.site is not None:
             context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
+        kind = self.kinds.get(page.file.src_uri)
+        if kind is not None:
+            self._fill(context, page, kind)
         return context
+
+    def _fill(self, context: TemplateContext, page: Page, kind: str) -> None:
+        """The kind's first page: render its probe into the kind's chrome. Any other: fill the chrome with
+        the page's values into the context of FILLED, or (no chrome) render the page as MkDocs would."""
+        assert self.env is not None
+        values = fastpath.slot_values(
+            page.url,
+            title=str(page.title or ""),
+            description=str(page.meta.get("description") or ""),
+            body=page.content or "",
+            head=context["paperfeed_head"].html(),  # type: ignore[typeddict-item]
+            anchor=page.toc.items[0].id if page.toc.items else "",
+        )
+        first, _ = self.probed[kind]
+        if first == page.file.src_uri:
+            self.probed[kind] = (first, values)
+            probe_context = dict(context, page=self._probe(page), paperfeed_head=fastpath.HeadProbe())
+            probe = self.env.get_template(page.meta.get("template", "main.html")).render(probe_context)
+            self.chromes[kind] = fastpath.Chrome.cut(probe)
+            return
+        page.meta.pop("template", None)  # the meta as the page's own, for a theme that reads it
+        chrome = self.chromes.get(kind)
+        if chrome is not None:
+            filled = chrome.fill(values)
+            self.filled += 1
+        else:
+            filled = self.env.get_template(page.meta.get("template", "main.html")).render(context)
+        context["paperfeed_filled"] = filled  # type: ignore[typeddict-unknown-key]
+
+    def _probe(self, page: Page) -> fastpath.Probe:
+        """The page with a marker in each of its own values."""
+        url, _ = fastpath.url_slots(page.url)
+        meta = dict(page.meta)
+        for key in ("title", "description"):
+            if meta.get(key):
+                meta[key] = fastpath.marker(key, str(meta[key]))
+        toc = page.toc
+        if toc.items:
+            title, anchor = (
+                fastpath.marker("title", toc.items[0].title),
+                fastpath.marker("anchor", toc.items[0].id),
+            )
+            toc = TableOfContents([AnchorLink(title, anchor, 1)])
+        return fastpath.Probe(
+            page,
+            url=url,
+            canonical_url=_swap_tail(page.canonical_url, page.url, url),
+            abs_url=_swap_tail(page.abs_url, page.url, url),
+            meta=meta,
+            title=fastpath.marker("title", str(page.title)) if page.title else page.title,
+            content=fastpath.marker("body", page.content or ""),
+            toc=toc,
+        )
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
@@ -191,6 +277,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         return metadata.page_head(title, url, self.site.site_name)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        kind = self.kinds.get(page.file.src_uri)
+        if kind is not None and self.probed[kind][0] == page.file.src_uri:
+            # The kind's first page, rendered by the theme: its chrome must give it exactly, or the kind
+            # goes through the theme page by page.
+            chrome = self.chromes.get(kind)
+            if chrome is not None and chrome.fill(self.probed[kind][1]) != output:
+                log.debug(f"{page.file.src_uri}: its kind's pages go through the theme (no exact chrome)")
+                self.chromes[kind] = None
         return htmlmin.minify(output)
 
     def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
@@ -207,6 +301,13 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
                 raise PluginError(str(err)) from None
         added = self.index_seconds + time.perf_counter() - start
         log.info(f"Search index of {self.index_count} pages: it added {added:.2f} seconds to the build")
+        if self.fast:
+            themed = [kind for kind, chrome in self.chromes.items() if chrome is None]
+            rendered = len(self.kinds) - self.filled
+            log.info(
+                f"Generated pages: {self.filled} filled into their kind's chrome, {rendered} rendered by "
+                f"the theme; {len(themed)} of {len(self.chromes)} kinds without a chrome"
+            )
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.indexing is not None:
@@ -225,6 +326,31 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         return server
 
 
+class _GeneratedPage(Page):
+    """A generated page, whose Markdown on_page_markdown takes whole: rendering nothing through Markdown
+    gives nothing, with no table of contents, title or anchors, and costs a parser made for each page."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.markdown:
+            super().render(config, files)
+            return
+        self.content = ""
+        self.toc = TableOfContents([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+        if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+            self.links_to_anchors = {}  # as Page.render sets them
+
+
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 GENERATED_BY = "paperfeed"  # MkDocs marks the files a plugin generates with the plugin's name
 _EPOCH = dt.date(1970, 1, 1).isoformat()
+FILLED = "paperfeed-filled.html"  # the one-slot template of a page filled into its kind's chrome
+FAST_PAGES_ENV = "PAPERFEED_FAST_PAGES"  # "0": every page through the theme, as MkDocs renders it
+
+
+def _swap_tail(url: str | None, tail: str, new: str) -> str | None:
+    """An absolute form of a page's URL with the page's part replaced."""
+    if url is None or not url.endswith(tail):
+        return url
+    return url[: len(url) - len(tail)] + new
