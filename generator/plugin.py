@@ -28,7 +28,7 @@ from generator.config import ConfigError, SiteConfig
 from generator.data import citations, exports, feeds, starfile
 from generator.mail import digest, ledger
 from generator.model import Feed, Paper
-from generator.site import fastpath, htmlmin, metadata, pages, search
+from generator.site import fastpath, htmlmin, metadata, pages, parallel, search
 
 
 class PaperfeedConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -106,7 +106,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.updated = {}
         self.handwritten = []
         self.kinds, self.probed, self.chromes, self.filled = {}, {}, {}, 0
-        for page in [*builder.pages(), *digests]:
+        for page in [*parallel.build_pages(builder), *digests]:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
             if page.updated:
@@ -158,6 +158,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         # through unchanged; skipping its parser for them halves the build time of a large feed.
         if page.file.generated_by == GENERATED_BY:
             self.bodies[page.file.src_uri] = markdown
+            if self.fast:
+                # Read once: the page's text would stay in memory beside its body until the build ends.
+                page.file.content_string = ""
             return ""
         return markdown
 
