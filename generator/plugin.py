@@ -175,7 +175,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         body, anchor = pages.skip_target(self.bodies.pop(page.file.src_uri, html))
         if anchor:
             page.toc = TableOfContents([AnchorLink(str(page.title or ""), anchor, 1)])
-        if self.fast and page.file.inclusion == InclusionLevel.NOT_IN_NAV:
+        # (A page that names its own template keeps it, and goes through the theme.)
+        if self.fast and page.file.inclusion == InclusionLevel.NOT_IN_NAV and "template" not in page.meta:
             kind = fastpath.group_key(page.url, page.meta, anchor, [page.edit_url, page.is_homepage])
             self.kinds[page.file.src_uri] = kind
             # The kind's first page goes through the theme (and its probe, on_page_context); the others
@@ -223,16 +224,16 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         if first == page.file.src_uri:
             self.probed[kind] = (first, values)
             probe_context = dict(context, page=self._probe(page), paperfeed_head=fastpath.HeadProbe())
-            probe = self.env.get_template(page.meta.get("template", "main.html")).render(probe_context)
+            probe = self.env.get_template("main.html").render(probe_context)
             self.chromes[kind] = fastpath.Chrome.cut(probe)
             return
-        page.meta.pop("template", None)  # the meta as the page's own, for a theme that reads it
+        del page.meta["template"]  # the meta as the page's own, for a theme that reads it
         chrome = self.chromes.get(kind)
         if chrome is not None:
             filled = chrome.fill(values)
             self.filled += 1
         else:
-            filled = self.env.get_template(page.meta.get("template", "main.html")).render(context)
+            filled = self.env.get_template("main.html").render(context)
         context["paperfeed_filled"] = filled  # type: ignore[typeddict-unknown-key]
 
     def _probe(self, page: Page) -> fastpath.Probe:

@@ -3,6 +3,7 @@ every other page (their work is about even), in the order SiteBuilder.pages() gi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import threading
@@ -37,11 +38,9 @@ def build_pages(builder: SiteBuilder) -> list[Page]:
     papers: list[Page] | None = None
     try:
         listings = list(builder.listing_pages())
-        with os.fdopen(read_end, "rb") as data:
-            try:
-                papers = pickle.load(data)
-            except EOFError:
-                pass  # the child failed: render them here, which raises its error with a traceback
+        # Nothing sent (EOFError): the child failed; the pages are made here, which raises its error in full.
+        with os.fdopen(read_end, "rb") as data, contextlib.suppress(EOFError):
+            papers = pickle.load(data)
     finally:
         _, status = os.waitpid(pid, 0)
     if papers is None or os.waitstatus_to_exitcode(status) != 0:
