@@ -64,6 +64,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         self.kinds: dict[str, str] = {}  # a generated page's kind (fastpath.group_key), by its src_uri
         self.probed: dict[str, tuple[str, dict[str, str]]] = {}  # a kind's first page and its slot values
         self.chromes: dict[str, fastpath.Chrome | None] = {}  # a kind's chrome; None: through the theme
+        self.last: dict[str, str] = {}  # a kind's last page, filled and rendered both, to compare
         self.filled = 0  # pages filled into their kind's chrome, in this build
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -105,7 +106,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         builder.keys = keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
         self.updated = {}
         self.handwritten = []
-        self.kinds, self.probed, self.chromes, self.filled = {}, {}, {}, 0
+        self.kinds, self.probed, self.chromes, self.last, self.filled = {}, {}, {}, {}, 0
         for page in [*parallel.build_pages(builder), *digests]:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
@@ -183,6 +184,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
             # render FILLED. MkDocs picks the template from the meta before on_page_context.
             if kind in self.probed:
                 page.meta["template"] = FILLED
+                self.last[kind] = page.file.src_uri
             else:
                 self.probed[kind] = (page.file.src_uri, {})
         return body
@@ -232,6 +234,15 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):  # type: ignore[no-untyped-c
         if chrome is not None:
             filled = chrome.fill(values)
             self.filled += 1
+            # The kind's last page is rendered by the theme too: a value of the page's own that the probe
+            # took from the first page would show here, and means the pages between are wrong.
+            if self.last.get(kind) == page.file.src_uri:
+                rendered = self.env.get_template("main.html").render(context)
+                if rendered != filled:
+                    log.warning(
+                        f"{page.file.src_uri}: the fast path's page differs from the theme's; build with "
+                        f"{FAST_PAGES_ENV}=0 for a right site, and report it"
+                    )
         else:
             filled = self.env.get_template("main.html").render(context)
         context["paperfeed_filled"] = filled  # type: ignore[typeddict-unknown-key]

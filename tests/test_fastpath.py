@@ -159,6 +159,45 @@ def test_a_theme_that_transforms_a_slot_is_rendered_page_by_page(tmp_path: Path)
     assert (filled, themed) == (0, kinds)
 
 
+def test_a_theme_that_prints_a_value_the_probe_cannot_mark_stops_the_strict_build(tmp_path: Path) -> None:
+    # The page's source file is the first page's in the probe (only the slots are marked): the first page
+    # matches its chrome, the last one does not, and strict mode stops on the warning.
+    content = write_content(tmp_path)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    main = (theme / "main.html").read_text(encoding="utf-8")
+    extra = '{% block extrahead %}<meta name="x-src" content="{{ page.file.src_uri if page }}">'
+    (theme / "main.html").write_text(main.replace("{% block extrahead %}", extra, 1), encoding="utf-8")
+    slow, _ = build(tmp_path / "slow", content, fast=False, theme=theme)
+    assert (
+        '<meta name="x-src" content="papers/last-paper.md">' in slow["papers/last-paper/index.html"].decode()
+    )
+    tmp = tmp_path / "fast"
+    tmp.mkdir()
+    config = write_config(tmp, content, SITE_URL, page_size=2)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["theme"]["custom_dir"] = str(theme)
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", FAST_PAGES_ENV: "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "-f",
+        str(config),
+        "-d",
+        str(tmp / "site"),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 1
+    assert (
+        "WARNING -  papers/first-paper.md: the fast path's page differs from the theme's; build with "
+        "PAPERFEED_FAST_PAGES=0 for a right site, and report it"
+    ) in done.stderr
+
+
 def test_a_chrome_is_cut_at_its_markers_and_filled_with_a_pages_values() -> None:
     url, segments = fastpath.url_slots("tags/big/page/2/")
     assert (url, segments) == ("tags/pfslotu0z/page/pfslotu1z/", ["big", "2"])
