@@ -4,6 +4,7 @@ child is the error of the page that failed."""
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,8 @@ def test_pages_made_on_two_cores_are_the_pages_made_on_one(
     feed: Feed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    # As in `mkdocs build`, where no other thread runs (a test before this one may have left one).
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     forks: list[int] = []
     real_fork = os.fork
 
@@ -54,6 +57,24 @@ def test_a_small_feed_is_made_in_this_process(feed: Feed, monkeypatch: pytest.Mo
     assert [p.src for p in made] == [p.src for p in pages.SiteBuilder(feed, SITE).pages()]
 
 
+def test_no_fork_while_another_thread_runs(feed: Feed, monkeypatch: pytest.MonkeyPatch) -> None:
+    # mkdocs serve's rebuilds run beside its server's threads: a fork would copy their held locks.
+    def no_fork() -> int:
+        raise AssertionError("no fork while another thread runs")
+
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    monkeypatch.setattr(os, "fork", no_fork)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        made = parallel.build_pages(pages.SiteBuilder(feed, SITE))
+    finally:
+        stop.set()
+        other.join()
+    assert [p.text for p in made] == [p.text for p in pages.SiteBuilder(feed, SITE).pages()]
+
+
 class _Broken(pages.SiteBuilder):
     def paper_pages(self):  # type: ignore[no-untyped-def]
         raise ValueError("papers/x.md: cannot be rendered")
@@ -63,5 +84,6 @@ def test_a_paper_page_that_fails_in_the_child_raises_its_error_here(
     feed: Feed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     with pytest.raises(ValueError, match=r"^papers/x\.md: cannot be rendered$"):
         parallel.build_pages(_Broken(feed, SITE))
