@@ -6,12 +6,13 @@ import datetime as dt
 import functools
 import html
 import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from jinja2 import Environment
+from jinja2 import ChoiceLoader, DictLoader, Environment
 from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -29,7 +30,7 @@ from generator.data import citations, exports, feeds, starfile
 from generator.errors import PaperfeedError
 from generator.mail import digest, ledger
 from generator.model import Feed, Paper
-from generator.site import htmlmin, metadata, pages, search
+from generator.site import fastpath, htmlmin, metadata, pages, parallel, search
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -74,6 +75,13 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.language = "en"
         self.index_count = 0
         self.index_seconds = 0.0
+        self.fast = True  # generated pages filled into their kind's chrome (generator/site/fastpath.py)
+        self.env: Environment | None = None
+        self.kinds: dict[str, str] = {}  # a generated page's kind (fastpath.group_key), by its src_uri
+        self.probed: dict[str, tuple[str, dict[str, str]]] = {}  # a kind's first page and its slot values
+        self.chromes: dict[str, fastpath.Chrome | None] = {}  # a kind's chrome; None: through the theme
+        self.last: dict[str, str] = {}  # a kind's last page, filled and rendered both, to compare
+        self.filled = 0  # pages filled into their kind's chrome, in this build
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -100,6 +108,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # The theme's icon file is a template (theme/assets/images/paperfeed-icons.svg), rendered with the
         # site's icons from mkdocs.yml; only a theme's own configuration could name it otherwise.
         config.theme.static_templates.add(ICONS_TEMPLATE)
+        self.fast = os.environ.get(FAST_PAGES_ENV, "1") != "0"
         return config
 
     @_readable
@@ -118,7 +127,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         digests = digest.digest_pages(feed, self.site, ledger_copy, builder)
         self.updated = {}
         self.handwritten = []
-        for page in [*builder.pages(), *digests]:
+        self.kinds, self.probed, self.chromes, self.last, self.filled = {}, {}, {}, {}, 0
+        for page in [*parallel.build_pages(builder), *digests]:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
             if page.updated:
@@ -138,6 +148,14 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             self._start_index()
         return files
 
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.fast:
+            # MkDocs makes a Page for each file not in the nav when it reads them, unless one exists.
+            for file in files.documentation_pages():
+                if file.generated_by == GENERATED_BY and file.page is None:
+                    _GeneratedPage(None, file, config)
+        return nav
+
     @_readable
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # Templates do not change during a build; without this, Jinja stats every template file on
@@ -146,6 +164,10 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # The theme's JSON (Material's page configuration, the palette switch's options) without the spaces
         # of json.dumps' defaults: bytes on every page.
         env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
+        # A page of a kind already probed renders this one-slot template; on_page_context fills it.
+        if env.loader is not None:
+            env.loader = ChoiceLoader([DictLoader({FILLED: "{{ paperfeed_filled }}"}), env.loader])
+        self.env = env
         # Every page's content is known now, if the index has not started yet (a hand-written page that
         # another plugin left out).
         self._start_index()
@@ -176,6 +198,9 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # through unchanged; skipping its parser for them halves the build time of a large feed.
         if page.file.generated_by == GENERATED_BY:
             self.bodies[page.file.src_uri] = markdown
+            if self.fast:
+                # Read once: the page's text would stay in memory beside its body until the build ends.
+                page.file.content_string = ""
             return ""
         return markdown
 
@@ -193,6 +218,17 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         body, anchor = pages.skip_target(self.bodies.pop(page.file.src_uri, html))
         if anchor:
             page.toc = TableOfContents([AnchorLink(str(page.title or ""), anchor, 1)])
+        # (A page that names its own template keeps it, and goes through the theme.)
+        if self.fast and page.file.inclusion == InclusionLevel.NOT_IN_NAV and "template" not in page.meta:
+            kind = fastpath.group_key(page.url, page.meta, anchor, [page.edit_url, page.is_homepage])
+            self.kinds[page.file.src_uri] = kind
+            # The kind's first page goes through the theme (and its probe, on_page_context); the others
+            # render FILLED. MkDocs picks the template from the meta before on_page_context.
+            if kind in self.probed:
+                page.meta["template"] = FILLED
+                self.last[kind] = page.file.src_uri
+            else:
+                self.probed[kind] = (page.file.src_uri, {})
         return body
 
     def on_page_context(
@@ -211,7 +247,73 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             context["paperfeed_head"] = self._head(page)  # type: ignore[typeddict-unknown-key]
         if self._site is not None:
             context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
+        kind = self.kinds.get(page.file.src_uri)
+        if kind is not None:
+            self._fill(context, page, kind)
         return context
+
+    def _fill(self, context: TemplateContext, page: Page, kind: str) -> None:
+        """The kind's first page: render its probe into the kind's chrome. Any other: fill the chrome with
+        the page's values into the context of FILLED, or (no chrome) render the page as MkDocs would."""
+        if self.env is None:
+            raise PluginError("paperfeed: a page is rendered before on_env has run")
+        values = fastpath.slot_values(
+            page.url,
+            title=str(page.title or ""),
+            description=str(page.meta.get("description") or ""),
+            body=page.content or "",
+            head=context["paperfeed_head"].html(),  # type: ignore[typeddict-item]
+            anchor=page.toc.items[0].id if page.toc.items else "",
+        )
+        first, _ = self.probed[kind]
+        if first == page.file.src_uri:
+            self.probed[kind] = (first, values)
+            probe_context = dict(context, page=self._probe(page), paperfeed_head=fastpath.HeadProbe())
+            probe = self.env.get_template("main.html").render(probe_context)
+            self.chromes[kind] = fastpath.Chrome.cut(probe)
+            return
+        del page.meta["template"]  # the meta as the page's own, for a theme that reads it
+        chrome = self.chromes.get(kind)
+        if chrome is not None:
+            filled = chrome.fill(values)
+            self.filled += 1
+            # The kind's last page is rendered by the theme too: a value of the page's own that the probe
+            # took from the first page would show here, and means the pages between are wrong.
+            if self.last.get(kind) == page.file.src_uri:
+                rendered = self.env.get_template("main.html").render(context)
+                if rendered != filled:
+                    log.warning(
+                        f"{page.file.src_uri}: the fast path's page differs from the theme's; build with "
+                        f"{FAST_PAGES_ENV}=0 for a right site, and report it"
+                    )
+        else:
+            filled = self.env.get_template("main.html").render(context)
+        context["paperfeed_filled"] = filled  # type: ignore[typeddict-unknown-key]
+
+    def _probe(self, page: Page) -> fastpath.Probe:
+        """The page with a marker in each of its own values."""
+        url, _ = fastpath.url_slots(page.url)
+        meta = dict(page.meta)
+        for key in ("title", "description"):
+            if meta.get(key):
+                meta[key] = fastpath.marker(key, str(meta[key]))
+        toc = page.toc
+        if toc.items:
+            title, anchor = (
+                fastpath.marker("title", toc.items[0].title),
+                fastpath.marker("anchor", toc.items[0].id),
+            )
+            toc = TableOfContents([AnchorLink(title, anchor, 1)])
+        return fastpath.Probe(
+            page,
+            url=url,
+            canonical_url=_swap_tail(page.canonical_url, page.url, url),
+            abs_url=_swap_tail(page.abs_url, page.url, url),
+            meta=meta,
+            title=fastpath.marker("title", str(page.title)) if page.title else page.title,
+            content=fastpath.marker("body", page.content or ""),
+            toc=toc,
+        )
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
@@ -232,6 +334,14 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         return metadata.page_head(title, url, self.site.site_name)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        kind = self.kinds.get(page.file.src_uri)
+        if kind is not None and self.probed[kind][0] == page.file.src_uri:
+            # The kind's first page, rendered by the theme: its chrome must give it exactly, or the kind
+            # goes through the theme page by page.
+            chrome = self.chromes.get(kind)
+            if chrome is not None and chrome.fill(self.probed[kind][1]) != output:
+                log.debug(f"{page.file.src_uri}: its kind's pages go through the theme (no exact chrome)")
+                self.chromes[kind] = None
         return htmlmin.minify(output)
 
     def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
@@ -246,6 +356,13 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             indexing.wait()
         added = self.index_seconds + time.perf_counter() - start
         log.info(f"Search index of {self.index_count} pages: it added {added:.2f} seconds to the build")
+        if self.fast:
+            themed = [kind for kind, chrome in self.chromes.items() if chrome is None]
+            rendered = len(self.kinds) - self.filled
+            log.info(
+                f"Generated pages: {self.filled} filled into their kind's chrome, {rendered} rendered by "
+                f"the theme; {len(themed)} of {len(self.chromes)} kinds without a chrome"
+            )
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.indexing is not None:
@@ -263,7 +380,32 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         return server
 
 
+class _GeneratedPage(Page):
+    """A generated page, whose Markdown on_page_markdown takes whole: rendering nothing through Markdown
+    gives nothing, with no table of contents, title or anchors, and costs a parser made for each page."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.markdown:
+            super().render(config, files)
+            return
+        self.content = ""
+        self.toc = TableOfContents([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+        if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+            self.links_to_anchors = {}  # as Page.render sets them
+
+
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 GENERATED_BY = "paperfeed"  # MkDocs marks the files a plugin generates with the plugin's name
 ICONS_TEMPLATE = "assets/images/paperfeed-icons.svg"
 _EPOCH = dt.date(1970, 1, 1).isoformat()
+FILLED = "paperfeed-filled.html"  # the one-slot template of a page filled into its kind's chrome
+FAST_PAGES_ENV = "PAPERFEED_FAST_PAGES"  # "0": every page through the theme, as MkDocs renders it
+
+
+def _swap_tail(url: str | None, tail: str, new: str) -> str | None:
+    """An absolute form of a page's URL with the page's part replaced."""
+    if url is None or not url.endswith(tail):
+        return url
+    return url[: len(url) - len(tail)] + new

@@ -229,6 +229,10 @@ class SiteBuilder:
 
     def pages(self) -> Iterable[Page]:
         yield from self.paper_pages()
+        yield from self.listing_pages()
+
+    def listing_pages(self) -> Iterable[Page]:
+        """Every page but the papers' (generator/site/parallel.py renders them beside the papers')."""
         yield from self.day_pages()
         yield self.trending_page()
         yield from self.period_pages("week", self.weeks, week_label, urls.week)

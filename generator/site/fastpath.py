@@ -1,0 +1,120 @@
+"""Generated pages filled into their kind's chrome: the theme renders one probe page per kind, not each page.
+
+The pages of one kind (a paper, a day, one tag's pages...) differ only in a few slots: title, description,
+URL, body, head metadata, skip-link anchor. The adapter renders a probe of the kind's first page through
+the theme with a marker in each slot; the output, cut at the markers, is the kind's `Chrome`, and every
+page of the kind is the chrome joined with its own slot values. A marker carries `&<"'>` so that a slot
+the theme escapes, strips or quotes does not survive verbatim: such a kind has no chrome and each of its
+pages goes through the theme. The adapter also checks the first page's fill against its real render.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Slots that hold text: each marker is unique and changes under any escaping, stripping or quoting.
+TEXT_SLOTS = ("title", "description", "body", "head", "anchor")
+# A URL's variable segments (a slug, a day, a page number) as plain words: URLs are quoted, not escaped.
+_URL_MARK = "pfslotu{}z"
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no record or theme holds them
+_MARKER_RE = re.compile(f"{_OPEN}pf(\\w+)&<\"'>[^{_CLOSE}]*{_CLOSE}|pfslotu(\\d+)z")
+
+
+def marker(slot: str, value: str = "") -> str:
+    """The probe's value for a text slot; it holds the page's own value too, for a theme that tests what
+    the value contains (Material writes the title as a heading if the body has no `<h1`)."""
+    return f"{_OPEN}pf{slot}&<\"'>{value.replace(_CLOSE, '')}{_CLOSE}"
+
+
+def url_slots(url: str) -> tuple[str, list[str]]:
+    """A page URL with its variable segments as markers, and those segments: the first segment (the kind:
+    papers, date, tags...) and the word `page` stay, so that links to other pages keep their relative
+    form (`tags/x/` links `tags/` as `../`)."""
+    parts = url.split("/")
+    values: list[str] = []
+    for i, part in enumerate(parts):
+        if i > 0 and part and part != "page":
+            parts[i] = _URL_MARK.format(len(values))
+            values.append(part)
+    return "/".join(parts), values
+
+
+def group_key(url: str, meta: Mapping[str, Any], anchor: str | None, extra: Sequence[object]) -> str:
+    """Pages with the same key render to the same chrome: the same URL shape and depth, the same front
+    matter but for title and description (whose presence counts), a skip-link anchor or none, and what
+    the adapter adds (feed links, its own flags)."""
+    shape, _ = url_slots(url)
+    fixed = {k: v for k, v in meta.items() if k not in ("title", "description")}
+    present = [k in meta and bool(meta[k]) for k in ("title", "description")]
+    return json.dumps(
+        [shape, fixed, present, anchor is None, *map(repr, extra)], sort_keys=True, default=repr
+    )
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """A kind's rendered page cut at its slots: literal text, then a slot name, then text, and so on."""
+
+    parts: tuple[str, ...]
+
+    @classmethod
+    def cut(cls, probe_output: str) -> Chrome | None:
+        """The chrome of a probe's output; None if a marker was altered (escaped, stripped, cut), so that
+        the kind cannot be filled and goes through the theme."""
+        parts: list[str] = []
+        last = 0
+        for found in _MARKER_RE.finditer(probe_output):
+            parts.append(probe_output[last : found.start()])
+            parts.append(found.group(1) or f"url{found.group(2)}")
+            last = found.end()
+        parts.append(probe_output[last:])
+        chrome = cls(tuple(parts))
+        # A marker's remains (a URL's upper-cased, say) would be copied into every page of the kind.
+        if any(_OPEN in text or _CLOSE in text or "pfslotu" in text.lower() for text in chrome.literals()):
+            return None
+        if any(slot not in TEXT_SLOTS and not slot.startswith("url") for slot in chrome.slots()):
+            return None
+        return chrome
+
+    def literals(self) -> tuple[str, ...]:
+        return self.parts[0::2]
+
+    def slots(self) -> tuple[str, ...]:
+        return self.parts[1::2]
+
+    def fill(self, values: Mapping[str, str]) -> str:
+        """One page: the chrome with its values (a KeyError for a slot the page has no value for)."""
+        parts = list(self.parts)
+        parts[1::2] = [values[slot] for slot in self.slots()]
+        return "".join(parts)
+
+
+def slot_values(url: str, title: str, description: str, body: str, head: str, anchor: str) -> dict[str, str]:
+    """A page's values for every slot a chrome may have."""
+    _, segments = url_slots(url)
+    values = {"title": title, "description": description, "body": body, "head": head, "anchor": anchor}
+    values.update({f"url{i}": segment for i, segment in enumerate(segments)})
+    return values
+
+
+class Probe:
+    """A stand-in for a page in the theme's context: the given attributes, markers where the page has its
+    own values, and anything else from the page itself (the same for every page of the kind)."""
+
+    def __init__(self, page: object, **overrides: object) -> None:
+        self._page = page
+        self.__dict__.update(overrides)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._page, name)
+
+
+class HeadProbe:
+    """A stand-in for the page's head metadata (generator/site/metadata.py's Head): its marker."""
+
+    def html(self) -> str:
+        return marker("head")

@@ -1,0 +1,89 @@
+"""The generated pages made on two cores are the pages made on one, in the same order; a failure in the
+child is the error of the page that failed."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator import records
+from generator.config import SiteConfig
+from generator.model import Feed
+from generator.site import pages, parallel
+
+FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
+SITE = SiteConfig(site_name="Small feed", site_url="https://example.org/feed/", page_size=2, feed_size=5)
+
+
+@pytest.fixture(scope="module")
+def feed() -> Feed:
+    return records.load_feed(FIXTURE)
+
+
+def test_pages_made_on_two_cores_are_the_pages_made_on_one(
+    feed: Feed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    # As in `mkdocs build`, where no other thread runs (a test before this one may have left one).
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    two = parallel.build_pages(pages.SiteBuilder(feed, SITE))
+    one = list(pages.SiteBuilder(feed, SITE).pages())
+    assert len(forks) == 1  # the paper pages were made by a child
+    assert [(p.src, p.updated, p.in_nav) for p in two] == [(p.src, p.updated, p.in_nav) for p in one]
+    assert [p.text for p in two] == [p.text for p in one]
+    assert two[0].src.startswith("papers/") and two[-1].src == "search/index.md"
+
+
+def test_a_small_feed_is_made_in_this_process(feed: Feed, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise AssertionError("a feed below MIN_PAPERS must not fork")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert len(feed.papers) < parallel.MIN_PAPERS
+    made = parallel.build_pages(pages.SiteBuilder(feed, SITE))
+    assert [p.src for p in made] == [p.src for p in pages.SiteBuilder(feed, SITE).pages()]
+
+
+def test_no_fork_while_another_thread_runs(feed: Feed, monkeypatch: pytest.MonkeyPatch) -> None:
+    # mkdocs serve's rebuilds run beside its server's threads: a fork would copy their held locks.
+    def no_fork() -> int:
+        raise AssertionError("no fork while another thread runs")
+
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    monkeypatch.setattr(os, "fork", no_fork)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        made = parallel.build_pages(pages.SiteBuilder(feed, SITE))
+    finally:
+        stop.set()
+        other.join()
+    assert [p.text for p in made] == [p.text for p in pages.SiteBuilder(feed, SITE).pages()]
+
+
+class _Broken(pages.SiteBuilder):
+    def paper_pages(self):  # type: ignore[no-untyped-def]
+        raise ValueError("papers/x.md: cannot be rendered")
+
+
+def test_a_paper_page_that_fails_in_the_child_raises_its_error_here(
+    feed: Feed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    with pytest.raises(ValueError, match=r"^papers/x\.md: cannot be rendered$"):
+        parallel.build_pages(_Broken(feed, SITE))
