@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT / "tests"))  # the stub server the tests use, with G
 
 from github_support import github_stub, repo  # noqa: E402
 
-from generator import records, trending  # noqa: E402
+from generator import records  # noqa: E402
 from generator.config import SiteConfig  # noqa: E402
-from generator.data import feeds, github, starfile, stars  # noqa: E402
+from generator.data import feeds, github, starfile, stars, trending  # noqa: E402
 from generator.data.starfile import Entry, Sample, StarData, thin  # noqa: E402
 from generator.model import Feed, Link  # noqa: E402
 from generator.site import pages  # noqa: E402
