@@ -26,7 +26,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator import records, urls
 from generator.config import SiteConfig
-from generator.data import citations, exports, feeds, starfile
+from generator.data import citations, exports, feed_links, feeds, starfile
 from generator.errors import PaperfeedError
 from generator.mail import digest, ledger
 from generator.model import Feed, Paper
@@ -235,14 +235,14 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         if self._site is not None and self.feed is not None:
-            tag = self.feed.tags.get(str((page.meta or {}).get("feed_tag", "")))
-            links = feeds.feed_links(self.site, tag)
-            if (page.meta or {}).get("feed_trending"):
-                links.insert(0, feeds.trending_feed_link(self.site))
-            if page.file.src_uri.startswith("papers/"):
-                # A paper page names the site's RSS feed alone (for feed readers that look for one on
-                # any page); the listings name every feed. Ten thousand pages each carry the difference.
-                links = [link for link in links if link.kind == "rss"]
+            meta = page.meta or {}
+            tag = self.feed.tags.get(str(meta.get("feed_tag", "")))
+            links = feed_links.page_feed_links(
+                self.site,
+                tag,
+                trending=bool(meta.get("feed_trending")),
+                paper=page.file.src_uri.startswith("papers/"),
+            )
             context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
             context["paperfeed_head"] = self._head(page)  # type: ignore[typeddict-unknown-key]
         if self._site is not None:
@@ -307,8 +307,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         return fastpath.Probe(
             page,
             url=url,
-            canonical_url=_swap_tail(page.canonical_url, page.url, url),
-            abs_url=_swap_tail(page.abs_url, page.url, url),
+            canonical_url=fastpath.swap_tail(page.canonical_url, page.url, url),
+            abs_url=fastpath.swap_tail(page.abs_url, page.url, url),
             meta=meta,
             title=fastpath.marker("title", str(page.title)) if page.title else page.title,
             content=fastpath.marker("body", page.content or ""),
@@ -357,12 +357,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         added = self.index_seconds + time.perf_counter() - start
         log.info(f"Search index of {self.index_count} pages: it added {added:.2f} seconds to the build")
         if self.fast:
-            themed = [kind for kind, chrome in self.chromes.items() if chrome is None]
-            rendered = len(self.kinds) - self.filled
-            log.info(
-                f"Generated pages: {self.filled} filled into their kind's chrome, {rendered} rendered by "
-                f"the theme; {len(themed)} of {len(self.chromes)} kinds without a chrome"
-            )
+            log.info(fastpath.summary(self.filled, len(self.kinds), self.chromes))
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.indexing is not None:
@@ -402,10 +397,3 @@ ICONS_TEMPLATE = "assets/images/paperfeed-icons.svg"
 _EPOCH = dt.date(1970, 1, 1).isoformat()
 FILLED = "paperfeed-filled.html"  # the one-slot template of a page filled into its kind's chrome
 FAST_PAGES_ENV = "PAPERFEED_FAST_PAGES"  # "0": every page through the theme, as MkDocs renders it
-
-
-def _swap_tail(url: str | None, tail: str, new: str) -> str | None:
-    """An absolute form of a page's URL with the page's part replaced."""
-    if url is None or not url.endswith(tail):
-        return url
-    return url[: len(url) - len(tail)] + new

@@ -17,7 +17,7 @@ from lxml import etree
 
 from generator import config, records, urls
 from generator.config import SiteConfig
-from generator.data import feeds
+from generator.data import feed_links, feeds
 from generator.model import Feed, Link, Paper, Tag
 from tests.sitebuild import ROOT, build_site
 
@@ -174,7 +174,7 @@ def test_self_links_are_the_feeds_own_urls_and_channel_links_the_pages(
     files: dict[str, bytes], tag: str | None
 ) -> None:
     page = urls.absolute(SITE.site_url, urls.tag(tag) if tag else "")
-    own = {kind: urls.absolute(SITE.site_url, urls.feed(kind, tag)) for kind in feeds.KINDS}
+    own = {kind: urls.absolute(SITE.site_url, urls.feed(kind, tag)) for kind in feed_links.KINDS}
     channel = etree.fromstring(files[urls.feed("rss", tag)]).find("channel")
     assert channel is not None
     assert text(channel, "link") == page
@@ -279,7 +279,7 @@ def papers_on_days(days: dict[str, int]) -> list[Paper]:
 def carried(files: dict[str, bytes], tag: str | None = None) -> dict[str, list[str]]:
     """The slugs each of a scope's three feeds carries: XML read by feedparser (no bozo) and lxml alike."""
     found: dict[str, list[str]] = {}
-    for kind in feeds.KINDS:
+    for kind in feed_links.KINDS:
         path = urls.feed(kind, tag)
         data = files[path]
         if kind == "json":
@@ -781,18 +781,18 @@ def test_opml_lists_the_site_atom_feed_then_every_tag_atom_feed(files: dict[str,
 
 def test_feed_links_of_every_page_and_of_a_tag_page() -> None:
     site = dataclasses.replace(SITE, site_url="https://user.github.io/repo/")
-    assert feeds.feed_links(site) == [
-        feeds.FeedLink(
+    assert feed_links.feed_links(site) == [
+        feed_links.FeedLink(
             "Small feed (RSS)", "https://user.github.io/repo/feed.xml", "application/rss+xml", "rss"
         ),
-        feeds.FeedLink(
+        feed_links.FeedLink(
             "Small feed (Atom)", "https://user.github.io/repo/atom.xml", "application/atom+xml", "atom"
         ),
-        feeds.FeedLink(
+        feed_links.FeedLink(
             "Small feed (JSON Feed)", "https://user.github.io/repo/feed.json", "application/feed+json", "json"
         ),
     ]
-    links = feeds.feed_links(site, Tag("vision", "Computer vision", "Seeing."))
+    links = feed_links.feed_links(site, Tag("vision", "Computer vision", "Seeing."))
     assert [(link.title, link.url, link.tag) for link in links] == [
         ("Small feed: Computer vision (RSS)", "https://user.github.io/repo/tags/vision/feed.xml", "vision"),
         ("Small feed: Computer vision (Atom)", "https://user.github.io/repo/tags/vision/atom.xml", "vision"),

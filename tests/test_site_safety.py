@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from generator import config, records
-from generator.data import feeds
+from generator.data import feed_links
 from generator.model import Tag
 from generator.records import abstracts
 from generator.site import search
@@ -301,7 +301,7 @@ def test_titles_and_descriptions_are_escaped_exactly_once(hostile: Path) -> None
     assert tag.xpath("//meta[@name='description']/@content") == [TAG_DESCRIPTION]
     assert tag.find_class("pf-lede")[0].text_content() == TAG_DESCRIPTION
     feed_titles = tag.xpath("//link[contains(@rel, 'alternate')]/@title")
-    assert feed_titles[0] == f"{feeds.feed_title(config.SiteConfig(site_name=SITE_NAME), _evil())} (RSS)"
+    assert feed_titles[0] == f"{feed_links.feed_title(config.SiteConfig(site_name=SITE_NAME), _evil())} (RSS)"
     assert TAG_NAME in feed_titles[0]
 
     older = _parse(hostile / "papers" / "older-hostile" / "index.html")

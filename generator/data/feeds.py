@@ -29,15 +29,13 @@ from generator import urls
 from generator.config import SiteConfig
 from generator.data import trending
 from generator.data.feed_items import ItemContent, tag_name
+from generator.data.feed_links import MIME_TYPES, feed_title
 from generator.data.paperlinks import OutsideLink
 from generator.errors import PaperfeedError
 from generator.model import Feed, Paper, Tag
 
 # The namespace of item ids. Changing it changes every id, and every reader would show every paper again.
 ID_NAMESPACE = uuid.UUID("9cc1e264-cd4d-49a5-b685-98cd9719fc93")
-KINDS = ("rss", "atom", "json")
-MIME_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
-LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 GENERATOR = "paperfeed"
 OPML_PATH = "feeds.opml"
@@ -48,17 +46,6 @@ LAST_EPOCH_SECOND = 253402300799  # 9999-12-31T23:59:59Z
 
 class FeedError(PaperfeedError, ValueError):
     """The feeds cannot be built as asked; the message says what to change."""
-
-
-@dataclass(frozen=True)
-class FeedLink:
-    """One feed as pages link to it: `<link rel="alternate" type={mime} href={url} title={title}>`."""
-
-    title: str
-    url: str
-    mime: str
-    kind: str
-    tag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,26 +69,6 @@ class _Channel:
 def item_id(slug: str) -> str:
     """The permanent id of a paper's item: from its slug alone, so no title, tag or host change touches it."""
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, 'paperfeed:paper:' + slug)}"
-
-
-def feed_title(site: SiteConfig, tag: Tag | None) -> str:
-    return f"{site.site_name}: {tag.name}" if tag else site.site_name
-
-
-def feed_links(site: SiteConfig, tag: Tag | None = None) -> list[FeedLink]:
-    """The feeds a page links to: the tag's own first (the most specific), then the site's."""
-    scopes = ([tag] if tag else []) + [None]
-    return [
-        FeedLink(
-            title=f"{feed_title(site, scope)} ({LABELS[kind]})",
-            url=urls.absolute(site.site_url, urls.feed(kind, scope.slug if scope else None)),
-            mime=MIME_TYPES[kind],
-            kind=kind,
-            tag=scope.slug if scope else None,
-        )
-        for scope in scopes
-        for kind in KINDS
-    ]
 
 
 def render_feeds(feed: Feed, site: SiteConfig) -> dict[str, bytes]:
@@ -352,16 +319,6 @@ def trending_item_id(slug: str) -> str:
     """The id of a paper's item in the trending feed: from its slug, so it stays while the paper stays in
     the feed, and apart from its id in the other feeds (a trending item is news of its own)."""
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, 'paperfeed:trending:' + slug)}"
-
-
-def trending_feed_link(site: SiteConfig) -> FeedLink:
-    """The trending feed, as the trending page links to it."""
-    return FeedLink(
-        title=f"{site.site_name}: trending this week (RSS)",
-        url=urls.absolute(site.site_url, urls.TRENDING_FEED),
-        mime=MIME_TYPES["rss"],
-        kind="rss",
-    )
 
 
 def trending_feed(trend: trending.Trending, site: SiteConfig, vocabulary: dict[str, Tag]) -> bytes:

@@ -118,3 +118,19 @@ class HeadProbe:
 
     def html(self) -> str:
         return marker("head")
+
+
+def swap_tail(url: str | None, tail: str, new: str) -> str | None:
+    """An absolute form of a page's URL with the page's part replaced."""
+    if url is None or not url.endswith(tail):
+        return url
+    return url[: len(url) - len(tail)] + new
+
+
+def summary(filled: int, pages: int, chromes: dict[str, Chrome | None]) -> str:
+    """What a build's fast path did, for its log."""
+    themed = sum(1 for chrome in chromes.values() if chrome is None)
+    return (
+        f"Generated pages: {filled} filled into their kind's chrome, {pages - filled} rendered by the theme;"
+        f" {themed} of {len(chromes)} kinds without a chrome"
+    )

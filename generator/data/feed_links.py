@@ -1,0 +1,63 @@
+"""Which feeds there are and how pages name them: each feed's title, address and type, the site's and each
+tag's, and the trending feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator import urls
+from generator.config import SiteConfig
+from generator.model import Tag
+
+KINDS = ("rss", "atom", "json")
+MIME_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
+LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """One feed as pages link to it: `<link rel="alternate" type={mime} href={url} title={title}>`."""
+
+    title: str
+    url: str
+    mime: str
+    kind: str
+    tag: str | None = None
+
+
+def feed_title(site: SiteConfig, tag: Tag | None) -> str:
+    return f"{site.site_name}: {tag.name}" if tag else site.site_name
+
+
+def feed_links(site: SiteConfig, tag: Tag | None = None) -> list[FeedLink]:
+    """The feeds a page links to: the tag's own first (the most specific), then the site's."""
+    scopes = ([tag] if tag else []) + [None]
+    return [
+        FeedLink(
+            title=f"{feed_title(site, scope)} ({LABELS[kind]})",
+            url=urls.absolute(site.site_url, urls.feed(kind, scope.slug if scope else None)),
+            mime=MIME_TYPES[kind],
+            kind=kind,
+            tag=scope.slug if scope else None,
+        )
+        for scope in scopes
+        for kind in KINDS
+    ]
+
+
+def page_feed_links(site: SiteConfig, tag: Tag | None, *, trending: bool, paper: bool) -> list[FeedLink]:
+    """The feeds a page names in its head: a listing every feed of its tag (or the site's), the trending
+    page its own first; a paper page the site's RSS feed alone (for feed readers that look for one on any
+    page): ten thousand paper pages each carry the difference."""
+    links = [trending_feed_link(site), *feed_links(site, tag)] if trending else feed_links(site, tag)
+    return [link for link in links if link.kind == "rss"] if paper else links
+
+
+def trending_feed_link(site: SiteConfig) -> FeedLink:
+    """The trending feed, as the trending page links to it."""
+    return FeedLink(
+        title=f"{site.site_name}: trending this week (RSS)",
+        url=urls.absolute(site.site_url, urls.TRENDING_FEED),
+        mime=MIME_TYPES["rss"],
+        kind="rss",
+    )
