@@ -191,12 +191,57 @@ def test_the_sanitizer_drops_sizes_that_could_deface_a_page() -> None:
     assert abstracts.sanitize(hostile, base="https://example.org/papers/p/") == expected
 
 
+def test_the_sanitizer_drops_comments_and_styles_wherever_it_is_called() -> None:
+    """The renderer takes comments out before; feeds sanitize rendered HTML again, and must not rely on it."""
+    hostile = (
+        '<p>a<!-- <script>x()</script> -->b <a href="https://x.org/" style="position:fixed;inset:0"'
+        ' title="t">link</a> <span style="font-size:99em">big</span></p>'
+    )
+    expected = f'<p>ab <a href="https://x.org/" title="t" {REL}>link</a> <span>big</span></p>'
+    assert abstracts.sanitize(hostile) == expected
+    assert abstracts.sanitize(hostile, base="https://example.org/papers/p/") == expected
+
+
 def test_latex_spaces_are_bounded_in_pages_and_excerpts() -> None:
     text = r"Opening $\hspace{1000em}$ words $\hspace{-1000em}$ and $a\quad b$."
     space = f"{MATH}<mrow><mspace></mspace></mrow></math>"
     quad = f'{MATH}<mrow><mi>a</mi><mspace width="1em"></mspace><mi>b</mi></mrow></math>'
     assert abstracts.render(text) == f"<p>Opening {space} words {space} and {quad}.</p>"
     assert abstracts.excerpt_html(text) == f"Opening {space} words {space} and {quad}."
+
+
+# --- excerpts: an abstract longer than the excerpt ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "cut"),
+    [
+        ("alpha beta gamma delta", 13, "alpha beta…"),  # not "alpha beta ga…"
+        ("First clause, second clause", 20, "First clause…"),  # the comma before the cut goes too
+        ("Ends here. And then more", 11, "Ends here…"),
+        ("a " + "x" * 30, 10, "a xxxxxxxx…"),  # no space in the second half: cut at the limit
+        ("abcde", 5, "abcde"),  # exactly the limit: not cut
+        ("*Bold* claim in [a link](https://x.org/) here", 21, "Bold claim in a link…"),
+    ],
+)
+def test_an_excerpt_is_cut_at_a_word_and_marked_with_an_ellipsis(text: str, limit: int, cut: str) -> None:
+    assert abstracts.excerpt(text, limit) == cut
+
+
+def test_an_excerpt_is_280_characters_unless_told() -> None:
+    assert abstracts.excerpt("x" * 280) == "x" * 280
+    assert abstracts.excerpt("x" * 281) == "x" * 280 + "…"
+    assert abstracts.excerpt_html("x" * 280) == "x" * 280
+    assert abstracts.excerpt_html("x" * 281) == "x" * 280 + "…"
+
+
+def test_an_html_excerpt_is_never_cut_inside_a_formula() -> None:
+    # The space before the limit (20) is inside $a + b = c$: the cut goes back to the space before it.
+    assert abstracts.excerpt_html("We show that $a + b = c$ holds always", 20) == "We show that…"
+    assert abstracts.excerpt_html("We show that \\(a + b = c\\) holds always", 20) == "We show that…"
+    # Before the formula, the cut is at the last word as in any text, and its paragraphs are one.
+    assert abstracts.excerpt_html("One two,\n\nthree four five", 16) == "One two, three…"
+    assert abstracts.excerpt_html("x" * 30, 10) == "x" * 10 + "…"
 
 
 def test_raw_mathml_is_not_markup() -> None:
