@@ -297,3 +297,50 @@ def test_plain_text_keeps_what_the_page_shows_not_the_markup_it_removed() -> Non
 def test_plain_text_of_a_run_of_openings_is_one_pass(opening: str, kept: str) -> None:
     # Quadratic scanning would take seconds here (the pytest timeout guards a hang; speed is benchmarked).
     assert abstracts.plain_text(opening * (10_000 // len(opening))) == kept.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("a </script> b <script>hidden</script> c", "a b c"),  # a stray closing tag ends nothing
+        ("x <script>a</script> y <script>b</script> z", "x y z"),  # each script ends at its own close
+        ("a <script>x</script", "a"),  # a close with no ">": the rest is inside the tag
+        ("a <!-- c --> b <script>x</script", "a b"),
+        ("$x$`<b>`", "$x$<b>"),  # a code span right after a formula keeps its text as written
+        ("$a`b`$ and `<i>`", "$ab$ and <i>"),  # a span inside a formula, then another span
+        ("13\\% of \\textbf{bold}, \\emph{it} and ``quoted'' text", '13% of bold, it and "quoted" text'),
+        ("See [the site](https://x.org/), ![a figure](https://x.org/f.png).", "See the site, a figure."),
+    ],
+)
+def test_plain_text_is_what_a_reader_of_the_page_sees(text: str, plain: str) -> None:
+    assert abstracts.plain_text(text) == plain
+
+
+def test_the_math_and_nesting_budgets_are_inclusive() -> None:
+    assert abstracts.abstract_problem("$x$ " * 50) is None
+    assert abstracts.abstract_problem("$x$ " * 51) == (
+        "51 formulas with 51 characters of LaTeX are more math than is rendered (at most 50 formulas, 1,000"
+        " characters), so the rest would show as LaTeX source: write the plain parts as text, or shorten the"
+        " formulas"
+    )
+    assert abstracts.abstract_problem("> " * 15 + "x") is None  # 16 deep
+    assert abstracts.abstract_problem("> " * 16 + "x") == (
+        "quotes, lists and emphasis nest 17 deep, more than the 16 that are rendered, so the abstract would"
+        " show as plain text: start lines with fewer '>', '-' or '1.' markers"
+    )
+    assert abstracts.bounded("mtable", "rowspacing", " ".join(["1em"] * 8)) == " ".join(["1em"] * 8)
+    assert abstracts.bounded("mtable", "rowspacing", " ".join(["1em"] * 9)) is None
+
+
+def test_the_sanitizer_keeps_http_and_https_links_only_and_resolves_them_against_a_base() -> None:
+    links = '<a href="/x">r</a> <a href="ftp://x.org/">f</a> <a href="http://x.org/">h</a>'
+    assert abstracts.sanitize(links) == (
+        f'<a href="/x" {REL}>r</a> <a {REL}>f</a> <a href="http://x.org/" {REL}>h</a>'
+    )
+    assert abstracts.sanitize(links, base="https://example.org/papers/p/") == (
+        f'<a href="https://example.org/x" {REL}>r</a> <a {REL}>f</a> <a href="http://x.org/" {REL}>h</a>'
+    )
+    # Only links are resolved: a title that looks like a path stays as written.
+    assert abstracts.sanitize('<a href="y" title="/t">t</a>', base="https://example.org/papers/p/") == (
+        f'<a href="https://example.org/papers/p/y" title="/t" {REL}>t</a>'
+    )

@@ -1,0 +1,259 @@
+"""Mutation testing by hand: mutmut over the modules that guard safety and data, and a report of the score.
+
+    .venv/bin/python benchmarks/mutation.py                    # every module of DEFAULT_MODULES
+    .venv/bin/python benchmarks/mutation.py generator.periods  # one module or more; a package: all its files
+    .venv/bin/python benchmarks/mutation.py --report-only      # rewrite the report from the last runs
+
+Each module runs in its own copy of the project under .cache/mutation/, against the fast tests that matter
+for it (TESTS: no browser, no site build), with one worker process: the machine is shared. The report,
+benchmarks/mutation-report.md, gives per module the mutants, killed, survived and the score, and lists every
+survivor with its diff and the reason it is equivalent (EQUIVALENT in benchmarks/mutation_equivalents.py),
+or "unexplained" when a test should kill it. Not in CI: a module takes minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORK = ROOT / ".cache" / "mutation"
+REPORT = HERE / "mutation-report.md"
+sys.path.insert(0, str(HERE))
+from mutation_equivalents import EQUIVALENT  # noqa: E402
+
+# The modules that guard safety and data. Record validation (generator.records) joins once its split lands.
+DEFAULT_MODULES = (
+    "generator.records.abstracts",
+    "generator.data.feeds",
+    "generator.mail.ledger",
+    "generator.mail.mailer",
+    "generator.contributing.pathcheck",
+    "generator.periods",
+)
+# The tests that matter for each module, by the longest prefix of its name (pytest arguments: test files,
+# and -k to leave some out): fast ones only, since every mutant runs the ones that reach the mutated function.
+TESTS: dict[str, tuple[str, ...]] = {
+    "generator.records.abstracts": ("tests/test_abstracts.py", "tests/test_site_safety.py"),
+    "generator.records": (
+        "tests/test_records_fixtures.py",
+        "tests/test_records_rules.py",
+        "tests/test_records_tree.py",
+        "tests/test_yamlnodes.py",
+    ),
+    "generator.data.feeds": ("tests/test_feeds.py",),
+    "generator.mail.ledger": ("tests/test_digest_ledger.py", "tests/test_digest.py"),
+    "generator.mail.mailer": ("tests/test_digest_smtp.py", "tests/test_digest.py"),
+    # Not the tests that run the checker as CI does, one file under `python3 -I -S`: mutmut's copy of it
+    # imports mutmut, so it cannot run alone (nor pass the stdlib-only test).
+    "generator.contributing.pathcheck": (
+        "tests/test_pathcheck.py",
+        "-k",
+        "not test_the_job_ and not test_the_checker_imports_nothing_but_the_standard_library",
+    ),
+    "generator.periods": ("tests/test_periods.py", "tests/test_digest.py", "tests/test_digest_ledger.py"),
+}
+# What the tests read besides the package and tests/ (mutmut copies those itself).
+ALSO_COPY = ("content", "mkdocs.yml", "theme", "benchmarks", ".github", "README.md", "CONTRIBUTING.md")
+# mutmut's exit codes, as its `results` command names them.
+KILLED = {1, 3}
+TIMEOUT = {36, 24, -24, 152, 255}
+NO_TESTS = {5, 33}
+
+
+@dataclass
+class Result:
+    module: str
+    mutants: int = 0
+    killed: int = 0
+    timeout: int = 0
+    survivors: list[str] = field(default_factory=list)  # survived, or reached by no test
+    untested: set[str] = field(default_factory=set)  # of the survivors, those no selected test reaches
+    other: int = 0  # suspicious, segfault, not checked
+
+    @property
+    def score(self) -> float:
+        """Killed (timeouts included: the mutant hung a test) over every mutant."""
+        return (self.killed + self.timeout) / self.mutants if self.mutants else 1.0
+
+
+def module_files(name: str) -> list[Path]:
+    """The source files of a dotted module name or path; a package is all its .py files."""
+    path = ROOT / name.removesuffix(".py").replace(".", "/")
+    if path.is_dir():
+        return sorted(p.relative_to(ROOT) for p in path.rglob("*.py"))
+    if path.with_suffix(".py").is_file():
+        return [path.with_suffix(".py").relative_to(ROOT)]
+    sys.exit(f"{name}: no such module under {ROOT.name}/; give a dotted name such as generator.periods")
+
+
+def dotted(name: str) -> str:
+    return name.removesuffix(".py").replace("/", ".")
+
+
+def tests_for(name: str) -> tuple[str, ...]:
+    for prefix in sorted(TESTS, key=len, reverse=True):
+        if name == prefix or name.startswith(prefix + "."):
+            # A test file named here that does not exist (yet) is left out, not an error of the whole run.
+            return tuple(t for t in TESTS[prefix] if not t.startswith("tests/") or (ROOT / t).is_file())
+    sys.exit(f"{name}: no tests are named for it in TESTS of {Path(__file__).name}; add them there")
+
+
+def prepare(name: str) -> Path:
+    """A fresh copy of the project for one module's run, with mutmut's settings in its setup.cfg."""
+    work = WORK / name
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for part in ("generator", "tests", *ALSO_COPY):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, work / part, ignore=ignore)
+        elif source.is_file():
+            shutil.copy2(source, work / part)
+    shutil.copy2(ROOT / "pyproject.toml", work / "pyproject.toml")
+    lines = [
+        "[mutmut]",
+        "source_paths = generator",
+        "only_mutate =",
+        *(f"    {p}" for p in module_files(name)),
+        "pytest_add_cli_args_test_selection =",
+        *(f"    {t}" for t in tests_for(name)),
+        "pytest_add_cli_args =",
+        *(f"    {a}" for a in ("-m", "not browser", "-p", "no:cacheprovider", "-p", "no:xdist")),
+        "also_copy =",
+        *(f"    {p}" for p in ALSO_COPY if (ROOT / p).exists()),
+        "use_git_change_detection = false",
+    ]
+    (work / "setup.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return work
+
+
+def run(name: str) -> None:
+    work = prepare(name)
+    mutmut = Path(sys.executable).with_name("mutmut")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    print(f"== {name}: mutmut in {work.relative_to(ROOT)}", flush=True)
+    log = work / "mutmut.log"
+    with log.open("w", encoding="utf-8") as out:
+        done = subprocess.run(
+            [str(mutmut), "run", "--max-children", "1"],
+            cwd=work,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    if done.returncode:
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
+        sys.exit(
+            f"{name}: mutmut failed ({done.returncode}), see {log.relative_to(ROOT)}:\n" + "\n".join(tail)
+        )
+
+
+def collect(name: str) -> Result:
+    """The results of the last run of a module, from mutmut's .meta files."""
+    result = Result(name)
+    for path in module_files(name):
+        meta = WORK / name / "mutants" / (str(path) + ".meta")
+        if not meta.is_file():
+            sys.exit(f"{name}: no results in {meta.relative_to(ROOT)}; run it first")
+        codes: dict[str, int | None] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        for mutant, code in sorted(codes.items(), key=lambda kv: _mutant_order(kv[0])):
+            result.mutants += 1
+            if code in KILLED:
+                result.killed += 1
+            elif code in TIMEOUT:
+                result.timeout += 1
+            elif code == 0 or code in NO_TESTS:
+                result.survivors.append(mutant)
+                if code in NO_TESTS:
+                    result.untested.add(mutant)
+            else:
+                result.other += 1
+    return result
+
+
+def _mutant_order(mutant: str) -> tuple[str, int]:
+    base, _, number = mutant.rpartition("__mutmut_")
+    return base, int(number) if number.isdigit() else 0
+
+
+def diff(name: str, mutant: str) -> str:
+    shown = subprocess.run(
+        [str(Path(sys.executable).with_name("mutmut")), "show", mutant],
+        cwd=WORK / name,
+        capture_output=True,
+        text=True,
+    )
+    lines = [
+        line for line in shown.stdout.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
+    return "\n".join(lines) or shown.stdout.strip()
+
+
+def report(results: list[Result]) -> str:
+    version = importlib.metadata.version("mutmut")
+    out = [
+        "# Mutation report",
+        "",
+        f"mutmut {version}, one worker, written by `.venv/bin/python benchmarks/mutation.py` on "
+        f"{dt.date.today().isoformat()}. Score: mutants killed (a timeout counts) over all mutants.",
+        "",
+        "| module | tests | mutants | killed | timeout | survived | score | equivalent | unexplained |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        explained = [m for m in r.survivors if m in EQUIVALENT]
+        tests = ", ".join(Path(t).name for t in tests_for(r.module) if t.startswith("tests/"))
+        out.append(
+            f"| `{r.module}` | {tests} | {r.mutants} | {r.killed} | {r.timeout} | {len(r.survivors)} "
+            f"| {r.score:.1%} | {len(explained)} | {len(r.survivors) - len(explained) + r.other} |"
+        )
+    for r in results:
+        out += ["", f"## `{r.module}`: {len(r.survivors)} survivors", ""]
+        for mutant in r.survivors:
+            reason = EQUIVALENT.get(mutant, "**unexplained**: a test should kill it")
+            if mutant in r.untested:
+                reason += " (no test of the run reaches it)"
+            out += [
+                f"- `{mutant}`: {reason}",
+                "",
+                "  ```diff",
+                *("  " + line for line in diff(r.module, mutant).splitlines()),
+                "  ```",
+                "",
+            ]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="dotted module names (default: DEFAULT_MODULES)")
+    parser.add_argument("--report-only", action="store_true", help="rewrite the report from the last runs")
+    args = parser.parse_args()
+    names = [dotted(m) for m in args.modules] or list(DEFAULT_MODULES)
+    if not args.report_only:
+        for name in names:
+            run(name)
+    # The report covers every module that has results, so running one module keeps the others' rows.
+    ran = [m for m in DEFAULT_MODULES if (WORK / m / "mutants").is_dir()]
+    ran += [m for m in names if m not in ran]
+    results = [collect(m) for m in ran]
+    REPORT.write_text(report(results), encoding="utf-8")
+    for r in results:
+        killed = r.killed + r.timeout
+        print(f"{r.module}: {r.mutants} mutants, {killed} killed, {len(r.survivors)} survived, {r.score:.1%}")
+    print(f"report: {REPORT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
