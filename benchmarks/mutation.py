@@ -14,7 +14,9 @@ or "unexplained" when a test should kill it. Not in CI: a module takes minutes.
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime as dt
+import difflib
 import importlib.metadata
 import json
 import os
@@ -33,24 +35,30 @@ from mutation_equivalents import EQUIVALENT  # noqa: E402
 
 # The modules that guard safety and data. Record validation (generator.records) joins once its split lands.
 DEFAULT_MODULES = (
+    "generator.periods",
+    "generator.mail.ledger",
+    "generator.contributing.pathcheck",
+    "generator.mail.mailer",
     "generator.records.abstracts",
     "generator.data.feeds",
-    "generator.mail.ledger",
-    "generator.mail.mailer",
-    "generator.contributing.pathcheck",
-    "generator.periods",
 )
 # The tests that matter for each module, by the longest prefix of its name (pytest arguments: test files,
 # and -k to leave some out): fast ones only, since every mutant runs the ones that reach the mutated function.
 TESTS: dict[str, tuple[str, ...]] = {
-    "generator.records.abstracts": ("tests/test_abstracts.py", "tests/test_site_safety.py"),
+    # Not test_site_safety.py: it builds whole sites, and its fixtures would be built again for each test.
+    "generator.records.abstracts": ("tests/test_abstracts.py",),
     "generator.records": (
         "tests/test_records_fixtures.py",
         "tests/test_records_rules.py",
         "tests/test_records_tree.py",
         "tests/test_yamlnodes.py",
     ),
-    "generator.data.feeds": ("tests/test_feeds.py",),
+    "generator.data.feeds": (
+        "tests/test_feeds.py",
+        "tests/test_trending.py",
+        "-k",
+        "not test_the_shipped_feeds and not builds_a_site and not stops_the_build",  # whole site builds
+    ),
     "generator.mail.ledger": ("tests/test_digest_ledger.py", "tests/test_digest.py"),
     "generator.mail.mailer": ("tests/test_digest_smtp.py", "tests/test_digest.py"),
     # Not the tests that run the checker as CI does, one file under `python3 -I -S`: mutmut's copy of it
@@ -64,6 +72,28 @@ TESTS: dict[str, tuple[str, ...]] = {
 }
 # What the tests read besides the package and tests/ (mutmut copies those itself).
 ALSO_COPY = ("content", "mkdocs.yml", "theme", "benchmarks", ".github", "README.md", "CONTRIBUTING.md")
+# A pytest plugin for the runs. mutmut forks each mutant's run from a process that has run the tests once,
+# so a cache filled then (functools.lru_cache: abstracts.render, say) would answer for the mutant's code.
+PLUGIN = "mutation_plugin"
+PLUGIN_SOURCE = '''"""For benchmarks/mutation.py: every test starts with the generator's caches empty."""
+
+import sys
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches() -> None:
+    for name, module in list(sys.modules.items()):
+        if name.startswith("generator"):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+'''
+# mutmut runs a mutant against the tests that called the mutated function when it ran them once. A
+# fixture shared by a module's tests is made in the first one's setup, so the others would not count as
+# calling it, and would not run: in the copy, every fixture of the tests named is made for each test.
+SHARED_SCOPES = ('scope="module"', 'scope="session"', 'scope="package"')
 # mutmut's exit codes, as its `results` command names them.
 KILLED = {1, 3}
 TIMEOUT = {36, 24, -24, 152, 255}
@@ -121,6 +151,14 @@ def prepare(name: str) -> Path:
         elif source.is_file():
             shutil.copy2(source, work / part)
     shutil.copy2(ROOT / "pyproject.toml", work / "pyproject.toml")
+    (work / f"{PLUGIN}.py").write_text(PLUGIN_SOURCE, encoding="utf-8")
+    for test in tests_for(name):
+        if test.startswith("tests/"):
+            path = work / test
+            text = path.read_text(encoding="utf-8")
+            for scope in SHARED_SCOPES:
+                text = text.replace(scope, 'scope="function"')
+            path.write_text(text, encoding="utf-8")
     lines = [
         "[mutmut]",
         "source_paths = generator",
@@ -130,8 +168,10 @@ def prepare(name: str) -> Path:
         *(f"    {t}" for t in tests_for(name)),
         "pytest_add_cli_args =",
         *(f"    {a}" for a in ("-m", "not browser", "-p", "no:cacheprovider", "-p", "no:xdist")),
+        f"    -p\n    {PLUGIN}",
         "also_copy =",
         *(f"    {p}" for p in ALSO_COPY if (ROOT / p).exists()),
+        f"    {PLUGIN}.py",
         "use_git_change_detection = false",
     ]
     (work / "setup.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -157,6 +197,10 @@ def run(name: str) -> None:
         sys.exit(
             f"{name}: mutmut failed ({done.returncode}), see {log.relative_to(ROOT)}:\n" + "\n".join(tail)
         )
+
+
+def has_results(name: str) -> bool:
+    return all((WORK / name / "mutants" / (str(p) + ".meta")).is_file() for p in module_files(name))
 
 
 def collect(name: str) -> Result:
@@ -188,16 +232,21 @@ def _mutant_order(mutant: str) -> tuple[str, int]:
 
 
 def diff(name: str, mutant: str) -> str:
-    shown = subprocess.run(
-        [str(Path(sys.executable).with_name("mutmut")), "show", mutant],
-        cwd=WORK / name,
-        capture_output=True,
-        text=True,
-    )
-    lines = [
-        line for line in shown.stdout.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")
-    ]
-    return "\n".join(lines) or shown.stdout.strip()
+    """The lines a mutant changes, from the functions mutmut wrote into the mutated copy of its module."""
+    module, _, function = mutant.rpartition(".")
+    path = WORK / name / "mutants" / (module.replace(".", "/") + ".py")
+    if not path.is_file():
+        path = path.with_suffix("") / "__init__.py"
+    source = path.read_text(encoding="utf-8")
+    defs = {
+        node.name: ast.get_source_segment(source, node) or ""
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    original = defs.get(function.rpartition("__mutmut_")[0] + "__mutmut_orig", "").splitlines()[1:]
+    mutated = defs.get(function, "").splitlines()[1:]  # not the def line: its name differs
+    changed = difflib.unified_diff(original, mutated, lineterm="", n=0)
+    return "\n".join(line for line in changed if line[:1] in "+-" and line[:3] not in ("+++", "---"))
 
 
 def report(results: list[Result]) -> str:
@@ -245,8 +294,7 @@ def main() -> None:
         for name in names:
             run(name)
     # The report covers every module that has results, so running one module keeps the others' rows.
-    ran = [m for m in DEFAULT_MODULES if (WORK / m / "mutants").is_dir()]
-    ran += [m for m in names if m not in ran]
+    ran = [m for m in dict.fromkeys([*DEFAULT_MODULES, *names]) if has_results(m)]
     results = [collect(m) for m in ran]
     REPORT.write_text(report(results), encoding="utf-8")
     for r in results:
