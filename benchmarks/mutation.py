@@ -191,6 +191,9 @@ def prepare(name: str) -> Path:
         *(f"    {p}" for p in ALSO_COPY if (ROOT / p).exists()),
         f"    {PLUGIN}.py",
         "use_git_change_detection = false",
+        # A mutant that loops is stopped after 8 times its tests' time (mutmut's default is 30 times): a
+        # run of a module with many loops takes minutes, not an hour.
+        "timeout_multiplier = 4",
     ]
     (work / "setup.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return work
