@@ -307,6 +307,7 @@ def test_plain_text_of_a_run_of_openings_is_one_pass(opening: str, kept: str) ->
         ("a <script>x</script", "a"),  # a close with no ">": the rest is inside the tag
         ("a <!-- c --> b <script>x</script", "a b"),
         ("$x$`<b>`", "$x$<b>"),  # a code span right after a formula keeps its text as written
+        ("$a<b>c$ then", "$a<b>c$ then"),  # a formula at the very start keeps its "<" as written
         ("$a`b`$ and `<i>`", "$ab$ and <i>"),  # a span inside a formula, then another span
         ("13\\% of \\textbf{bold}, \\emph{it} and ``quoted'' text", '13% of bold, it and "quoted" text'),
         ("See [the site](https://x.org/), ![a figure](https://x.org/f.png).", "See the site, a figure."),
