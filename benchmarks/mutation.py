@@ -156,7 +156,8 @@ class Result:
     timeout: int = 0
     survivors: list[str] = field(default_factory=list)  # survived, or reached by no test
     untested: set[str] = field(default_factory=set)  # of the survivors, those no selected test reaches
-    other: int = 0  # suspicious, segfault, not checked
+    other: int = 0  # suspicious, segfault
+    unchecked: int = 0  # not run yet: the run was stopped, or is going on
 
     @property
     def score(self) -> float:
@@ -278,6 +279,8 @@ def collect(name: str) -> Result:
                 result.survivors.append(mutant)
                 if code in NO_TESTS:
                     result.untested.add(mutant)
+            elif code is None:
+                result.unchecked += 1
             else:
                 result.other += 1
     return result
@@ -318,18 +321,24 @@ def report(results: list[Result]) -> str:
         "# Mutation report",
         "",
         f"mutmut {version}, one worker, written by `.venv/bin/python benchmarks/mutation.py` on "
-        f"{dt.date.today().isoformat()}. Score: mutants killed (a timeout counts) over all mutants.",
+        f"{dt.date.today().isoformat()}. Score: mutants killed (a timeout counts) over all mutants. A module"
+        " with mutants not run had its run stopped: its score is not final.",
         "",
-        "| module | tests | mutants | killed | timeout | survived | score | equivalent | unexplained |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| module | tests | mutants | killed | timeout | survived | score | equivalent | unexplained"
+        " | not run |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         explained = [m for m in r.survivors if m in EQUIVALENT]
         tests = ", ".join(Path(t).name for t in tests_for(r.module) if t.startswith("tests/"))
         out.append(
             f"| `{r.module}` | {tests} | {r.mutants} | {r.killed} | {r.timeout} | {len(r.survivors)} "
-            f"| {r.score:.1%} | {len(explained)} | {len(r.survivors) - len(explained) + r.other} |"
+            f"| {r.score:.1%} | {len(explained)} | {len(r.survivors) - len(explained) + r.other} "
+            f"| {r.unchecked or ''} |"
         )
+    missing = [m for m in DEFAULT_MODULES if m not in {r.module for r in results}]
+    if missing:
+        out += ["", "Not run yet: " + ", ".join(f"`{m}`" for m in missing) + "."]
     for r in results:
         out += ["", f"## `{r.module}`: {len(r.survivors)} survivors", ""]
         for mutant in r.survivors:

@@ -54,6 +54,11 @@ EQUIVALENT: dict[str, str] = {
         "the first try reads the tip again instead of using the one this run last saw: the same tip or a"
         " newer one, and the compare-and-swap push makes either right (one git fetch more)"
     ),
+    # generator/mail/mailer.py
+    "generator.mail.mailer.x__reset__mutmut_3": (
+        "suppress(OSError) for suppress(SMTPException, OSError): smtplib.SMTPException is an OSError"
+    ),
+    "generator.mail.mailer.x__reason__mutmut_9": "'UTF-8' for 'utf-8': one codec",
     # generator/periods.py
     "generator.periods.x_due__mutmut_10": (
         "one more day looked back: that day's period ends before the two days of grace (a day), or is the"
