@@ -29,6 +29,13 @@ def record(front: str = RECORD, body: str = "An abstract.\n") -> bytes:
     return f"---\n{front}---\n{body}".encode()
 
 
+def sized(size: int) -> bytes:
+    """A record of exactly `size` bytes: an abstract of words, ending in a newline."""
+    head = record(body="")
+    words = ("word " * size)[: size - len(head) - 1]
+    return head + words.encode() + b"\n"
+
+
 LF = record(RECORD + 'authors: ["Ada Lovelace"]\nupvotes: 3\n', "Line one.\nLine two.\n")
 TAGS = (FIXTURES / "valid" / "lf" / "content" / "tags.yml").read_bytes()
 
@@ -54,6 +61,8 @@ GENERATED: dict[str, dict[str, bytes]] = {
     "invalid/noncharacter-raw": {PAPER: record(body="An abstract\uffff.\n")},
     "invalid/noncharacter-astral": {PAPER: record(RECORD.replace("A paper", "A paper \U0010fffe"))},
     "invalid/line-separator": {PAPER: record(RECORD.replace("A paper", "A paper\u2028on two lines"))},
+    # One byte over the limit of 256 KiB: were the limit larger, the abstract's length would be the problem.
+    "invalid/file-too-large": {PAPER: sized(256 * 1024 + 1)},
     "valid/crlf": {PAPER: LF.replace(b"\n", b"\r\n")},
     "valid/bom": {PAPER: BOM + LF},
     "valid/bom-crlf": {PAPER: BOM + LF.replace(b"\n", b"\r\n")},

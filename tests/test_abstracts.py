@@ -191,12 +191,57 @@ def test_the_sanitizer_drops_sizes_that_could_deface_a_page() -> None:
     assert abstracts.sanitize(hostile, base="https://example.org/papers/p/") == expected
 
 
+def test_the_sanitizer_drops_comments_and_styles_wherever_it_is_called() -> None:
+    """The renderer takes comments out before; feeds sanitize rendered HTML again, and must not rely on it."""
+    hostile = (
+        '<p>a<!-- <script>x()</script> -->b <a href="https://x.org/" style="position:fixed;inset:0"'
+        ' title="t">link</a> <span style="font-size:99em">big</span></p>'
+    )
+    expected = f'<p>ab <a href="https://x.org/" title="t" {REL}>link</a> <span>big</span></p>'
+    assert abstracts.sanitize(hostile) == expected
+    assert abstracts.sanitize(hostile, base="https://example.org/papers/p/") == expected
+
+
 def test_latex_spaces_are_bounded_in_pages_and_excerpts() -> None:
     text = r"Opening $\hspace{1000em}$ words $\hspace{-1000em}$ and $a\quad b$."
     space = f"{MATH}<mrow><mspace></mspace></mrow></math>"
     quad = f'{MATH}<mrow><mi>a</mi><mspace width="1em"></mspace><mi>b</mi></mrow></math>'
     assert abstracts.render(text) == f"<p>Opening {space} words {space} and {quad}.</p>"
     assert abstracts.excerpt_html(text) == f"Opening {space} words {space} and {quad}."
+
+
+# --- excerpts: an abstract longer than the excerpt ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "cut"),
+    [
+        ("alpha beta gamma delta", 13, "alpha beta…"),  # not "alpha beta ga…"
+        ("First clause, second clause", 20, "First clause…"),  # the comma before the cut goes too
+        ("Ends here. And then more", 11, "Ends here…"),
+        ("a " + "x" * 30, 10, "a xxxxxxxx…"),  # no space in the second half: cut at the limit
+        ("abcde", 5, "abcde"),  # exactly the limit: not cut
+        ("*Bold* claim in [a link](https://x.org/) here", 21, "Bold claim in a link…"),
+    ],
+)
+def test_an_excerpt_is_cut_at_a_word_and_marked_with_an_ellipsis(text: str, limit: int, cut: str) -> None:
+    assert abstracts.excerpt(text, limit) == cut
+
+
+def test_an_excerpt_is_280_characters_unless_told() -> None:
+    assert abstracts.excerpt("x" * 280) == "x" * 280
+    assert abstracts.excerpt("x" * 281) == "x" * 280 + "…"
+    assert abstracts.excerpt_html("x" * 280) == "x" * 280
+    assert abstracts.excerpt_html("x" * 281) == "x" * 280 + "…"
+
+
+def test_an_html_excerpt_is_never_cut_inside_a_formula() -> None:
+    # The space before the limit (20) is inside $a + b = c$: the cut goes back to the space before it.
+    assert abstracts.excerpt_html("We show that $a + b = c$ holds always", 20) == "We show that…"
+    assert abstracts.excerpt_html("We show that \\(a + b = c\\) holds always", 20) == "We show that…"
+    # Before the formula, the cut is at the last word as in any text, and its paragraphs are one.
+    assert abstracts.excerpt_html("One two,\n\nthree four five", 16) == "One two, three…"
+    assert abstracts.excerpt_html("x" * 30, 10) == "x" * 10 + "…"
 
 
 def test_raw_mathml_is_not_markup() -> None:
@@ -252,3 +297,51 @@ def test_plain_text_keeps_what_the_page_shows_not_the_markup_it_removed() -> Non
 def test_plain_text_of_a_run_of_openings_is_one_pass(opening: str, kept: str) -> None:
     # Quadratic scanning would take seconds here (the pytest timeout guards a hang; speed is benchmarked).
     assert abstracts.plain_text(opening * (10_000 // len(opening))) == kept.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("a </script> b <script>hidden</script> c", "a b c"),  # a stray closing tag ends nothing
+        ("x <script>a</script> y <script>b</script> z", "x y z"),  # each script ends at its own close
+        ("a <script>x</script", "a"),  # a close with no ">": the rest is inside the tag
+        ("a <!-- c --> b <script>x</script", "a b"),
+        ("$x$`<b>`", "$x$<b>"),  # a code span right after a formula keeps its text as written
+        ("$a<b>c$ then", "$a<b>c$ then"),  # a formula at the very start keeps its "<" as written
+        ("$a`b`$ and `<i>`", "$ab$ and <i>"),  # a span inside a formula, then another span
+        ("13\\% of \\textbf{bold}, \\emph{it} and ``quoted'' text", '13% of bold, it and "quoted" text'),
+        ("See [the site](https://x.org/), ![a figure](https://x.org/f.png).", "See the site, a figure."),
+    ],
+)
+def test_plain_text_is_what_a_reader_of_the_page_sees(text: str, plain: str) -> None:
+    assert abstracts.plain_text(text) == plain
+
+
+def test_the_math_and_nesting_budgets_are_inclusive() -> None:
+    assert abstracts.abstract_problem("$x$ " * 50) is None
+    assert abstracts.abstract_problem("$x$ " * 51) == (
+        "51 formulas with 51 characters of LaTeX are more math than is rendered (at most 50 formulas, 1,000"
+        " characters), so the rest would show as LaTeX source: write the plain parts as text, or shorten the"
+        " formulas"
+    )
+    assert abstracts.abstract_problem("> " * 15 + "x") is None  # 16 deep
+    assert abstracts.abstract_problem("> " * 16 + "x") == (
+        "quotes, lists and emphasis nest 17 deep, more than the 16 that are rendered, so the abstract would"
+        " show as plain text: start lines with fewer '>', '-' or '1.' markers"
+    )
+    assert abstracts.bounded("mtable", "rowspacing", " ".join(["1em"] * 8)) == " ".join(["1em"] * 8)
+    assert abstracts.bounded("mtable", "rowspacing", " ".join(["1em"] * 9)) is None
+
+
+def test_the_sanitizer_keeps_http_and_https_links_only_and_resolves_them_against_a_base() -> None:
+    links = '<a href="/x">r</a> <a href="ftp://x.org/">f</a> <a href="http://x.org/">h</a>'
+    assert abstracts.sanitize(links) == (
+        f'<a href="/x" {REL}>r</a> <a {REL}>f</a> <a href="http://x.org/" {REL}>h</a>'
+    )
+    assert abstracts.sanitize(links, base="https://example.org/papers/p/") == (
+        f'<a href="https://example.org/x" {REL}>r</a> <a {REL}>f</a> <a href="http://x.org/" {REL}>h</a>'
+    )
+    # Only links are resolved: a title that looks like a path stays as written.
+    assert abstracts.sanitize('<a href="y" title="/t">t</a>', base="https://example.org/papers/p/") == (
+        f'<a href="https://example.org/papers/p/y" title="/t" {REL}>t</a>'
+    )

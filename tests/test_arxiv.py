@@ -107,8 +107,8 @@ def test_new_arxiv_writes_the_record_with_suggested_tags(api: ArxivStub, content
     code, out = new(content, "--arxiv", "2312.00752", "--date", "2025-03-14")
     assert (code, out) == (0, f"{MAMBA_SUGGESTION}\nwrote {content.as_posix()}/{MAMBA_PATH}\n")
     assert (content / MAMBA_PATH).read_text(encoding="utf-8") == MAMBA_RECORD
-    assert [path for path, _, _ in api.requests] == ["/api/query?id_list=2312.00752"]
-    assert api.requests[0][2].startswith("paperfeed/")
+    assert api.paths() == ["/api/query?id_list=2312.00752"]
+    assert api.requests[0].headers["user-agent"].startswith("paperfeed/")
 
 
 def test_the_record_is_valid_and_reads_back_exactly(api: ArxivStub, content: Path) -> None:
@@ -136,7 +136,7 @@ def test_tag_options_choose_and_no_suggestion_is_printed(api: ArxivStub, content
     text = (content / MAMBA_PATH).read_text(encoding="utf-8")
     assert "tags: [efficiency]\n" in text
     assert 'arxiv: "2312.00752v2"\n' in text
-    assert api.requests[0][0] == "/api/query?id_list=2312.00752v2"
+    assert api.paths() == ["/api/query?id_list=2312.00752v2"]
 
 
 def test_dated_today_in_utc_without_date(api: ArxivStub, content: Path) -> None:
@@ -258,14 +258,14 @@ def test_backoff_doubles_between_tries(api: ArxivStub, monkeypatch: pytest.Monke
     monkeypatch.setenv("PAPERFEED_ARXIV_BACKOFF", "0.2")
     api.serve(Reply(status=503), Reply(status=503), Reply(body=MAMBA))
     arxiv.fetch("2312.00752")
-    first, second = (b[1] - a[1] for a, b in zip(api.requests, api.requests[1:], strict=False))
+    first, second = (b.time - a.time for a, b in zip(api.requests, api.requests[1:], strict=False))
     assert first >= 0.2 and second >= 0.4, (first, second)  # a sleep is never shorter; load can lengthen it
 
 
 def test_retry_after_is_honoured(api: ArxivStub, content: Path) -> None:
     api.serve(Reply(status=503, headers={"Retry-After": "1"}), Reply(body=MAMBA))
     assert arxiv.fetch("2312.00752").title.startswith("Mamba")
-    assert api.requests[1][1] - api.requests[0][1] >= 1.0
+    assert api.requests[1].time - api.requests[0].time >= 1.0
 
 
 def test_retry_after_too_long_is_not_waited_out(api: ArxivStub, content: Path) -> None:
@@ -515,7 +515,7 @@ def test_old_style_id_is_asked_as_is(api: ArxivStub) -> None:
     api.serve(Reply(body=(FIXTURES / "unknown-id.xml").read_bytes()))
     with pytest.raises(arxiv.ArxivError, match=r"^arXiv has no paper hep-th/9711200; check the id$"):
         arxiv.fetch("hep-th/9711200")
-    assert api.requests[0][0] == "/api/query?id_list=hep-th/9711200"
+    assert api.paths() == ["/api/query?id_list=hep-th/9711200"]
 
 
 def test_retry_after_as_an_http_date() -> None:

@@ -81,6 +81,22 @@ def test_env_tags_read_the_environment_with_a_default(
             "paperfeed option feed_size must be a whole number >= 1",
         ),
         (
+            "plugins:\n  - paperfeed:\n      feed_size: 0\n",
+            "mkdocs.yml: paperfeed option feed_size must be a whole number >= 1",
+        ),
+        (
+            "plugins:\n  - paperfeed:\n      page_size: -2\n",
+            "mkdocs.yml: paperfeed option page_size must be a whole number >= 1",
+        ),
+        (
+            "plugins:\n  - paperfeed:\n      page_size: 2.5\n",
+            "mkdocs.yml: paperfeed option page_size must be a whole number >= 1",
+        ),
+        (
+            "plugins:\n  - paperfeed:\n      page_size: 10\n      sizes: 3\n      colour: red\n",
+            "mkdocs.yml: unknown paperfeed option(s): colour, sizes",
+        ),
+        (
             "plugins:\n  - paperfeed:\n      feed_sizes: 3\n",
             "mkdocs.yml: unknown paperfeed option(s): feed_sizes",
         ),

@@ -212,3 +212,76 @@ def test_the_deploy_can_run_it_before_anything_is_installed() -> None:
         check=True,
     )
     assert done.stdout == "[]\n"
+
+
+# --- reading and changing a ledger -----------------------------------------------------------------------
+
+BROKEN = "salt: [unclosed\n"
+BROKEN_WHY = (
+    'is not valid YAML (while parsing a flow sequence   in "<unicode string>", line 1, column 7 did not'
+    " find expected ',' or ']'   in \"<unicode string>\", line 2, column 1)"
+)
+
+
+def test_the_ledger_on_the_branch_is_read_and_a_broken_one_is_named_by_where_it_is(
+    repo: tuple[Origin, Path],
+) -> None:
+    _, clone = repo
+    branch = LedgerBranch(clone, ENV)
+    written = ledgers.update(branch, lambda ledger: _claimed(ledger, DAY))
+    read = ledgers.read(LedgerBranch(clone, ENV))
+    assert (read.salt, list(read.digests)) == (written.salt, [DAY.id])
+    assert branch.write(branch.read(), BROKEN, "broken")
+    for action in (lambda b: ledgers.read(b), lambda b: ledgers.update(b, lambda ledger: None)):
+        with pytest.raises(LedgerError) as err:
+            action(LedgerBranch(clone, ENV))
+        assert str(err.value) == f"origin/digest-ledger:digests.yml: {BROKEN_WHY}"
+
+
+def test_a_ledger_file_that_cannot_be_read_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "digests.yml"
+    path.write_bytes(b"\xff salt: x\n")
+    with pytest.raises(LedgerError) as err:
+        Ledger.load(path)
+    assert str(err.value) == (
+        f"{path.as_posix()}: cannot be read ('utf-8' codec can't decode byte 0xff in position 0: invalid"
+        " start byte)"
+    )
+    path.write_text(BROKEN, encoding="utf-8")
+    with pytest.raises(LedgerError) as err:
+        Ledger.load(path)
+    assert str(err.value) == f"{path.as_posix()}: {BROKEN_WHY}"
+    assert Ledger.load(tmp_path / "missing.yml").digests == {}
+
+
+def test_a_digest_that_went_out_to_nobody_keeps_its_recipients_and_takes_the_new_papers() -> None:
+    ledger = Ledger.new()
+    a, b = ledger.key("a@example.org"), ledger.key("b@example.org")
+    ledger.claim(DAY, ("p",), a, dt.date(2025, 3, 4))
+    ledger.mark(DAY, a, "failed")
+    sent = ledger.claim(DAY, ("p", "q"), b, dt.date(2025, 3, 5))
+    assert (sent.papers, sent.first_sent, sent.recipients) == (
+        ("p", "q"),
+        dt.date(2025, 3, 5),
+        {a: "failed", b: "sending"},
+    )
+
+
+def test_marking_a_delivery_whose_line_was_deleted_leaves_it_deleted() -> None:
+    ledger = Ledger.new()
+    a = ledger.key("a@example.org")
+    ledger.claim(DAY, ("p",), a, dt.date(2025, 3, 4))
+    del ledger.digests[DAY.id].recipients[a]  # by hand, so that the next run sends it
+    ledger.mark(DAY, a, "sent")
+    ledger.mark(Period.parse("2025-03-05"), a, "sent")  # a period with no digest: nothing to mark
+    assert ledger.digests[DAY.id].recipients == {}
+    assert list(ledger.digests) == [DAY.id]
+
+
+def test_of_a_week_and_a_day_that_end_together_the_week_is_listed_first() -> None:
+    ledger = Ledger.new()
+    a = ledger.key("a@example.org")
+    for pid in ("2025-03-16", "2025-W11", "2025-03-15"):  # W11 ends on Sunday 16 March
+        ledger.claim(Period.parse(pid), ("p",), a, dt.date(2025, 3, 17))
+        ledger.mark(Period.parse(pid), a, "sent")
+    assert [s.period.id for s in ledger.newest_first()] == ["2025-W11", "2025-03-16", "2025-03-15"]

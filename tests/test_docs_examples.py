@@ -204,5 +204,5 @@ def test_the_readme_import_query_line_works(clone: Path, api: ArxivStub) -> None
     assert done.returncode == 0, done.stderr
     query = words[words.index("--query") + 1]
     assert done.stdout.splitlines()[0] == f"'{query}': found 2, new 2, skipped 0"
-    assert "&max_results=10&" in api.requests[0][0]
+    assert "&max_results=10&" in api.requests[0].path
     check_passes(clone)

@@ -432,6 +432,18 @@ def test_items_are_newest_first_with_ties_broken_by_upvotes_then_title(files: di
     ]
 
 
+def test_same_day_ties_go_by_title_not_by_slug() -> None:
+    day, tags = dt.date(2025, 3, 14), ("robotics",)
+    tied = [
+        Paper(slug="a-zebra", title="Zebra crossings", date=day, tags=tags, abstract="Z.", upvotes=2),
+        Paper(slug="z-aardvark", title="aardvark burrows", date=day, tags=tags, abstract="A."),
+        Paper(slug="m-bee", title="Bee dances", date=day, tags=tags, abstract="B."),
+    ]
+    files = feeds.render_feeds(Feed.of(tied, VOCABULARY), SITE)
+    order = ["a-zebra", "z-aardvark", "m-bee"]  # most upvotes, then aardvark before Bee, ignoring case
+    assert carried(files) == {"rss": order, "atom": order, "json": order}
+
+
 def test_feed_size_counts_whole_days(small: Feed) -> None:
     files = feeds.render_feeds(small, dataclasses.replace(SITE, feed_size=2))
     # 2025-03-04 has three papers: the third is not cut off

@@ -148,7 +148,7 @@ def test_pages_are_read_to_the_end_and_new_papers_written(api: ArxivStub, conten
     )
     # Three pages of two, one and none left: each asks for what the limit leaves.
     assert api.paths() == [asked(0, 10), asked(2, 8), asked(4, 6)]
-    assert api.requests[0][2].startswith("paperfeed/")
+    assert api.requests[0].headers["user-agent"].startswith("paperfeed/")
     after = tree(content)
     assert sorted(set(after) - set(before)) == ["import-state.yml", LONG_VIDEO, STREAMING]
     assert after[STREAMING].decode() == STREAMING_RECORD
@@ -300,7 +300,7 @@ def test_requests_are_spaced_by_the_delay(
     monkeypatch.setenv("PAPERFEED_ARXIV_DELAY", "0.3")
     api.serve(*recorded(*SSM_PAGES))
     assert ssm(content)[0] == 0
-    times = [when for _, when, _ in api.requests]
+    times = [r.time for r in api.requests]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(gaps) == 2 and min(gaps) >= 0.3, gaps  # a sleep is never shorter; load can lengthen it
 

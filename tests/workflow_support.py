@@ -23,6 +23,15 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
+def once_a_day(schedule: list[dict[str, str]]) -> bool:
+    """Whether a workflow's `schedule:` starts it once a day: one cron line, at one minute of one hour."""
+    if len(schedule) != 1:
+        return False
+    minute, hour, *every = schedule[0]["cron"].split()
+    at = minute.isdigit() and int(minute) < 60 and hour.isdigit() and int(hour) < 24
+    return at and every == ["*", "*", "*"]
+
+
 @dataclass
 class Step:
     name: str

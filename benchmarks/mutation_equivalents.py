@@ -1,0 +1,67 @@
+"""The surviving mutants that no test can kill, by mutmut's name, each with the reason it is equivalent.
+
+A name is mutmut's: the module, the function (x_NAME, or xǁCLASSǁNAME for a method) and the mutant's
+number in it. A change to the function renumbers its mutants: rerun benchmarks/mutation.py and check the
+report's diffs against the reasons here.
+"""
+
+from __future__ import annotations
+
+EQUIVALENT: dict[str, str] = {
+    # generator/records/abstracts.py
+    "generator.records.abstracts.x__drop_hidden__mutmut_26": (
+        "`end <= 0` for `end < 0`: the close is searched from the end of its opening, never at 0"
+    ),
+    "generator.records.abstracts.x__drop_hidden__mutmut_27": (
+        "`end < 1` for `end < 0`: the close is searched from the end of its opening, never at 0"
+    ),
+    "generator.records.abstracts.x__drop_hidden__mutmut_32": (
+        "a comment's end found as the '>' after `-->` instead of 3 past it: the same place"
+    ),
+    "generator.records.abstracts.x_abstract_problem__mutmut_3": (
+        "another stand-in text for a formula: only its nesting is measured, and letters do not nest"
+    ),
+    "generator.records.abstracts.x_abstract_problem__mutmut_4": (
+        "another stand-in text for a formula: only its nesting is measured, and letters do not nest"
+    ),
+    "generator.records.abstracts.x_sanitize__mutmut_28": (
+        "strip_comments left out: nh3 strips comments by default (its signature says strip_comments=True)"
+    ),
+    # generator/mail/ledger.py
+    "generator.mail.ledger.xǁLedgerǁload__mutmut_2": (
+        "the file read in the locale's encoding instead of UTF-8: the same where the locale is UTF-8, as"
+        " Python makes it of a C locale and as on every machine that runs the tests"
+    ),
+    "generator.mail.ledger.xǁLedgerǁload__mutmut_4": "'UTF-8' for 'utf-8': one codec",
+    "generator.mail.ledger.xǁLedgerǁdump__mutmut_19": "sort_keys=None for False: both false",
+    "generator.mail.ledger.xǁLedgerǁdump__mutmut_21": (
+        "PyYAML's default width (80) for 200: it folds only at spaces, and no value of a ledger has one"
+        " (salt, period ids, dates, slugs, hashes, states)"
+    ),
+    "generator.mail.ledger.xǁLedgerǁdump__mutmut_23": (
+        "PyYAML's Python dumper for libyaml's safe one: the same text for strings, lists and mappings, slower"
+    ),
+    "generator.mail.ledger.xǁLedgerǁdump__mutmut_25": (
+        "default_flow_style left out: False is PyYAML's default"
+    ),
+    "generator.mail.ledger.xǁLedgerǁdump__mutmut_26": (
+        "width left out: PyYAML folds only at spaces, and no value of a ledger has one"
+    ),
+    "generator.mail.ledger.xǁLedgerǁdump__mutmut_29": (
+        "width 201 for 200: no line of a ledger comes near either"
+    ),
+    "generator.mail.ledger.x_update__mutmut_3": (
+        "the first try reads the tip again instead of using the one this run last saw: the same tip or a"
+        " newer one, and the compare-and-swap push makes either right (one git fetch more)"
+    ),
+    # generator/mail/mailer.py
+    "generator.mail.mailer.x__reset__mutmut_3": (
+        "suppress(OSError) for suppress(SMTPException, OSError): smtplib.SMTPException is an OSError"
+    ),
+    "generator.mail.mailer.x__reason__mutmut_9": "'UTF-8' for 'utf-8': one codec",
+    # generator/periods.py
+    "generator.periods.x_due__mutmut_10": (
+        "one more day looked back: that day's period ends before the two days of grace (a day), or is the"
+        " week of the day after it (a week), so the filter keeps the same periods"
+    ),
+}
