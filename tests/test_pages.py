@@ -270,8 +270,11 @@ def test_tag_pages_date_each_card_and_week_pages_list_the_links_too() -> None:
     built = _built(papers)
     tag = built["tags/x/index.md"]
     # A tag's page lists its papers by title, each dated, with its links and upvotes, and no excerpt.
-    assert '<p><time datetime="2025-03-14">14 March 2025</time> <a href="https://arxiv.org/abs/2401.00001">' in tag
-    assert '<span>2 upvotes</span></p></li>' in tag
+    assert (
+        '<p><time datetime="2025-03-14">14 March 2025</time> <a href="https://arxiv.org/abs/2401.00001">'
+        in tag
+    )
+    assert "<span>2 upvotes</span></p></li>" in tag
     assert '<p><time datetime="2025-03-10">10 March 2025</time></p></li>' in tag
     assert 'class="pf-card"' not in tag and 'class="pf-excerpt"' not in tag
     week = built["week/2025-W11/index.md"]
