@@ -246,6 +246,18 @@ def measure(url: str, typed: bool) -> dict[str, Any]:
     }
 
 
+def by_folder(site: Path, files: list[Path], n: int, top: int = 8) -> str:
+    """Bytes per paper in each top-level folder of the site (files at its root as "root"), largest first:
+    where a site over its budget spends them."""
+    folders: dict[str, int] = {}
+    for f in files:
+        parts = f.relative_to(site).parts
+        folder = parts[0] if len(parts) > 1 else "root"
+        folders[folder] = folders.get(folder, 0) + f.stat().st_size
+    largest = sorted(folders.items(), key=lambda item: (-item[1], item[0]))[:top]
+    return ",".join(f"{name}_{size / n / 1000:.2f}" for name, size in largest)
+
+
 def site_figures(site: Path, n: int) -> dict[str, Any]:
     files = [f for f in site.rglob("*") if f.is_file()]
     papers = [f for f in (site / "papers").glob("*/index.html")]
@@ -257,6 +269,7 @@ def site_figures(site: Path, n: int) -> dict[str, Any]:
         "paper_max_name": largest.parent.name,
         "index_bytes": sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file()),
         "index_files": sum(1 for f in (site / "pagefind").rglob("*") if f.is_file()),
+        "by_folder": by_folder(site, files, n),
     }
 
 
@@ -278,6 +291,7 @@ def run(corpus: Path, n: int) -> dict[str, float | int | str]:
         "paper_page": f"{_kb(site['paper_max'])}/{_kb(PAPER_PAGE_MAX)}",
         "site_per_paper": f"{_kb(site['per_paper'])}/{_kb(SITE_PER_PAPER_MAX)}",
         "site_mb": round(site["site_bytes"] / 1e6, 1),
+        "site_kb_per_paper_by_folder": site["by_folder"],
         "index_added_ms_per_paper": f"{ms_per_paper:.2f}/{INDEX_MS_PER_PAPER_MAX:.0f}",
         "index_waited_ms_per_paper": f"{waited_s * 1000 / n:.2f}",
         "load_avg": f"{os.getloadavg()[0]:.1f}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import functools
 import html
 import logging
@@ -113,6 +114,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     @_readable
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        for unused in [f for f in files if f.generated_by is None and _unused_theme_file(f.src_uri)]:
+            files.remove(unused)
         feed = records.load_feed(self.site.content_dir)
         self.feed = feed
         self.papers = {pages.src_of(urls.paper(p.slug)): p for p in feed.papers}
@@ -392,6 +395,15 @@ class _GeneratedPage(Page):
 
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
+# Files of Material's that no page loads: its search's worker and lunr's languages (Pagefind replaces that
+# search) and the source maps of its script and styles, 2 MB of every site.
+UNUSED_THEME_FILES = ("assets/javascripts/lunr/*", "assets/javascripts/workers/*", "assets/*.map")
+
+
+def _unused_theme_file(src_uri: str) -> bool:
+    return any(fnmatch.fnmatchcase(src_uri, pattern) for pattern in UNUSED_THEME_FILES)
+
+
 GENERATED_BY = "paperfeed"  # MkDocs marks the files a plugin generates with the plugin's name
 ICONS_TEMPLATE = "assets/images/paperfeed-icons.svg"
 _EPOCH = dt.date(1970, 1, 1).isoformat()

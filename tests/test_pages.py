@@ -299,8 +299,14 @@ def test_tag_pages_date_each_card_and_week_pages_list_the_links_too() -> None:
     papers = [_paper(arxiv="2401.00001", upvotes=2), _paper(slug="t", title="U", date=dt.date(2025, 3, 10))]
     built = _built(papers)
     tag = built["tags/x/index.md"]
-    assert '<p class="pf-card__meta"><time datetime="2025-03-14">14 March 2025</time> <a' in _card(tag, "s")
-    assert '<p class="pf-card__meta"><time datetime="2025-03-10">10 March 2025</time></p>' in _card(tag, "t")
+    # A tag's page lists its papers by title, each dated, with its links and upvotes, and no excerpt.
+    assert (
+        '<p><time datetime="2025-03-14">14 March 2025</time> <a href="https://arxiv.org/abs/2401.00001">'
+        in tag
+    )
+    assert "<span>2 upvotes</span></p></li>" in tag
+    assert '<p><time datetime="2025-03-10">10 March 2025</time></p></li>' in tag
+    assert 'class="pf-card"' not in tag and 'class="pf-excerpt"' not in tag
     week = built["week/2025-W11/index.md"]
     assert 'href="https://arxiv.org/abs/2401.00001"' in week and "2 upvotes" in week
 

@@ -191,7 +191,7 @@ def _wait_for_results(page: Page) -> None:
         "() => { const d = document.querySelector('#pf-search-dialog');"
         " const q = document.querySelector('.pf-search__input').value.trim();"
         " const t = document.querySelector('.pf-search__tag')?.value ?? '';"
-        " return d.dataset.shown === JSON.stringify([q, t]) }"
+        " return d?.dataset.shown === JSON.stringify([q, t]) }"  # no dialog until the script makes it
     )
 
 

@@ -100,3 +100,29 @@ def test_the_search_box_names_no_dialog_until_the_script_makes_it(site: Path) ->
     (box,) = page.xpath("//input[@name='q']")
     assert box.get("aria-expanded") == "false" and box.get("aria-controls") is None
     assert page.xpath("//*[@id='pf-search-dialog']") == []
+
+
+def test_the_site_ships_none_of_materials_files_that_no_page_loads(site: Path) -> None:
+    files = [f.relative_to(site).as_posix() for f in site.rglob("*") if f.is_file()]
+    assert [f for f in files if f.endswith(".map") or "/lunr/" in f or "/workers/" in f] == []
+    assert "assets/javascripts/paperfeed.js" in files  # the theme's own assets are still there
+    assert any(re.fullmatch(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js", f) for f in files)
+    for page in _pages(site):
+        assert not re.search(r"lunr|workers/|\.map\b", page.read_text(encoding="utf-8")), page
+
+
+def test_the_sitemap_lists_a_page_to_a_line_and_parses(site: Path) -> None:
+    from lxml import etree
+
+    text = (site / "sitemap.xml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[:2] == [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    assert lines[-1] == "</urlset>"
+    assert all(line.startswith("<url><loc>https://example.org/feed/") for line in lines[2:-1])
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = etree.fromstring(text.encode()).findall("s:url/s:loc", ns)
+    assert len(locs) == len(lines) - 3
+    assert "https://example.org/feed/about/" in [loc.text for loc in locs]
