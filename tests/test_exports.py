@@ -18,6 +18,7 @@ SMALL = ROOT / "tests" / "fixtures" / "small" / "content"
 SITE = SiteConfig(site_name="Small feed", site_url="https://example.org/feed/")
 FIELDS = [
     "slug",
+    "url",
     "title",
     "authors",
     "arxiv",
@@ -50,18 +51,18 @@ def test_papers_json_holds_every_paper_newest_first_with_the_documented_fields(
     files: dict[str, bytes], feed: Feed
 ) -> None:
     data = json.loads(files["papers.json"])
-    assert list(data) == ["version", "title", "home_page_url", "paper_url", "papers"]
-    assert (data["version"], data["title"], data["home_page_url"], data["paper_url"]) == (
-        2,
+    assert list(data) == ["version", "title", "home_page_url", "papers"]
+    assert (data["version"], data["title"], data["home_page_url"]) == (
+        1,
         "Small feed",
         "https://example.org/feed/",
-        "https://example.org/feed/papers/{slug}/",
     )
     assert [p["slug"] for p in data["papers"]] == [p.slug for p in feed.papers]
     assert all(list(p) == FIELDS for p in data["papers"])
     by_slug = {p["slug"]: p for p in data["papers"]}
     assert by_slug["attention-and-memory"] == {
         "slug": "attention-and-memory",
+        "url": "https://example.org/feed/papers/attention-and-memory/",
         "title": 'Attention & "Memory": What Transformers Store',
         "authors": ["Zoë Müller-Łukasiewicz", "Grace Hopper"],
         "arxiv": "2503.02345v2",
@@ -72,11 +73,6 @@ def test_papers_json_holds_every_paper_newest_first_with_the_documented_fields(
         "upvotes": 17,
         "citation_key": "mullerlukasiewicz2025attention",
     }
-    # A paper's page: paper_url with its slug.
-    assert data["paper_url"].replace("{slug}", "attention-and-memory") == (
-        "https://example.org/feed/papers/attention-and-memory/"
-    )
-    assert all("url" not in p for p in data["papers"])
     # What a record leaves out is there all the same, empty.
     bare = by_slug["quantized-inference-without-tears"]
     assert (bare["arxiv"], bare["published"], bare["links"]) == (None, None, {})
@@ -90,7 +86,6 @@ def test_a_tags_files_hold_its_papers_alone(files: dict[str, bytes], feed: Feed)
     data = json.loads(files["tags/state-space-models/papers.json"])
     assert data["title"] == "Small feed: State space models"
     assert data["home_page_url"] == "https://example.org/feed/tags/state-space-models/"
-    assert data["paper_url"] == "https://example.org/feed/papers/{slug}/"  # the site's, not the tag's
     assert [p["slug"] for p in data["papers"]] == [p.slug for p in feed.papers_tagged("state-space-models")]
     bib = bibtexparser.parse_string(files["tags/state-space-models/papers.bib"].decode("utf-8"))
     assert [e.key for e in bib.entries] == [p["citation_key"] for p in data["papers"]]

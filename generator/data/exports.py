@@ -1,12 +1,11 @@
 """Data for programs: every paper as JSON (`papers.json`) and as BibTeX (`papers.bib`), for the site and
 for each tag, newest first.
 
-papers.json is an object: `{"version": 2, "title", "home_page_url", "paper_url", "papers": [...]}`, and
-each paper `{"slug", "title", "authors", "arxiv", "published", "date", "tags", "links", "upvotes",
+papers.json is an object: `{"version": 1, "title", "home_page_url", "papers": [...]}`, and each paper
+`{"slug", "url", "title", "authors", "arxiv", "published", "date", "tags", "links", "upvotes",
 "citation_key"}` (README.md, "Data for programs", says what each holds). A change that could break a
-reader of a version (a field renamed, removed or of another type) makes a new version; new fields may
-join it. Version 2 left out version 1's `url` of each paper: `paper_url` with the slug in place of
-`{slug}` gives it, and a paper is listed in the site's file and in each of its tags' files.
+reader of version 1 (a field renamed, removed or of another type) makes a new version; new fields may
+join version 1.
 """
 
 from __future__ import annotations
@@ -19,15 +18,14 @@ from generator.config import SiteConfig
 from generator.data import citations
 from generator.model import Feed, Paper
 
-SCHEMA_VERSION = 2
-SLUG = "{slug}"  # where paper_url takes a paper's slug
+SCHEMA_VERSION = 1
 
 
 def paper_record(paper: Paper, site: SiteConfig, key: str) -> dict[str, object]:
-    """One paper as papers.json holds it: every field always present (null or empty when unknown); its
-    page is the document's paper_url with its slug."""
+    """One paper as papers.json holds it: every field always present (null or empty when unknown)."""
     return {
         "slug": paper.slug,
+        "url": urls.absolute(site.site_url, urls.paper(paper.slug)),
         "title": paper.title,
         "authors": list(paper.authors),
         "arxiv": paper.arxiv,
@@ -43,12 +41,7 @@ def paper_record(paper: Paper, site: SiteConfig, key: str) -> dict[str, object]:
 def papers_json(lines: Sequence[str], site: SiteConfig, title: str, page: str) -> str:
     """The JSON document of papers given as their JSON lines, in feed order (newest first): compact, with
     one paper to a line, so that it stays small and a change of one paper is a change of one line."""
-    head = {
-        "version": SCHEMA_VERSION,
-        "title": title,
-        "home_page_url": urls.absolute(site.site_url, page),
-        "paper_url": urls.absolute(site.site_url, urls.paper(SLUG)),
-    }
+    head = {"version": SCHEMA_VERSION, "title": title, "home_page_url": urls.absolute(site.site_url, page)}
     body = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
     return _compact(head)[:-1] + ',"papers":' + body + "}\n"
 
