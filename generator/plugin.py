@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import functools
 import html
 import logging
@@ -114,7 +113,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     @_readable
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        for unused in [f for f in files if f.generated_by is None and _unused_theme_file(f.src_uri)]:
+        for unused in [f for f in files if f.generated_by is None and search.unused_theme_file(f.src_uri)]:
             files.remove(unused)
         feed = records.load_feed(self.site.content_dir)
         self.feed = feed
@@ -327,14 +326,10 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         return context
 
     def _head(self, page: Page) -> metadata.Head:
-        """The page's metadata for other programs: a paper's from its record, any other page's from its own
-        title (which a generated page's front matter holds HTML-escaped)."""
-        url = urls.absolute(self.site.site_url, page.url)
-        paper = self.papers.get(page.file.src_uri)
-        if paper is not None:
-            return metadata.paper_head(paper, url, self.site.site_name)
+        """The page's metadata for other programs (generated front matter holds its title escaped)."""
         title = html.unescape(str((page.meta or {}).get("title") or page.title or self.site.site_name))
-        return metadata.page_head(title, url, self.site.site_name)
+        url = urls.absolute(self.site.site_url, page.url)
+        return metadata.head_of(self.papers.get(page.file.src_uri), title, url, self.site.site_name)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         kind = self.kinds.get(page.file.src_uri)
@@ -395,15 +390,6 @@ class _GeneratedPage(Page):
 
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
-# Files of Material's that no page loads: its search's worker and lunr's languages (Pagefind replaces that
-# search) and the source maps of its script and styles, 2 MB of every site.
-UNUSED_THEME_FILES = ("assets/javascripts/lunr/*", "assets/javascripts/workers/*", "assets/*.map")
-
-
-def _unused_theme_file(src_uri: str) -> bool:
-    return any(fnmatch.fnmatchcase(src_uri, pattern) for pattern in UNUSED_THEME_FILES)
-
-
 GENERATED_BY = "paperfeed"  # MkDocs marks the files a plugin generates with the plugin's name
 ICONS_TEMPLATE = "assets/images/paperfeed-icons.svg"
 _EPOCH = dt.date(1970, 1, 1).isoformat()

@@ -110,3 +110,8 @@ def paper_head(paper: Paper, url: str, site_name: str) -> Head:
         article["identifier"] = f"arXiv:{arxiv}"
         article["sameAs"] = paperlinks.arxiv_abs(arxiv)
     return Head(cite + graph, script_json(article))
+
+
+def head_of(paper: Paper | None, title: str, url: str, site_name: str) -> Head:
+    """A page's metadata: a paper page's from its record, any other page's from its title."""
+    return paper_head(paper, url, site_name) if paper is not None else page_head(title, url, site_name)

@@ -11,6 +11,7 @@ generated pages), and waits for it when the pages are written.
 
 from __future__ import annotations
 
+import fnmatch
 import html
 import json
 import os
@@ -215,3 +216,13 @@ def build_index(feed: Feed, pages: Iterable[Document], output: Path, language: s
     if indexing:
         indexing.wait()
     return count
+
+
+# Files of Material's that no page loads: its search's worker and lunr's languages (Pagefind replaces that
+# search) and the source maps of its script and styles, 2 MB of every site.
+UNUSED_THEME_FILES = ("assets/javascripts/lunr/*", "assets/javascripts/workers/*", "assets/*.map")
+
+
+def unused_theme_file(src_uri: str) -> bool:
+    """A file of the theme's that the site leaves out: Material's own search, which Pagefind replaces."""
+    return any(fnmatch.fnmatchcase(src_uri, pattern) for pattern in UNUSED_THEME_FILES)
