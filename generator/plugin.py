@@ -26,11 +26,10 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator import records, urls
 from generator.config import SiteConfig
-from generator.data import citations, exports, feed_links, feeds, starfile
+from generator.data import feed_links, feeds
 from generator.errors import PaperfeedError
-from generator.mail import digest, ledger
 from generator.model import Feed, Paper
-from generator.site import fastpath, htmlmin, metadata, pages, parallel, search
+from generator.site import assemble, fastpath, htmlmin, incremental, metadata, pages, reindex, search
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -82,6 +81,9 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.chromes: dict[str, fastpath.Chrome | None] = {}  # a kind's chrome; None: through the theme
         self.last: dict[str, str] = {}  # a kind's last page, filled and rendered both, to compare
         self.filled = 0  # pages filled into their kind's chrome, in this build
+        self.serving: incremental.Incremental | None = None  # `mkdocs serve --dirty`: rebuilds what changed
+        self.reindex = reindex.Reindexer()
+        self.files = Files([])
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -97,6 +99,15 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         if self._site is None:
             raise PluginError("paperfeed: the site's settings are read in on_config, which has not run")
         return self._site
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining this hook keeps the plugin (and what it kept) from one rebuild of `mkdocs serve` to the
+        # next. `paperfeed serve` passes --dirty: MkDocs then writes only the files said to be modified.
+        self.reindex.cancel()  # a new session (tests start several in one process)
+        self.reindex = reindex.Reindexer()
+        self.serving = incremental.Incremental() if command == "serve" and dirty else None
+        if self.serving is not None:
+            logging.getLogger("mkdocs.commands.build").addFilter(incremental.not_dirty_warning)
 
     @_readable
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -115,29 +126,27 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for unused in [f for f in files if f.generated_by is None and search.unused_theme_file(f.src_uri)]:
             files.remove(unused)
-        feed = records.load_feed(self.site.content_dir)
-        self.feed = feed
+        if self.serving is None:
+            content = assemble.full(self.site)
+        else:
+            theme = config.theme.custom_dir
+            settings = incremental.settings_key(self.site, config.config_file_path, theme)
+            content = self.serving.content(self.site, settings)
+        self.feed = feed = content.feed
         self.papers = {pages.src_of(urls.paper(p.slug)): p for p in feed.papers}
         # Hand-written pages (About) have no date of their own: the feed's newest day stands for it.
         self.newest = feed.papers[0].date.isoformat() if feed.papers else _EPOCH
-        # The star samples, fetched from their branch by the deploy (none: no activity data yet).
-        stars = starfile.load(starfile.default_path(self.site.content_dir), recent=True)
-        feed_files = feeds.render_feeds(feed, self.site)
-        builder = pages.SiteBuilder(feed, self.site, stars)
-        builder.keys = keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
-        ledger_copy = ledger.default_path(self.site.content_dir)  # fetched by the deploy, if any
-        digests = digest.digest_pages(feed, self.site, ledger_copy, builder)
         self.updated = {}
         self.handwritten = []
         self.kinds, self.probed, self.chromes, self.last, self.filled = {}, {}, {}, {}, 0
-        for page in [*parallel.build_pages(builder), *digests]:
+        for page in content.pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
+            files.append(self._kept(File.generated(config, page.src, content=page.text, inclusion=inclusion)))
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
-        feed_files[urls.TRENDING_FEED] = feeds.trending_feed(builder.trend, self.site, feed.tags)
-        for path, data in {**feed_files, **exports.render_exports(feed, self.site, keys)}.items():
-            files.append(File.generated(config, path, content=data))
+        for path, data in content.data.items():
+            files.append(self._kept(File.generated(config, path, content=data)))
+        self.files = files
         # The search index starts as soon as the last hand-written page has been read (MkDocs reads them
         # before the pages generated here), so that Pagefind runs beside MkDocs reading and writing the
         # thousands of generated pages, not only beside their writing.
@@ -146,16 +155,30 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.language = str(config.theme.get("language") or "en")
         handwritten = [f for f in files.documentation_pages() if f.generated_by is None]
         self.handwritten_due = len([f for f in handwritten if f.inclusion.is_included()])  # type: ignore[no-untyped-call]
+        if self.serving is not None:
+            self.index_started = True  # made after the build, in the background (on_post_build)
+            for file in handwritten:  # read each time: the search index and the sitemap need them
+                file.is_modified = _modified  # type: ignore[method-assign]
         if not self.handwritten_due:
             self._start_index()
         return files
 
+    def _kept(self, file: File) -> File:
+        """The generated file, which MkDocs renders and writes only if it changed since the last rebuild
+        of `paperfeed serve` (MkDocs asks only when serving --dirty)."""
+        if self.serving is not None and not self.serving.changed(file.src_uri, file.content_bytes):
+            file.is_modified = _unmodified  # type: ignore[method-assign]
+        return file
+
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        if self.fast:
+        for file in files.documentation_pages():
+            if file.generated_by != GENERATED_BY:
+                continue
             # MkDocs makes a Page for each file not in the nav when it reads them, unless one exists.
-            for file in files.documentation_pages():
-                if file.generated_by == GENERATED_BY and file.page is None:
-                    _GeneratedPage(None, file, config)
+            if file.page is None and (self.fast or self.serving):
+                (_GeneratedPage if self.fast else Page)(None, file, config)
+            if self.serving and file.page is not None:  # the sitemap's date of a page not read again
+                file.page.update_date = self.updated.get(file.src_uri, self.newest)
         return nav
 
     @_readable
@@ -163,6 +186,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # Templates do not change during a build; without this, Jinja stats every template file on
         # every page (MkDocs serve makes a new environment for each rebuild).
         env.auto_reload = False
+        if self.serving is not None:
+            env.bytecode_cache = self.serving.bytecode
         # The theme's JSON (Material's page configuration, the palette switch's options) without the spaces
         # of json.dumps' defaults: bytes on every page.
         env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
@@ -348,6 +373,16 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     @_readable
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.serving is not None and self.feed is not None:
+            site_dir, dests = Path(config.site_dir), [f.abs_dest_path for f in self.files]
+            gone = self.serving.built(site_dir, dests)
+            written = sum(f.is_modified() for f in self.files if f.generated_by == GENERATED_BY)
+            log.info(f"Rebuilt: {self.serving.made} pages made, {written} files written, {len(gone)} deleted")
+            handwritten = sorted(self.handwritten, key=lambda page: page.url)
+            key = self.serving.index_key(self.feed, handwritten, self.language)
+            if self.reindex.start(key, self.feed, handwritten, self.index_output, self.language):
+                log.info("Search index: made again in the background; search catches up in a moment")
+            return
         indexing, self.indexing = self.indexing, None
         start = time.perf_counter()
         if indexing is not None:
@@ -358,6 +393,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             log.info(fastpath.summary(self.filled, len(self.kinds), self.chromes))
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.serving is not None:
+            self.serving.failed(f.abs_dest_path for f in self.files)
         if self.indexing is not None:
             self.indexing.cancel()
             self.indexing = None
@@ -371,6 +408,17 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
         return server
+
+    def on_shutdown(self) -> None:
+        self.reindex.cancel()
+
+
+def _modified() -> bool:
+    return True
+
+
+def _unmodified() -> bool:
+    return False
 
 
 class _GeneratedPage(Page):

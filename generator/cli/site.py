@@ -64,10 +64,11 @@ def build(config_file: Path, site_dir: Path | None) -> None:
 @CONFIG_OPTION
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(config_file: Path, dev_addr: str) -> None:
-    """Serve the site locally, rebuilding it when content/, the theme or mkdocs.yml change."""
+    """Serve the site locally, rebuilding what changed when content/, the theme or mkdocs.yml change."""
     _build_settings(config_file)
     _check_address(dev_addr)
-    _mkdocs("serve", "--config-file", str(config_file), "--dev-addr", dev_addr)
+    # --dirty: MkDocs writes only the files the plugin says changed (generator/site/incremental.py).
+    _mkdocs("serve", "--dirty", "--config-file", str(config_file), "--dev-addr", dev_addr)
 
 
 def _check_address(dev_addr: str) -> None:

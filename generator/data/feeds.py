@@ -101,6 +101,12 @@ def takes(carried: list[Paper], paper: Paper, size: int) -> bool:
     return len(carried) < size or carried[-1].date == paper.date
 
 
+def carried(feed: Feed, site: SiteConfig) -> list[tuple[Paper, ...]]:
+    """The papers each feed carries, the site's and then each tag's: with the vocabulary, the settings and
+    the environment's date, all that render_feeds' files are made from."""
+    return [channel.papers for channel in _channels(feed, site, EPOCH)]
+
+
 def _newest(papers: Sequence[Paper], size: int) -> list[Paper]:
     """What a feed of `size` carries of `papers` (feed order): see takes."""
     carried: list[Paper] = []

@@ -244,22 +244,27 @@ class SiteBuilder:
 
     def paper_pages(self) -> Iterable[Page]:
         for _, papers in self.days:
-            for i, paper in enumerate(papers):
-                here = urls.paper(paper.slug)
-                text = self.render(
-                    "paper.md.j2",
-                    here,
-                    paper=paper,
-                    abstract=Markup(abstracts.render(paper.abstract)),
-                    description=abstracts.excerpt(paper.abstract, 200),
-                    cite=citations.bibtex(paper, self.keys[paper.slug]),
-                    links=paperlinks.outside_links(paper, huggingface_page=True),
-                    related=[self.slugs[slug] for slug in self.related[paper.slug]],
-                    edit_url=self.site.record_edit_url(PurePosixPath(paper.source).parent.name, paper.slug),
-                    prev=papers[i - 1] if i > 0 else None,
-                    next=papers[i + 1] if i + 1 < len(papers) else None,
-                )
-                yield Page(src_of(here), text, paper.date)
+            for i in range(len(papers)):
+                yield self.paper_page(papers, i)
+
+    def paper_page(self, papers: Sequence[Paper], i: int) -> Page:
+        """The page of `papers[i]`, one of the papers of a day (its neighbours there are linked)."""
+        paper = papers[i]
+        here = urls.paper(paper.slug)
+        text = self.render(
+            "paper.md.j2",
+            here,
+            paper=paper,
+            abstract=Markup(abstracts.render(paper.abstract)),
+            description=abstracts.excerpt(paper.abstract, 200),
+            cite=citations.bibtex(paper, self.keys[paper.slug]),
+            links=paperlinks.outside_links(paper, huggingface_page=True),
+            related=[self.slugs[slug] for slug in self.related[paper.slug]],
+            edit_url=self.site.record_edit_url(PurePosixPath(paper.source).parent.name, paper.slug),
+            prev=papers[i - 1] if i > 0 else None,
+            next=papers[i + 1] if i + 1 < len(papers) else None,
+        )
+        return Page(src_of(here), text, paper.date)
 
     def day_pages(self) -> Iterable[Page]:
         for n, (day, papers) in enumerate(self.days):

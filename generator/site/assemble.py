@@ -1,0 +1,53 @@
+"""Everything a build adds to the site, made from content/: the generated pages, and the feeds and data
+files; `full` makes it all (a build), site/incremental.py again only what changed (`paperfeed serve`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from generator import records, urls
+from generator.config import SiteConfig
+from generator.data import citations, exports, feeds, starfile
+from generator.mail import digest, ledger
+from generator.model import Feed
+from generator.site import parallel
+from generator.site.pages import Page, SiteBuilder
+
+
+@dataclass(frozen=True)
+class Content:
+    """The feed, its pages (in the order they are added to the site), and the other files by path."""
+
+    feed: Feed
+    pages: list[Page]
+    data: dict[str, bytes]
+
+
+def full(site: SiteConfig) -> Content:
+    """Every page and file of the feed in content/, made anew."""
+    feed = records.load_feed(site.content_dir)
+    return content(site, feed, SiteBuilder(feed, site, stars(site)), parallel.build_pages)
+
+
+def stars(site: SiteConfig) -> starfile.StarData:
+    """The star samples, fetched from their branch by the deploy (none: no activity data yet)."""
+    return starfile.load(starfile.default_path(site.content_dir), recent=True)
+
+
+def content(
+    site: SiteConfig,
+    feed: Feed,
+    builder: SiteBuilder,
+    make_pages: Callable[[SiteBuilder], list[Page]],
+    make_feeds: Callable[[Feed, SiteConfig], dict[str, bytes]] = feeds.render_feeds,
+) -> Content:
+    """The feed's pages, made by `make_pages` with `builder`, the digests' pages, the feeds (made by
+    `make_feeds`) and the data files."""
+    feed_files = make_feeds(feed, site)
+    builder.keys = keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
+    ledger_copy = ledger.default_path(site.content_dir)  # fetched by the deploy, if any
+    digests = digest.digest_pages(feed, site, ledger_copy, builder)
+    made = [*make_pages(builder), *digests]
+    feed_files[urls.TRENDING_FEED] = feeds.trending_feed(builder.trend, site, feed.tags)
+    return Content(feed, made, {**feed_files, **exports.render_exports(feed, site, keys)})

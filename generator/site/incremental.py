@@ -1,0 +1,249 @@
+"""`paperfeed serve` rebuilding only what changed: records re-read only when their bytes change, pages made
+again only when what they are made from changed, and files written only when their bytes changed.
+
+A page is made from values (papers, days, tags...) that the memo fingerprints: a paper by its record's
+digest, anything else by its value; a page whose fingerprint is the one of the last build keeps its text.
+Each file of the site is then compared with what the last build wrote, and the adapter tells MkDocs to
+render and write only those that differ (`mkdocs serve --dirty` leaves the others as they are), and deletes
+the files of pages that are gone. A change of the settings (mkdocs.yml, the theme's overrides, tags.yml)
+makes every page again. A full build (`paperfeed build`, CI) never comes here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import os
+import types
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.bccache
+
+from generator import urls
+from generator.config import SiteConfig
+from generator.data import feeds
+from generator.data.starfile import StarData
+from generator.model import Feed, Paper
+from generator.records.cache import RecordCache
+from generator.site import assemble, search
+from generator.site.assemble import Content
+from generator.site.pages import Page, SiteBuilder, src_of
+
+# Templates whose render is not kept: the one page that shows the whole trending ranking, made on every
+# build, and a paper's page, which MemoBuilder.paper_page keeps before its abstract is rendered.
+NOT_KEPT = frozenset({"trending.md.j2", "paper.md.j2"})
+# MkDocs' warning on every `--dirty` build, which strict mode would count: here nothing is left stale.
+DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+def not_dirty_warning(record: logging.LogRecord) -> bool:
+    """A logging filter that drops MkDocs' warning about `--dirty` builds (the site stays whole)."""
+    return not record.getMessage().startswith(DIRTY_WARNING)
+
+
+class _Unknown:
+    """A value the memo cannot fingerprint: equal to nothing, so the page is made again."""
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def fingerprint(value: object, token: Callable[[Paper], str], seen: list[Paper]) -> Hashable:
+    """A value that is equal for two inputs exactly when a page made from them is the same; the papers
+    met on the way are added to `seen` (their trending signals are part of what the page shows)."""
+    if type(value) is str:
+        return value
+    if isinstance(value, Paper):
+        seen.append(value)
+        return token(value)
+    if value is None or isinstance(value, bool | int | float | str | dt.date):
+        return (type(value).__name__, value)  # Markup is a str that is not escaped again; True is not 1
+    if isinstance(value, list | tuple):
+        return tuple(fingerprint(item, token, seen) for item in value)
+    if isinstance(value, dict):
+        return tuple((key, fingerprint(item, token, seen)) for key, item in value.items())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value).__name__, *(fingerprint(getattr(value, f.name), token, seen) for f in fields))
+    if isinstance(value, types.FunctionType | types.ModuleType):
+        return value.__qualname__ if isinstance(value, types.FunctionType) else value.__name__
+    return _Unknown()
+
+
+class MemoBuilder(SiteBuilder):
+    """A SiteBuilder that makes a page again only if its fingerprint changed since the last build."""
+
+    def __init__(
+        self,
+        feed: Feed,
+        site: SiteConfig,
+        stars: StarData,
+        memo: dict[str, tuple[Hashable, Any]],
+        token: Callable[[Paper], str],
+    ) -> None:
+        super().__init__(feed, site, stars)
+        self.memo = memo
+        self.token = token
+        self.used: set[str] = set()
+        self.made = 0  # pages made, not kept
+
+    def _kept(self, name: str, key: Hashable, make: Callable[[], Any]) -> Any:
+        self.used.add(name)
+        old = self.memo.get(name)
+        if old is not None and old[0] == key:
+            return old[1]
+        self.made += 1
+        value = make()
+        self.memo[name] = (key, value)
+        return value
+
+    def _signal(self, paper: Paper) -> Hashable:
+        """What a page shows of a paper's trending signal (generator/site/templates/_trending.md.j2)."""
+        s = self.trend.signals.get(paper.slug)
+        return None if s is None else (s.upvotes, s.stars, s.gained)
+
+    def paper_page(self, papers: Sequence[Paper], i: int) -> Page:
+        paper = papers[i]
+        near = [papers[j] if 0 <= j < len(papers) else None for j in (i - 1, i + 1)]
+        related = [self.slugs[slug] for slug in self.related[paper.slug]]
+        key = (
+            self.token(paper),
+            tuple(self.token(p) if p else None for p in near),
+            tuple(map(self.token, related)),
+            self.keys[paper.slug],
+            self._signal(paper),
+        )
+        made = lambda: super(MemoBuilder, self).paper_page(papers, i)  # noqa: E731
+        return self._kept(src_of(urls.paper(paper.slug)), key, made)  # type: ignore[no-any-return]
+
+    def render(self, template: str, here: str, **context: Any) -> str:
+        if template in NOT_KEPT:
+            return super().render(template, here, **context)
+        seen: list[Paper] = []
+        key = fingerprint(context, self.token, seen)
+        shown = tuple(self._signal(paper) for paper in seen)
+        if template == "day.md.j2":  # the home page's strip of the trending papers
+            key = (key, self.trend.sampled, tuple(map(self.token, self.trend.strip)))
+        made = lambda: super(MemoBuilder, self).render(template, here, **context)  # noqa: E731
+        return self._kept(f"{template} {here}", (key, shown), made)  # type: ignore[no-any-return]
+
+
+class Bytecode(jinja2.BytecodeCache):
+    """The theme's templates compiled once for all rebuilds (MkDocs makes a new Jinja environment for each);
+    Jinja compiles a template again when its source changed."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.stored:
+            bucket.bytecode_from_string(self.stored[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.stored[bucket.key] = bucket.bytecode_to_string()
+
+
+class Incremental:
+    """What one `paperfeed serve` keeps between its rebuilds: the records, the pages made, and what each
+    file of the site held when it was last written."""
+
+    def __init__(self) -> None:
+        self.records = RecordCache()
+        self.memo: dict[str, tuple[Hashable, Any]] = {}
+        self.settings: Hashable = None
+        self.related: tuple[Hashable, dict[str, tuple[str, ...]]] | None = None
+        self.written: dict[str, Hashable] = {}  # by site path: what the last good build wrote there
+        self.pending: dict[str, Hashable] = {}  # what this build writes
+        self.dests: set[str] = set()  # every file the builds so far wrote and did not delete
+        self.papers: dict[str, Paper] = {}
+        self.made = 0
+        self.bytecode = Bytecode()
+        self.feeds: tuple[Hashable, dict[str, bytes]] | None = None
+
+    def content(self, site: SiteConfig, settings: Hashable) -> Content:
+        """assemble.full's content, made again only where it changed since the last build; `settings`
+        stands for what every page depends on (settings_key)."""
+        feed = self.records.load_feed(site.content_dir)
+        settings = (settings, tuple(feed.tags.values()))  # tags.yml: tag names show on every kind of page
+        if settings != self.settings:  # every page again, every file written
+            self.memo, self.related, self.feeds, self.written = {}, None, None, {}
+            self.settings = settings
+        builder = MemoBuilder(feed, site, assemble.stars(site), self.memo, self.records.token)
+        # tf-idf weighs every word by the whole feed: the lists change whenever a paper's words do.
+        words = tuple((p.slug, p.title, p.abstract, p.tags) for p in feed.papers)
+        if self.related is None or self.related[0] != words:
+            self.related = (words, builder.related)
+        builder.related = self.related[1]
+        made = assemble.content(site, feed, builder, lambda b: list(b.pages()), self._feeds)
+        self.memo = {name: kept for name, kept in self.memo.items() if name in builder.used}
+        self.papers = {src_of(urls.paper(p.slug)): p for p in feed.papers}
+        self.pending, self.made = {}, builder.made
+        return made
+
+    def _feeds(self, feed: Feed, site: SiteConfig) -> dict[str, bytes]:
+        """feeds.render_feeds, made again when a feed carries other papers (or a paper changed)."""
+        key = tuple(tuple(map(self.records.token, papers)) for papers in feeds.carried(feed, site))
+        if self.feeds is None or self.feeds[0] != key:
+            self.feeds = (key, feeds.render_feeds(feed, site))
+        return dict(self.feeds[1])
+
+    def changed(self, path: str, data: str | bytes) -> bool:
+        """Whether the file at `path` (a page's source, or a data file) differs from the last build's."""
+        paper = self.papers.get(path)
+        value = (data, self.records.token(paper) if paper else None)  # a paper's page shows it all
+        self.pending[path] = value
+        return self.written.get(path) != value
+
+    def built(self, site_dir: Path, dests: Iterable[str]) -> list[str]:
+        """The build went well: keep what it wrote, and delete the files of the last build that this one
+        no longer has (with the folders they leave empty); the files deleted."""
+        self.written, self.pending = self.pending, {}
+        current = set(dests)
+        gone = sorted(self.dests - current)
+        self.dests = current
+        for dest in gone:
+            remove_file(site_dir, Path(dest))
+        return gone
+
+    def failed(self, dests: Iterable[str]) -> None:
+        """The build stopped part way: what it wrote is not known, so the next one writes every file."""
+        self.written, self.pending = {}, {}
+        self.dests |= set(dests)
+
+    def index_key(self, feed: Feed, pages: Sequence[search.Document], language: str) -> Hashable:
+        """What the search index is made from: when it is the last build's, the index is left as it is."""
+        papers = tuple(self.records.token(p) for p in feed.papers)
+        documents = tuple(sorted(dataclasses.astuple(p) for p in pages))
+        return papers, tuple(feed.tags.values()), documents, language
+
+
+def remove_file(site_dir: Path, path: Path) -> None:
+    """Delete a file of the site, and each folder above it that it leaves empty (not the site's own)."""
+    path.unlink(missing_ok=True)
+    folder = path.parent
+    while folder != site_dir and folder.is_relative_to(site_dir):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            return
+        folder = folder.parent
+
+
+def settings_key(site: SiteConfig, config_file: str | None, theme_dir: str | None) -> Hashable:
+    """What every page depends on but the vocabulary: mkdocs.yml, the site's settings, and the theme's
+    overrides (each file's size and time; MkDocs watches Material's own files only with --watch-theme)."""
+    config = Path(config_file).read_bytes() if config_file else b""
+    theme: list[tuple[str, int, int]] = []
+    if theme_dir:
+        for folder, _, names in sorted(os.walk(theme_dir)):
+            for name in sorted(names):
+                stat = os.stat(os.path.join(folder, name))
+                theme.append((os.path.join(folder, name), stat.st_size, stat.st_mtime_ns))
+    return config, repr(site), tuple(theme)
