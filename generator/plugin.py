@@ -29,7 +29,7 @@ from generator.config import SiteConfig
 from generator.data import feed_links, feeds
 from generator.errors import PaperfeedError
 from generator.model import Feed, Paper
-from generator.site import assemble, fastpath, htmlmin, incremental, metadata, pages, reindex, search
+from generator.site import assemble, fastpath, htmlmin, incremental, metadata, pages, search
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -76,13 +76,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.index_seconds = 0.0
         self.fast = True  # generated pages filled into their kind's chrome (generator/site/fastpath.py)
         self.env: Environment | None = None
-        self.kinds: dict[str, str] = {}  # a generated page's kind (fastpath.group_key), by its src_uri
-        self.probed: dict[str, tuple[str, dict[str, str]]] = {}  # a kind's first page and its slot values
-        self.chromes: dict[str, fastpath.Chrome | None] = {}  # a kind's chrome; None: through the theme
-        self.last: dict[str, str] = {}  # a kind's last page, filled and rendered both, to compare
-        self.filled = 0  # pages filled into their kind's chrome, in this build
+        self.kinds = fastpath.Kinds()  # this build's kinds of generated pages, their chromes
         self.serving: incremental.Incremental | None = None  # `mkdocs serve --dirty`: rebuilds what changed
-        self.reindex = reindex.Reindexer()
         self.files = Files([])
 
     def load_config(
@@ -103,8 +98,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook keeps the plugin (and what it kept) from one rebuild of `mkdocs serve` to the
         # next. `paperfeed serve` passes --dirty: MkDocs then writes only the files said to be modified.
-        self.reindex.cancel()  # a new session (tests start several in one process)
-        self.reindex = reindex.Reindexer()
+        self.on_shutdown()  # the session before, in the same process (tests start several)
         self.serving = incremental.Incremental() if command == "serve" and dirty else None
         if self.serving is not None:
             logging.getLogger("mkdocs.commands.build").addFilter(incremental.not_dirty_warning)
@@ -129,45 +123,44 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         if self.serving is None:
             content = assemble.full(self.site)
         else:
-            theme = config.theme.custom_dir
-            settings = incremental.settings_key(self.site, config.config_file_path, theme)
+            settings = incremental.settings_key(self.site, config.config_file_path, config.theme.custom_dir)
             content = self.serving.content(self.site, settings)
         self.feed = feed = content.feed
         self.papers = {pages.src_of(urls.paper(p.slug)): p for p in feed.papers}
         # Hand-written pages (About) have no date of their own: the feed's newest day stands for it.
         self.newest = feed.papers[0].date.isoformat() if feed.papers else _EPOCH
-        self.updated = {}
-        self.handwritten = []
-        self.kinds, self.probed, self.chromes, self.last, self.filled = {}, {}, {}, {}, 0
+        self.updated, self.handwritten, self.kinds = {}, [], fastpath.Kinds()
         for page in content.pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(self._kept(File.generated(config, page.src, content=page.text, inclusion=inclusion)))
+            files.append(
+                self._kept(
+                    File.generated(config, page.src, content=page.text, inclusion=inclusion), page.text
+                )
+            )
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
         for path, data in content.data.items():
-            files.append(self._kept(File.generated(config, path, content=data)))
+            files.append(self._kept(File.generated(config, path, content=data), data))
         self.files = files
         # The search index starts as soon as the last hand-written page has been read (MkDocs reads them
         # before the pages generated here), so that Pagefind runs beside MkDocs reading and writing the
         # thousands of generated pages, not only beside their writing.
-        self.index_started = False
+        self.index_started = self.serving is not None  # serving, it is made after the build (on_post_build)
         self.index_output = Path(config.site_dir) / "pagefind"
         self.language = str(config.theme.get("language") or "en")
         handwritten = [f for f in files.documentation_pages() if f.generated_by is None]
         self.handwritten_due = len([f for f in handwritten if f.inclusion.is_included()])  # type: ignore[no-untyped-call]
         if self.serving is not None:
-            self.index_started = True  # made after the build, in the background (on_post_build)
             for file in handwritten:  # read each time: the search index and the sitemap need them
-                file.is_modified = _modified  # type: ignore[method-assign]
+                file.is_modified = lambda: True  # type: ignore[method-assign]
         if not self.handwritten_due:
             self._start_index()
         return files
 
-    def _kept(self, file: File) -> File:
-        """The generated file, which MkDocs renders and writes only if it changed since the last rebuild
-        of `paperfeed serve` (MkDocs asks only when serving --dirty)."""
-        if self.serving is not None and not self.serving.changed(file.src_uri, file.content_bytes):
-            file.is_modified = _unmodified  # type: ignore[method-assign]
+    def _kept(self, file: File, data: str | bytes) -> File:
+        """The file, which MkDocs writes only if it changed since the last rebuild (asked when --dirty)."""
+        if self.serving is not None and not self.serving.changed(file.src_uri, data):
+            file.is_modified = lambda: False  # type: ignore[method-assign]
         return file
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -248,38 +241,26 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # (A page that names its own template keeps it, and goes through the theme.)
         if self.fast and page.file.inclusion == InclusionLevel.NOT_IN_NAV and "template" not in page.meta:
             kind = fastpath.group_key(page.url, page.meta, anchor, [page.edit_url, page.is_homepage])
-            self.kinds[page.file.src_uri] = kind
             # The kind's first page goes through the theme (and its probe, on_page_context); the others
             # render FILLED. MkDocs picks the template from the meta before on_page_context.
-            if kind in self.probed:
+            if self.kinds.add(page.file.src_uri, kind):
                 page.meta["template"] = FILLED
-                self.last[kind] = page.file.src_uri
-            else:
-                self.probed[kind] = (page.file.src_uri, {})
         return body
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         if self._site is not None and self.feed is not None:
-            meta = page.meta or {}
-            tag = self.feed.tags.get(str(meta.get("feed_tag", "")))
-            links = feed_links.page_feed_links(
-                self.site,
-                tag,
-                trending=bool(meta.get("feed_trending")),
-                paper=page.file.src_uri.startswith("papers/"),
-            )
+            links = feed_links.of_page(self.site, self.feed.tags, page.meta or {}, page.file.src_uri)
             context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
             context["paperfeed_head"] = self._head(page)  # type: ignore[typeddict-unknown-key]
         if self._site is not None:
             context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
-        kind = self.kinds.get(page.file.src_uri)
-        if kind is not None:
-            self._fill(context, page, kind)
+        if page.file.src_uri in self.kinds.kinds:
+            self._fill(context, page)
         return context
 
-    def _fill(self, context: TemplateContext, page: Page, kind: str) -> None:
+    def _fill(self, context: TemplateContext, page: Page) -> None:
         """The kind's first page: render its probe into the kind's chrome. Any other: fill the chrome with
         the page's values into the context of FILLED, or (no chrome) render the page as MkDocs would."""
         if self.env is None:
@@ -292,29 +273,18 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             head=context["paperfeed_head"].html(),  # type: ignore[typeddict-item]
             anchor=page.toc.items[0].id if page.toc.items else "",
         )
-        first, _ = self.probed[kind]
-        if first == page.file.src_uri:
-            self.probed[kind] = (first, values)
+        main, src = self.env.get_template("main.html"), page.file.src_uri
+        if self.kinds.first(src):
             probe_context = dict(context, page=self._probe(page), paperfeed_head=fastpath.HeadProbe())
-            probe = self.env.get_template("main.html").render(probe_context)
-            self.chromes[kind] = fastpath.Chrome.cut(probe)
+            self.kinds.probe(src, values, main.render(probe_context))
             return
         del page.meta["template"]  # the meta as the page's own, for a theme that reads it
-        chrome = self.chromes.get(kind)
-        if chrome is not None:
-            filled = chrome.fill(values)
-            self.filled += 1
-            # The kind's last page is rendered by the theme too: a value of the page's own that the probe
-            # took from the first page would show here, and means the pages between are wrong.
-            if self.last.get(kind) == page.file.src_uri:
-                rendered = self.env.get_template("main.html").render(context)
-                if rendered != filled:
-                    log.warning(
-                        f"{page.file.src_uri}: the fast path's page differs from the theme's; build with "
-                        f"{FAST_PAGES_ENV}=0 for a right site, and report it"
-                    )
-        else:
-            filled = self.env.get_template("main.html").render(context)
+        filled, wrong = self.kinds.fill(src, values, lambda: main.render(context))
+        if wrong:
+            log.warning(
+                f"{src}: the fast path's page differs from the theme's; build with {FAST_PAGES_ENV}=0 for "
+                "a right site, and report it"
+            )
         context["paperfeed_filled"] = filled  # type: ignore[typeddict-unknown-key]
 
     def _probe(self, page: Page) -> fastpath.Probe:
@@ -357,14 +327,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         return metadata.head_of(self.papers.get(page.file.src_uri), title, url, self.site.site_name)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        kind = self.kinds.get(page.file.src_uri)
-        if kind is not None and self.probed[kind][0] == page.file.src_uri:
-            # The kind's first page, rendered by the theme: its chrome must give it exactly, or the kind
-            # goes through the theme page by page.
-            chrome = self.chromes.get(kind)
-            if chrome is not None and chrome.fill(self.probed[kind][1]) != output:
-                log.debug(f"{page.file.src_uri}: its kind's pages go through the theme (no exact chrome)")
-                self.chromes[kind] = None
+        if self.kinds.first(page.file.src_uri) and not self.kinds.check_first(page.file.src_uri, output):
+            log.debug(f"{page.file.src_uri}: its kind's pages go through the theme (no exact chrome)")
         return htmlmin.minify(output)
 
     def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
@@ -374,14 +338,12 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     @_readable
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.serving is not None and self.feed is not None:
-            site_dir, dests = Path(config.site_dir), [f.abs_dest_path for f in self.files]
-            gone = self.serving.built(site_dir, dests)
             written = sum(f.is_modified() for f in self.files if f.generated_by == GENERATED_BY)
-            log.info(f"Rebuilt: {self.serving.made} pages made, {written} files written, {len(gone)} deleted")
-            handwritten = sorted(self.handwritten, key=lambda page: page.url)
-            key = self.serving.index_key(self.feed, handwritten, self.language)
-            if self.reindex.start(key, self.feed, handwritten, self.index_output, self.language):
-                log.info("Search index: made again in the background; search catches up in a moment")
+            dests, docs = [f.abs_dest_path for f in self.files], sorted(self.handwritten, key=lambda d: d.url)
+            for line in self.serving.finish(
+                Path(config.site_dir), dests, written, self.feed, docs, self.language
+            ):
+                log.info(line)
             return
         indexing, self.indexing = self.indexing, None
         start = time.perf_counter()
@@ -390,7 +352,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         added = self.index_seconds + time.perf_counter() - start
         log.info(f"Search index of {self.index_count} pages: it added {added:.2f} seconds to the build")
         if self.fast:
-            log.info(fastpath.summary(self.filled, len(self.kinds), self.chromes))
+            log.info(self.kinds.summary())
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.serving is not None:
@@ -410,15 +372,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         return server
 
     def on_shutdown(self) -> None:
-        self.reindex.cancel()
-
-
-def _modified() -> bool:
-    return True
-
-
-def _unmodified() -> bool:
-    return False
+        if self.serving is not None:
+            self.serving.reindex.cancel()
 
 
 class _GeneratedPage(Page):

@@ -82,7 +82,8 @@ class Served:
 
     def rebuild(self, config: MkDocsConfig | None = None) -> None:
         build(config or self.config(), serve_url=SERVE_URL, dirty=True)
-        self.plugin.reindex.wait()  # search catches up in the background: wait for it to compare
+        assert self.plugin.serving is not None
+        self.plugin.serving.reindex.wait()  # search catches up in the background: wait for it to compare
 
     def close(self) -> None:
         self.config().plugins.on_shutdown()

@@ -3,7 +3,9 @@ tag's, and the trending feed."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from generator import urls
 from generator.config import SiteConfig
@@ -51,6 +53,15 @@ def page_feed_links(site: SiteConfig, tag: Tag | None, *, trending: bool, paper:
     page): ten thousand paper pages each carry the difference."""
     links = [trending_feed_link(site), *feed_links(site, tag)] if trending else feed_links(site, tag)
     return [link for link in links if link.kind == "rss"] if paper else links
+
+
+def of_page(
+    site: SiteConfig, tags: Mapping[str, Tag], meta: Mapping[str, Any], src_uri: str
+) -> list[FeedLink]:
+    """page_feed_links for a page of the site, from its front matter (`feed_tag`, `feed_trending`)."""
+    tag = tags.get(str(meta.get("feed_tag", "")))
+    paper = src_uri.startswith("papers/")
+    return page_feed_links(site, tag, trending=bool(meta.get("feed_trending")), paper=paper)
 
 
 def trending_feed_link(site: SiteConfig) -> FeedLink:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,3 +134,61 @@ def summary(filled: int, pages: int, chromes: dict[str, Chrome | None]) -> str:
         f"Generated pages: {filled} filled into their kind's chrome, {pages - filled} rendered by the theme;"
         f" {themed} of {len(chromes)} kinds without a chrome"
     )
+
+
+class Kinds:
+    """One build's fast path: each generated page's kind, each kind's first page (rendered by the theme,
+    with its probe) and its values, each kind's chrome, and its last page (filled, and checked)."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, str] = {}  # a page's kind (group_key), by its src_uri
+        self.probed: dict[str, tuple[str, dict[str, str]]] = {}  # a kind's first page and its slot values
+        self.chromes: dict[str, Chrome | None] = {}  # a kind's chrome; None: through the theme
+        self.last: dict[str, str] = {}  # a kind's last page, filled and rendered both, to compare
+        self.filled = 0  # pages filled into their kind's chrome
+
+    def add(self, src_uri: str, kind: str) -> bool:
+        """Count the page as one of its kind; whether it is filled (its kind's first page is not)."""
+        self.kinds[src_uri] = kind
+        if kind in self.probed:
+            self.last[kind] = src_uri
+            return True
+        self.probed[kind] = (src_uri, {})
+        return False
+
+    def first(self, src_uri: str) -> bool:
+        """Whether the page is its kind's first (False for a page of no kind)."""
+        kind = self.kinds.get(src_uri)
+        return kind is not None and self.probed[kind][0] == src_uri
+
+    def probe(self, src_uri: str, values: dict[str, str], probe_output: str) -> None:
+        """The kind's first page: its values, and the kind's chrome cut from its probe's output."""
+        kind = self.kinds[src_uri]
+        self.probed[kind] = (src_uri, values)
+        self.chromes[kind] = Chrome.cut(probe_output)
+
+    def fill(self, src_uri: str, values: dict[str, str], render: Callable[[], str]) -> tuple[str, bool]:
+        """Any other page: its chrome filled with its values, or `render` (the theme's) for a kind without
+        one; and whether the page is its kind's last and its fill differs from the theme's render."""
+        kind = self.kinds[src_uri]
+        chrome = self.chromes.get(kind)
+        if chrome is None:
+            return render(), False
+        filled = chrome.fill(values)
+        self.filled += 1
+        # The kind's last page is rendered by the theme too: a value of the page's own that the probe
+        # took from the first page would show here, and means the pages between are wrong.
+        return filled, self.last.get(kind) == src_uri and render() != filled
+
+    def check_first(self, src_uri: str, output: str) -> bool:
+        """The kind's first page, rendered by the theme: its chrome must give it exactly, or the kind goes
+        through the theme page by page; whether it did."""
+        kind = self.kinds[src_uri]
+        chrome = self.chromes.get(kind)
+        if chrome is not None and chrome.fill(self.probed[kind][1]) != output:
+            self.chromes[kind] = None
+            return False
+        return True
+
+    def summary(self) -> str:
+        return summary(self.filled, len(self.kinds), self.chromes)

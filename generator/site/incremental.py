@@ -29,7 +29,7 @@ from generator.data import feeds
 from generator.data.starfile import StarData
 from generator.model import Feed, Paper
 from generator.records.cache import RecordCache
-from generator.site import assemble, search
+from generator.site import assemble, reindex, search
 from generator.site.assemble import Content
 from generator.site.pages import Page, SiteBuilder, src_of
 
@@ -166,6 +166,7 @@ class Incremental:
         self.made = 0
         self.bytecode = Bytecode()
         self.feeds: tuple[Hashable, dict[str, bytes]] | None = None
+        self.reindex = reindex.Reindexer()
 
     def content(self, site: SiteConfig, settings: Hashable) -> Content:
         """assemble.full's content, made again only where it changed since the last build; `settings`
@@ -211,6 +212,25 @@ class Incremental:
         for dest in gone:
             remove_file(site_dir, Path(dest))
         return gone
+
+    def finish(
+        self,
+        site_dir: Path,
+        dests: list[str],
+        written: int,
+        feed: Feed,
+        pages: list[search.Document],
+        language: str,
+    ) -> list[str]:
+        """After a good build: delete what is gone (built), start the search index in the background if what
+        it is made from changed; lines for the log."""
+        gone = self.built(site_dir, dests)
+        lines = [f"Rebuilt: {self.made} pages made, {written} files written, {len(gone)} deleted"]
+        if self.reindex.start(
+            self.index_key(feed, pages, language), feed, pages, site_dir / "pagefind", language
+        ):
+            lines.append("Search index: made again in the background; search catches up in a moment")
+        return lines
 
     def failed(self, dests: Iterable[str]) -> None:
         """The build stopped part way: what it wrote is not known, so the next one writes every file."""
