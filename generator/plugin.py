@@ -132,15 +132,11 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.updated, self.handwritten, self.kinds = {}, [], fastpath.Kinds()
         for page in content.pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(
-                self._kept(
-                    File.generated(config, page.src, content=page.text, inclusion=inclusion), page.text
-                )
-            )
+            files.append(self._file(config, page.src, page.text, inclusion))
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
         for path, data in content.data.items():
-            files.append(self._kept(File.generated(config, path, content=data), data))
+            files.append(self._file(config, path, data, InclusionLevel.UNDEFINED))
         self.files = files
         # The search index starts as soon as the last hand-written page has been read (MkDocs reads them
         # before the pages generated here), so that Pagefind runs beside MkDocs reading and writing the
@@ -157,9 +153,15 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             self._start_index()
         return files
 
-    def _kept(self, file: File, data: str | bytes) -> File:
-        """The file, which MkDocs writes only if it changed since the last rebuild (asked when --dirty)."""
-        if self.serving is not None and not self.serving.changed(file.src_uri, data):
+    def _file(self, config: MkDocsConfig, src: str, data: str | bytes, inclusion: InclusionLevel) -> File:
+        """A generated file; serving, the last build's (with its page) if its bytes are the same, which
+        MkDocs (asked, with --dirty) neither reads nor writes, nor makes a page for."""
+        if self.serving is None:
+            return File.generated(config, src, content=data, inclusion=inclusion)
+        changed, file = self.serving.changed(src, data), self.serving.files.get(src)
+        if changed or not isinstance(file, File):
+            file = self.serving.files[src] = File.generated(config, src, content=data, inclusion=inclusion)
+        if not changed:
             file.is_modified = lambda: False  # type: ignore[method-assign]
         return file
 

@@ -119,13 +119,16 @@ def entry_order(papers: Iterable[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (p.date, p.slug))
 
 
-def citation_keys(feed: Feed) -> dict[str, str]:
-    """Every paper's key, by slug: taken in the order papers entered the feed, so earlier keys never move."""
+def citation_keys(feed: Feed, bases: dict[Paper, str] | None = None) -> dict[str, str]:
+    """Every paper's key, by slug: taken in the order papers entered the feed, so earlier keys never move.
+    `bases` keeps each paper's base key from one call to the next (`paperfeed serve`'s rebuilds)."""
     keys: dict[str, str] = {}
     taken: set[str] = set()
     tried: dict[str, int] = {}  # the last suffix tried for a base key, so a big family takes linear time
+    made: dict[Paper, str] = {}
     for paper in entry_order(feed.papers):
-        base = key = base_key(paper)
+        base = made[paper] = bases[paper] if bases and paper in bases else base_key(paper)
+        key = base
         n = tried.get(base, 0)
         while key in taken:
             n += 1
@@ -133,6 +136,9 @@ def citation_keys(feed: Feed) -> dict[str, str]:
         tried[base] = n
         taken.add(key)
         keys[paper.slug] = key
+    if bases is not None:
+        bases.clear()
+        bases.update(made)
     return keys
 
 

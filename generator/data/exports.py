@@ -46,16 +46,34 @@ def papers_json(lines: Sequence[str], site: SiteConfig, title: str, page: str) -
     return _compact(head)[:-1] + ',"papers":' + body + "}\n"
 
 
+def _paper_data(paper: Paper, site: SiteConfig, key: str) -> tuple[str, str]:
+    """A paper's JSON line and its BibTeX entry."""
+    return _compact(paper_record(paper, site, key)), citations.bibtex(paper, key) + "\n\n"
+
+
 def _compact(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def render_exports(feed: Feed, site: SiteConfig, keys: dict[str, str] | None = None) -> dict[str, bytes]:
+def render_exports(
+    feed: Feed,
+    site: SiteConfig,
+    keys: dict[str, str] | None = None,
+    kept: dict[tuple[Paper, str], tuple[str, str]] | None = None,
+) -> dict[str, bytes]:
     """Every data file by its site-relative path: the site's, then each tag's (empty ones too). Each
-    paper's JSON line and BibTeX entry is made once, however many tags list it."""
+    paper's JSON line and BibTeX entry is made once, however many tags list it; `kept` keeps them from
+    one call to the next, for the same site (`paperfeed serve`'s rebuilds)."""
     keys = keys if keys is not None else citations.citation_keys(feed)
-    lines = {p.slug: _compact(paper_record(p, site, keys[p.slug])) for p in feed.papers}
-    entries = {p.slug: citations.bibtex(p, keys[p.slug]) + "\n\n" for p in feed.papers}
+    made: dict[tuple[Paper, str], tuple[str, str]] = {}
+    for p in feed.papers:
+        key = (p, keys[p.slug])
+        made[key] = kept[key] if kept and key in kept else _paper_data(p, site, keys[p.slug])
+    if kept is not None:
+        kept.clear()
+        kept.update(made)
+    lines = {p.slug: made[p, keys[p.slug]][0] for p in feed.papers}
+    entries = {p.slug: made[p, keys[p.slug]][1] for p in feed.papers}
 
     def write(papers: Sequence[Paper], title: str, page: str, tag: str | None = None) -> dict[str, str]:
         return {

@@ -4,15 +4,24 @@ files; `full` makes it all (a build), site/incremental.py again only what change
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator import records, urls
 from generator.config import SiteConfig
 from generator.data import citations, exports, feeds, starfile
 from generator.mail import digest, ledger
-from generator.model import Feed
+from generator.model import Feed, Paper
 from generator.site import parallel
 from generator.site.pages import Page, SiteBuilder
+
+
+@dataclass
+class Kept:
+    """What `paperfeed serve` keeps from one build to the next, for the same settings: each paper's
+    citation base key, and its JSON line and BibTeX entry."""
+
+    citation_bases: dict[Paper, str] = field(default_factory=dict)
+    exports: dict[tuple[Paper, str], tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -41,13 +50,16 @@ def content(
     builder: SiteBuilder,
     make_pages: Callable[[SiteBuilder], list[Page]],
     make_feeds: Callable[[Feed, SiteConfig], dict[str, bytes]] = feeds.render_feeds,
+    kept: Kept | None = None,
 ) -> Content:
     """The feed's pages, made by `make_pages` with `builder`, the digests' pages, the feeds (made by
-    `make_feeds`) and the data files."""
+    `make_feeds`) and the data files; `kept`, what is kept from one build to the next."""
     feed_files = make_feeds(feed, site)
-    builder.keys = keys = citations.citation_keys(feed)  # for the paper pages and papers.bib alike
+    bases = kept.citation_bases if kept else None
+    builder.keys = keys = citations.citation_keys(feed, bases)  # for the paper pages and papers.bib alike
     ledger_copy = ledger.default_path(site.content_dir)  # fetched by the deploy, if any
     digests = digest.digest_pages(feed, site, ledger_copy, builder)
     made = [*make_pages(builder), *digests]
     feed_files[urls.TRENDING_FEED] = feeds.trending_feed(builder.trend, site, feed.tags)
-    return Content(feed, made, {**feed_files, **exports.render_exports(feed, site, keys)})
+    data = exports.render_exports(feed, site, keys, kept.exports if kept else None)
+    return Content(feed, made, {**feed_files, **data})

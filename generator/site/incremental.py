@@ -12,10 +12,10 @@ makes every page again. A full build (`paperfeed build`, CI) never comes here.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
+import functools
+import gc
 import logging
 import os
-import types
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,40 +45,15 @@ def not_dirty_warning(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith(DIRTY_WARNING)
 
 
-class _Unknown:
-    """A value the memo cannot fingerprint: equal to nothing, so the page is made again."""
-
-    def __eq__(self, other: object) -> bool:
-        return False
-
-    def __hash__(self) -> int:
-        return id(self)
-
-
-def fingerprint(value: object, token: Callable[[Paper], str], seen: list[Paper]) -> Hashable:
-    """A value that is equal for two inputs exactly when a page made from them is the same; the papers
-    met on the way are added to `seen` (their trending signals are part of what the page shows)."""
-    if type(value) is str:
-        return value
-    if isinstance(value, Paper):
-        seen.append(value)
-        return token(value)
-    if value is None or isinstance(value, bool | int | float | str | dt.date):
-        return (type(value).__name__, value)  # Markup is a str that is not escaped again; True is not 1
-    if isinstance(value, list | tuple):
-        return tuple(fingerprint(item, token, seen) for item in value)
-    if isinstance(value, dict):
-        return tuple((key, fingerprint(item, token, seen)) for key, item in value.items())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = dataclasses.fields(value)
-        return (type(value).__name__, *(fingerprint(getattr(value, f.name), token, seen) for f in fields))
-    if isinstance(value, types.FunctionType | types.ModuleType):
-        return value.__qualname__ if isinstance(value, types.FunctionType) else value.__name__
-    return _Unknown()
+def frozen(context: dict[str, Any]) -> Hashable:
+    """A template's context as a value to compare with the last build's: its items, and the items of each
+    dict in it (whose order a template may show, and == ignores). Papers compare as values, and as the
+    same object when their record is unchanged (records/cache.py keeps them), which costs nothing."""
+    return tuple((k, tuple(v.items()) if isinstance(v, dict) else v) for k, v in context.items())
 
 
 class MemoBuilder(SiteBuilder):
-    """A SiteBuilder that makes a page again only if its fingerprint changed since the last build."""
+    """A SiteBuilder that makes a page again only if what it is made from changed since the last build."""
 
     def __init__(
         self,
@@ -86,11 +61,11 @@ class MemoBuilder(SiteBuilder):
         site: SiteConfig,
         stars: StarData,
         memo: dict[str, tuple[Hashable, Any]],
-        token: Callable[[Paper], str],
+        activity: int,
     ) -> None:
         super().__init__(feed, site, stars)
         self.memo = memo
-        self.token = token
+        self.activity = activity  # changes when any paper's stars or stars gained change
         self.used: set[str] = set()
         self.made = 0  # pages made, not kept
 
@@ -104,35 +79,28 @@ class MemoBuilder(SiteBuilder):
         self.memo[name] = (key, value)
         return value
 
-    def _signal(self, paper: Paper) -> Hashable:
-        """What a page shows of a paper's trending signal (generator/site/templates/_trending.md.j2)."""
-        s = self.trend.signals.get(paper.slug)
-        return None if s is None else (s.upvotes, s.stars, s.gained)
+    @functools.cached_property
+    def stars_shown(self) -> dict[str, tuple[int | None, int | None]]:
+        """What pages show of each paper's trending signal but its upvotes (a field of the paper): its
+        stars and the stars gained this week (generator/site/templates/_trending.md.j2)."""
+        return {slug: (s.stars, s.gained) for slug, s in self.trend.signals.items()}
 
     def paper_page(self, papers: Sequence[Paper], i: int) -> Page:
         paper = papers[i]
-        near = [papers[j] if 0 <= j < len(papers) else None for j in (i - 1, i + 1)]
-        related = [self.slugs[slug] for slug in self.related[paper.slug]]
-        key = (
-            self.token(paper),
-            tuple(self.token(p) if p else None for p in near),
-            tuple(map(self.token, related)),
-            self.keys[paper.slug],
-            self._signal(paper),
-        )
+        near = (papers[i - 1] if i > 0 else None, papers[i + 1] if i + 1 < len(papers) else None)
+        related = tuple(self.slugs[slug] for slug in self.related[paper.slug])
+        key = (paper, near, related, self.keys[paper.slug], self.stars_shown.get(paper.slug))
         made = lambda: super(MemoBuilder, self).paper_page(papers, i)  # noqa: E731
         return self._kept(src_of(urls.paper(paper.slug)), key, made)  # type: ignore[no-any-return]
 
     def render(self, template: str, here: str, **context: Any) -> str:
         if template in NOT_KEPT:
             return super().render(template, here, **context)
-        seen: list[Paper] = []
-        key = fingerprint(context, self.token, seen)
-        shown = tuple(self._signal(paper) for paper in seen)
+        key: Hashable = (frozen(context), self.activity)
         if template == "day.md.j2":  # the home page's strip of the trending papers
-            key = (key, self.trend.sampled, tuple(map(self.token, self.trend.strip)))
+            key = (key, self.trend.sampled, self.trend.strip)
         made = lambda: super(MemoBuilder, self).render(template, here, **context)  # noqa: E731
-        return self._kept(f"{template} {here}", (key, shown), made)  # type: ignore[no-any-return]
+        return self._kept(f"{template} {here}", key, made)  # type: ignore[no-any-return]
 
 
 class Bytecode(jinja2.BytecodeCache):
@@ -163,10 +131,15 @@ class Incremental:
         self.pending: dict[str, Hashable] = {}  # what this build writes
         self.dests: set[str] = set()  # every file the builds so far wrote and did not delete
         self.papers: dict[str, Paper] = {}
+        self.files: dict[str, object] = {}  # the adapter's file of each path, as the last build had it
+        self.kept = assemble.Kept()
+        self.stars_shown: dict[str, tuple[int | None, int | None]] = {}
+        self.activity = 0
         self.made = 0
         self.bytecode = Bytecode()
-        self.feeds: tuple[Hashable, dict[str, bytes]] | None = None
+        self.feeds: tuple[object, dict[str, bytes]] | None = None
         self.reindex = reindex.Reindexer()
+        self.frozen = False
 
     def content(self, site: SiteConfig, settings: Hashable) -> Content:
         """assemble.full's content, made again only where it changed since the last build; `settings`
@@ -174,15 +147,19 @@ class Incremental:
         feed = self.records.load_feed(site.content_dir)
         settings = (settings, tuple(feed.tags.values()))  # tags.yml: tag names show on every kind of page
         if settings != self.settings:  # every page again, every file written
-            self.memo, self.related, self.feeds, self.written = {}, None, None, {}
+            self.memo, self.related, self.feeds, self.written, self.files = {}, None, None, {}, {}
+            self.kept = assemble.Kept()
             self.settings = settings
-        builder = MemoBuilder(feed, site, assemble.stars(site), self.memo, self.records.token)
+        builder = MemoBuilder(feed, site, assemble.stars(site), self.memo, self.activity)
+        if builder.stars_shown != self.stars_shown:  # every listing's cards show them
+            self.stars_shown, self.activity = builder.stars_shown, self.activity + 1
+            builder.activity = self.activity
         # tf-idf weighs every word by the whole feed: the lists change whenever a paper's words do.
         words = tuple((p.slug, p.title, p.abstract, p.tags) for p in feed.papers)
         if self.related is None or self.related[0] != words:
             self.related = (words, builder.related)
         builder.related = self.related[1]
-        made = assemble.content(site, feed, builder, lambda b: list(b.pages()), self._feeds)
+        made = assemble.content(site, feed, builder, lambda b: list(b.pages()), self._feeds, self.kept)
         self.memo = {name: kept for name, kept in self.memo.items() if name in builder.used}
         self.papers = {src_of(urls.paper(p.slug)): p for p in feed.papers}
         self.pending, self.made = {}, builder.made
@@ -190,15 +167,14 @@ class Incremental:
 
     def _feeds(self, feed: Feed, site: SiteConfig) -> dict[str, bytes]:
         """feeds.render_feeds, made again when a feed carries other papers (or a paper changed)."""
-        key = tuple(tuple(map(self.records.token, papers)) for papers in feeds.carried(feed, site))
+        key = feeds.carried(feed, site)
         if self.feeds is None or self.feeds[0] != key:
             self.feeds = (key, feeds.render_feeds(feed, site))
         return dict(self.feeds[1])
 
     def changed(self, path: str, data: str | bytes) -> bool:
         """Whether the file at `path` (a page's source, or a data file) differs from the last build's."""
-        paper = self.papers.get(path)
-        value = (data, self.records.token(paper) if paper else None)  # a paper's page shows it all
+        value = (data, self.papers.get(path))  # a paper's page shows all of it (in its head too)
         self.pending[path] = value
         return self.written.get(path) != value
 
@@ -206,6 +182,7 @@ class Incremental:
         """The build went well: keep what it wrote, and delete the files of the last build that this one
         no longer has (with the folders they leave empty); the files deleted."""
         self.written, self.pending = self.pending, {}
+        self.files = {path: file for path, file in self.files.items() if path in self.written}
         current = set(dests)
         gone = sorted(self.dests - current)
         self.dests = current
@@ -225,6 +202,12 @@ class Incremental:
         """After a good build: delete what is gone (built), start the search index in the background if what
         it is made from changed; lines for the log."""
         gone = self.built(site_dir, dests)
+        if not self.frozen:
+            # What the first build made stays for the session: the collector leaves it out of its
+            # rounds, which at 10,000 papers took a second of each rebuild.
+            gc.collect()
+            gc.freeze()
+            self.frozen = True
         lines = [f"Rebuilt: {self.made} pages made, {written} files written, {len(gone)} deleted"]
         if self.reindex.start(
             self.index_key(feed, pages, language), feed, pages, site_dir / "pagefind", language
@@ -234,12 +217,12 @@ class Incremental:
 
     def failed(self, dests: Iterable[str]) -> None:
         """The build stopped part way: what it wrote is not known, so the next one writes every file."""
-        self.written, self.pending = {}, {}
+        self.written, self.pending, self.files = {}, {}, {}
         self.dests |= set(dests)
 
     def index_key(self, feed: Feed, pages: Sequence[search.Document], language: str) -> Hashable:
         """What the search index is made from: when it is the last build's, the index is left as it is."""
-        papers = tuple(self.records.token(p) for p in feed.papers)
+        papers = feed.papers
         documents = tuple(sorted(dataclasses.astuple(p) for p in pages))
         return papers, tuple(feed.tags.values()), documents, language
 
