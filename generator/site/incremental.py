@@ -29,7 +29,7 @@ from generator.data import feeds
 from generator.data.starfile import StarData
 from generator.model import Feed, Paper
 from generator.records.cache import RecordCache
-from generator.site import assemble, reindex, search
+from generator.site import assemble, reindex, related, search
 from generator.site.assemble import Content
 from generator.site.pages import Page, SiteBuilder, src_of
 
@@ -133,6 +133,7 @@ class Incremental:
         self.papers: dict[str, Paper] = {}
         self.files: dict[str, object] = {}  # the adapter's file of each path, as the last build had it
         self.kept = assemble.Kept()
+        self.words = related.Words()
         self.stars_shown: dict[str, tuple[int | None, int | None]] = {}
         self.activity = 0
         self.made = 0
@@ -157,7 +158,7 @@ class Incremental:
         # tf-idf weighs every word by the whole feed: the lists change whenever a paper's words do.
         words = tuple((p.slug, p.title, p.abstract, p.tags) for p in feed.papers)
         if self.related is None or self.related[0] != words:
-            self.related = (words, builder.related)
+            self.related = (words, related.related(feed, words=self.words))
         builder.related = self.related[1]
         made = assemble.content(site, feed, builder, lambda b: list(b.pages()), self._feeds, self.kept)
         self.memo = {name: kept for name, kept in self.memo.items() if name in builder.used}

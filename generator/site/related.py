@@ -57,23 +57,65 @@ def _ignored(word: str) -> bool:
     return word in STOP_WORDS or len(word) < 2 or word.isdigit()
 
 
-def _weights(papers: tuple[Paper, ...]) -> sp.csr_matrix:
+class Words:
+    """Word ids kept from one call to the next (`paperfeed serve`'s rebuilds), and each paper's words as
+    ids: a paper is split into words once, not on every rebuild."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.ignored: list[bool] = []  # by id
+        self.papers: dict[Paper, np.ndarray] = {}
+
+    def of(self, paper: Paper) -> np.ndarray:
+        found = self.papers.get(paper)
+        if found is None:
+            found = self.papers[paper] = np.fromiter(map(self._id, _tokens(paper)), dtype=np.int64)
+        return found
+
+    def _id(self, word: str) -> int:
+        found = self.ids.get(word)
+        if found is None:
+            found = self.ids[word] = len(self.ids)
+            self.ignored.append(_ignored(word))
+        return found
+
+    def columns(self, papers: tuple[Paper, ...]) -> tuple[np.ndarray, list[int], np.ndarray]:
+        """The papers' words as _weights numbers them (by first appearance in `papers`), each paper's
+        number of words, and which ids are ignored words."""
+        arrays = [self.of(p) for p in papers]
+        self.papers = dict(zip(papers, arrays, strict=True))  # the papers gone leave
+        kept = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+        first = np.full(len(self.ids), len(kept))  # where each id first appears (len: nowhere)
+        np.minimum.at(first, kept, np.arange(len(kept)))
+        present = np.flatnonzero(first < len(kept))
+        in_order = present[np.argsort(first[present])]
+        renumbered = np.zeros(len(self.ids), dtype=np.int64)
+        renumbered[in_order] = np.arange(len(in_order))
+        return renumbered[kept], [len(a) for a in arrays], np.asarray(self.ignored, dtype=bool)[in_order]
+
+
+def _weights(papers: tuple[Paper, ...], words: Words | None = None) -> sp.csr_matrix:
     """The papers' tf-idf vectors, each cut to its heaviest words and of unit length, as sparse rows."""
     # Imported here, not with the module: it takes a fifth of a second, and every command imports pages.
     import scipy.sparse as sp
 
-    vocabulary: defaultdict[str, int] = defaultdict(count().__next__)  # a new word takes the next id
-    columns: list[int] = []
-    lengths: list[int] = []
-    for paper in papers:
-        tokens = _tokens(paper)
-        columns.extend(map(vocabulary.__getitem__, tokens))
-        lengths.append(len(tokens))
-    n, size = len(papers), len(vocabulary)
-    cols = np.asarray(columns, dtype=np.int64)
+    n = len(papers)
+    if words is not None:
+        cols, lengths, ignored = words.columns(papers)
+        size = len(ignored)
+    else:
+        vocabulary: defaultdict[str, int] = defaultdict(count().__next__)  # a new word takes the next id
+        columns: list[int] = []
+        lengths = []
+        for paper in papers:
+            tokens = _tokens(paper)
+            columns.extend(map(vocabulary.__getitem__, tokens))
+            lengths.append(len(tokens))
+        size = len(vocabulary)
+        cols = np.asarray(columns, dtype=np.int64)
+        ignored = np.zeros(size, dtype=bool)
+        ignored[[i for word, i in vocabulary.items() if _ignored(word)]] = True
     rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    ignored = np.zeros(size, dtype=bool)
-    ignored[[i for word, i in vocabulary.items() if _ignored(word)]] = True
     keep = ~ignored[cols]
     counts = sp.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, size))
     counts.sum_duplicates()  # each word's count in each paper
@@ -94,14 +136,15 @@ def _weights(papers: tuple[Paper, ...]) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1 / norms) @ vectors)
 
 
-def related(feed: Feed, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
-    """Each paper's most similar papers by slug, most similar first; a paper that shares no word has none."""
+def related(feed: Feed, limit: int = LIMIT, words: Words | None = None) -> dict[str, tuple[str, ...]]:
+    """Each paper's most similar papers by slug, most similar first; a paper that shares no word has none.
+    `words` keeps the papers' words from one call to the next."""
     papers = feed.papers
     if not papers:
         return {}
     import scipy.sparse as sp
 
-    vectors = _weights(papers)
+    vectors = _weights(papers, words)
     similar = sp.csr_matrix(vectors @ vectors.T)
     # Rounded, so that sums taken in another order on another machine rank the same; a paper is not its own.
     data = np.round(similar.data, 9)
