@@ -5,6 +5,7 @@ papers). The new index is made beside the site and swapped in whole, so search n
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import tempfile
@@ -17,6 +18,8 @@ from generator.model import Feed
 from generator.site import search
 
 NICENESS = 10  # Pagefind yields the cores to the next rebuild
+READY = "Search index: up to date"
+log = logging.getLogger("mkdocs.plugins.paperfeed")  # MkDocs prints its plugins' loggers' lines
 
 
 class Reindexer:
@@ -59,8 +62,11 @@ class Reindexer:
             with self._lock:
                 if not self._cancelled:
                     _swap(staging / "pagefind", output, staging / "old")
+                    log.info(READY)
         except PaperfeedError as err:
             self.error, self.key = str(err), None
+            if not self._cancelled:  # info: a warning would stop a strict build that runs meanwhile
+                log.info(f"Search index: not made again ({err}); it is made again on the next change")
         finally:
             self._running = None
             shutil.rmtree(staging, ignore_errors=True)
