@@ -428,6 +428,35 @@ def test_serve_rebuilds_when_the_theme_changes_and_stops_clean(
     assert "Traceback" not in log and "Error" not in log
 
 
+def test_serve_shows_a_saved_abstract_and_a_new_paper(
+    site: Path, server: tuple[subprocess.Popen[bytes], str]
+) -> None:
+    """The real server: a record saved, then a record added, each polled for until it is served (the
+    rebuilds are incremental: generator/site/incremental.py)."""
+    process, url = server
+    assert _poll(url, "</html>", 60) is not None, "the site was not served within 60 s"
+    record = sorted((site / "content" / "papers").rglob("*.md"))[0]
+    text = record.read_text(encoding="utf-8")
+    marker = "An abstract saved while the site is served"
+    record.write_text(text.replace("\n---\n", f"\n---\n{marker}. ", 1), encoding="utf-8")
+    assert _poll(f"{url}papers/{record.stem}/", marker, 60) is not None, "the saved abstract was not served"
+
+    added = record.with_name("a-paper-added-while-serving.md")
+    front = [
+        line for line in text.split("\n---\n", 1)[0].splitlines() if not line.startswith(("title", "arxiv"))
+    ]
+    front.insert(1, 'title: "A paper added while the site is served"')
+    added.write_text("\n".join([*front, "---", "Its abstract.", ""]), encoding="utf-8")
+    page = _poll(f"{url}papers/{added.stem}/", "A paper added while the site is served", 60)
+    assert page is not None, "the new paper's page was not served"
+
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    log = err.decode(errors="replace")
+    assert process.returncode == 0, log
+    assert log.count("Rebuilt: ") >= 3 and "Traceback" not in log  # the first build, and one a change
+
+
 # --- errors nobody foresaw -------------------------------------------------------------------------------
 
 FAILING_COMMAND = """

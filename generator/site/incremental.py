@@ -82,8 +82,9 @@ class MemoBuilder(SiteBuilder):
     @functools.cached_property
     def stars_shown(self) -> dict[str, tuple[int | None, int | None]]:
         """What pages show of each paper's trending signal but its upvotes (a field of the paper): its
-        stars and the stars gained this week (generator/site/templates/_trending.md.j2)."""
-        return {slug: (s.stars, s.gained) for slug, s in self.trend.signals.items()}
+        stars and the stars gained this week (generator/site/templates/_trending.md.j2), where known."""
+        signals = self.trend.signals.items()
+        return {slug: (s.stars, s.gained) for slug, s in signals if (s.stars, s.gained) != (None, None)}
 
     def paper_page(self, papers: Sequence[Paper], i: int) -> Page:
         paper = papers[i]
