@@ -29,7 +29,7 @@ from generator.config import SiteConfig
 from generator.data import feed_links, feeds
 from generator.errors import PaperfeedError
 from generator.model import Feed, Paper
-from generator.site import assemble, fastpath, htmlmin, incremental, metadata, pages, search
+from generator.site import assemble, fastpath, htmlmin, incremental, metadata, pages, search, watching
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -99,9 +99,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # Defining this hook keeps the plugin (and what it kept) from one rebuild of `mkdocs serve` to the
         # next. `paperfeed serve` passes --dirty: MkDocs then writes only the files said to be modified.
         self.on_shutdown()  # the session before, in the same process (tests start several)
-        self.serving = incremental.Incremental() if command == "serve" and dirty else None
-        if self.serving is not None:
-            logging.getLogger("mkdocs.commands.build").addFilter(incremental.not_dirty_warning)
+        self.serving = incremental.Incremental.start() if command == "serve" and dirty else None
 
     @_readable
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -340,11 +338,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     @_readable
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.serving is not None and self.feed is not None:
-            written = sum(f.is_modified() for f in self.files if f.generated_by == GENERATED_BY)
-            dests, docs = [f.abs_dest_path for f in self.files], sorted(self.handwritten, key=lambda d: d.url)
-            for line in self.serving.finish(
-                Path(config.site_dir), dests, written, self.feed, docs, self.language
-            ):
+            site_dir = Path(config.site_dir)
+            for line in self.serving.finish(site_dir, self.files, self.feed, self.handwritten, self.language):
                 log.info(line)
             return
         indexing, self.indexing = self.indexing, None
@@ -366,11 +361,12 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        server.watch(str(self.site.content_dir))
         # MkDocs watches the theme only with --watch-theme, and then Material's installed files too; the
         # site's own overrides are what a maintainer edits, so a change there rebuilds like content does.
-        if config.theme.custom_dir:
-            server.watch(config.theme.custom_dir)
+        for path in [str(self.site.content_dir), *filter(None, [config.theme.custom_dir])]:
+            server.watch(path)
+        if self.serving is not None:
+            watching.watch_natively(server)
         return server
 
     def on_shutdown(self) -> None:

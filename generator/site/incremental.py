@@ -123,6 +123,12 @@ class Incremental:
     """What one `paperfeed serve` keeps between its rebuilds: the records, the pages made, and what each
     file of the site held when it was last written."""
 
+    @classmethod
+    def start(cls) -> Incremental:
+        """A session: MkDocs' warning on each --dirty build is left out (strict mode would count it)."""
+        logging.getLogger("mkdocs.commands.build").addFilter(not_dirty_warning)
+        return cls()
+
     def __init__(self) -> None:
         self.records = RecordCache()
         self.memo: dict[str, tuple[Hashable, Any]] = {}
@@ -193,17 +199,12 @@ class Incremental:
         return gone
 
     def finish(
-        self,
-        site_dir: Path,
-        dests: list[str],
-        written: int,
-        feed: Feed,
-        pages: list[search.Document],
-        language: str,
+        self, site_dir: Path, files: Iterable[Any], feed: Feed, docs: list[search.Document], language: str
     ) -> list[str]:
-        """After a good build: delete what is gone (built), start the search index in the background if what
-        it is made from changed; lines for the log."""
-        gone = self.built(site_dir, dests)
+        """After a good build of `files` (MkDocs' Files): delete what is gone (built), start the search
+        index in the background if what it is made from changed; lines for the log."""
+        written = sum(f.is_modified() for f in files if f.generated_by is not None)
+        gone = self.built(site_dir, [f.abs_dest_path for f in files])
         if not self.frozen:
             # What the first build made stays for the session: the collector leaves it out of its
             # rounds, which at 10,000 papers took a second of each rebuild.
@@ -211,8 +212,9 @@ class Incremental:
             gc.freeze()
             self.frozen = True
         lines = [f"Rebuilt: {self.made} pages made, {written} files written, {len(gone)} deleted"]
+        docs = sorted(docs, key=lambda doc: doc.url)
         if self.reindex.start(
-            self.index_key(feed, pages, language), feed, pages, site_dir / "pagefind", language
+            self.index_key(feed, docs, language), feed, docs, site_dir / "pagefind", language
         ):
             lines.append("Search index: made again in the background; search catches up in a moment")
         return lines
