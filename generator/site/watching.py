@@ -13,14 +13,30 @@ log = logging.getLogger("mkdocs.plugins.paperfeed")
 def watch_natively(server: Any) -> bool:
     """Move the watches of MkDocs' LiveReloadServer (1.x, whose internals no longer change) to the system's
     own watcher; whether they moved (if not, polling goes on, as MkDocs does it)."""
+    from watchdog import events
     from watchdog.observers import Observer  # MkDocs' own dependency, which it polls with
     from watchdog.observers.polling import PollingObserver
 
     if Observer is PollingObserver or not isinstance(server.observer, PollingObserver):
         return False
+    # What polling sees: a native watcher also reports each file opened and closed unchanged, which a
+    # build does to the files it reads (MkDocs rebuilds on any event: it would rebuild for ever).
+    changes: list[type[events.FileSystemEvent]] = [
+        events.FileCreatedEvent,
+        events.FileModifiedEvent,
+        events.FileDeletedEvent,
+        events.FileMovedEvent,
+        events.FileClosedEvent,  # after a write
+        events.FileAttribEvent,  # a time set (touch)
+    ]
+
+    class Changes(Observer):  # type: ignore[misc, valid-type]
+        def schedule(self, handler: Any, path: Any, **options: Any) -> Any:
+            return super().schedule(handler, path, **{**options, "event_filter": changes})
+
     before = (server.observer, server._watched_paths, server._watch_refs)
     paths = list(server._watched_paths)
-    server.observer, server._watched_paths, server._watch_refs = Observer(), {}, {}
+    server.observer, server._watched_paths, server._watch_refs = Changes(), {}, {}
     try:
         for path in paths:
             server.watch(path)
