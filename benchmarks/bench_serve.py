@@ -181,14 +181,5 @@ def run(corpus: Path, n: int) -> dict[str, float | int | str]:
     }
 
 
-if __name__ == "__main__" and os.environ.get("SERVE_LOG"):
-    _stop = Server.stop
-
-    def _show(self: Server) -> None:
-        _stop(self)
-        print("".join(self.lines[-40:]))
-
-    Server.stop = _show  # type: ignore[method-assign]
-
 if __name__ == "__main__":
     print(run(Path(sys.argv[1]), int(sys.argv[2])))

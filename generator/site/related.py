@@ -148,16 +148,21 @@ def related(feed: Feed, limit: int = LIMIT, words: Words | None = None) -> dict[
     similar = sp.csr_matrix(vectors @ vectors.T)
     # Rounded, so that sums taken in another order on another machine rank the same; a paper is not its own.
     data = np.round(similar.data, 9)
-    data[similar.indices == np.repeat(np.arange(len(papers)), np.diff(similar.indptr))] = 0
+    rows = np.repeat(np.arange(len(papers)), np.diff(similar.indptr))
+    data[similar.indices == rows] = 0
+    # Each row's papers of a score above 0, in one pass (a slice per row, not three masks).
+    positive = data > 0
+    columns, scores = similar.indices[positive], data[positive]
+    ends = np.cumsum(np.bincount(rows[positive], minlength=len(papers))).tolist()
+    slugs = [paper.slug for paper in papers]
     found: dict[str, tuple[str, ...]] = {}
-    for i, paper in enumerate(papers):
-        start, end = similar.indptr[i], similar.indptr[i + 1]
-        others, scores = similar.indices[start:end], data[start:end]
-        chosen = scores > 0
-        others, scores = others[chosen], scores[chosen]
-        if len(scores) > limit:  # all that tie with the limit-th best, then ranked in full
-            chosen = scores >= np.partition(scores, -limit)[-limit]
-            others, scores = others[chosen], scores[chosen]
-        ranked = others[np.lexsort((others, -scores))][:limit]
-        found[paper.slug] = tuple(papers[j].slug for j in ranked)
+    start = 0
+    for slug, end in zip(slugs, ends, strict=True):
+        others, row = columns[start:end], scores[start:end]
+        if end - start > limit:  # all that tie with the limit-th best, then ranked in full
+            chosen = row >= np.partition(row, -limit)[-limit]
+            others, row = others[chosen], row[chosen]
+        ranked = others[np.lexsort((others, -row))][:limit].tolist()
+        found[slug] = tuple(slugs[j] for j in ranked)
+        start = end
     return found
