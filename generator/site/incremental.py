@@ -1,12 +1,13 @@
 """`paperfeed serve` rebuilding only what changed: records re-read only when their bytes change, pages made
 again only when what they are made from changed, and files written only when their bytes changed.
 
-A page is made from values (papers, days, tags...) that the memo fingerprints: a paper by its record's
-digest, anything else by its value; a page whose fingerprint is the one of the last build keeps its text.
-Each file of the site is then compared with what the last build wrote, and the adapter tells MkDocs to
-render and write only those that differ (`mkdocs serve --dirty` leaves the others as they are), and deletes
-the files of pages that are gone. A change of the settings (mkdocs.yml, the theme's overrides, tags.yml)
-makes every page again. A full build (`paperfeed build`, CI) never comes here.
+A page is kept with what it was made from (its paper, its neighbours and related papers, its citation key;
+a listing's template context): the records' cache hands back the same Paper object while a record's bytes
+are unchanged, so comparing with the last build's costs next to nothing. Each file of the site is then
+compared with what the last build wrote, and the adapter tells MkDocs to render and write only those that
+differ (`mkdocs serve --dirty` leaves the others as they are), and deletes the files of pages that are
+gone. A change of the settings (mkdocs.yml, the theme's overrides, tags.yml) makes every page again. A full
+build (`paperfeed build`, CI) never comes here.
 """
 
 from __future__ import annotations
