@@ -152,10 +152,11 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.fast:
-            # MkDocs makes a Page for each file not in the nav when it reads them, unless one exists.
+            # MkDocs has made a Page of every file by now (get_navigation, before this event): a generated
+            # one becomes a _GeneratedPage, which differs only in how it renders, where nav links to it.
             for file in files.documentation_pages():
-                if file.generated_by == GENERATED_BY and file.page is None:
-                    _GeneratedPage(None, file, config)
+                if file.generated_by == GENERATED_BY and type(file.page) is Page:
+                    file.page.__class__ = _GeneratedPage
         return nav
 
     @_readable
