@@ -230,9 +230,12 @@ def prepare(name: str) -> Path:
         *(f"    {p}" for p in ALSO_COPY if (ROOT / p).exists()),
         f"    {PLUGIN}.py",
         "use_git_change_detection = false",
-        # A mutant that loops is stopped after 8 times its tests' time (mutmut's default is 30 times): a
-        # run of a module with many loops takes minutes, not an hour.
-        "timeout_multiplier = 4",
+        # mutmut stops a mutant after (its tests' time + 1 s) x this, in wall-clock seconds, and counts it
+        # as killed ("timeout"). Its tests' time is what they took in the clean run, the call phase only:
+        # not their fixtures (a site copied, a Git origin, feeds rendered), not a machine shared with other
+        # runs. At 4, mutants that the tests let through were stopped while the tests still passed, and
+        # counted as killed; at 10 a mutant that loops costs a minute or so, and a slow run is not a kill.
+        "timeout_multiplier = 10",
     ]
     (work / "setup.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return work

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
 from digest_support import (
+    LIST,
+    RUN_DAY,
     UNICODE_RECORD,
     CertificateAuthority,
     Origin,
@@ -26,13 +27,15 @@ from digest_support import (
     closed_port,
     git,
     make_repo,
+    outcome,
     record_on,
+    send,
     smtp_env,
     start_server,
+    states,
 )
 
 from generator import config, records
-from generator.cli import main
 from generator.data import ledger_branch
 from generator.mail import digest, mailer
 from generator.mail.ledger import Ledger
@@ -40,9 +43,6 @@ from generator.model import Feed, Paper
 from generator.periods import Period
 
 DAY = Period.parse("2025-03-04")
-# Two days after the fixture's newest day, 2025-03-04: the only day with papers that is due.
-RUN_DAY = "2025-03-06"
-LIST = "papers@lists.example.org"
 DAY_SLUGS = [
     "uber-attention",
     "linear-attention-revisited",
@@ -83,18 +83,6 @@ def site(repo: tuple[Origin, Path]) -> Path:
     return repo[1]
 
 
-def send(config_path: Path, env: dict[str, str | None], *args: str, today: bool = False) -> Result:
-    """`paperfeed digest --send` run on RUN_DAY, unless args has a --date or `today` asks for no --date."""
-    args = args if "--date" in args or today else (*args, "--date", RUN_DAY)
-    return CliRunner().invoke(
-        main, ["digest", "--send", "-f", str(config_path), *args], env=env, catch_exceptions=False
-    )
-
-
-def outcome(result: Result) -> tuple[int, str, str]:
-    return result.exit_code, result.stdout, result.stderr
-
-
 def parse(data: bytes) -> EmailMessage:
     msg = email.message_from_bytes(data, policy=policy.default)
     assert isinstance(msg, EmailMessage)
@@ -105,14 +93,6 @@ def message_ids(recorder: Recorder) -> list[str]:
     """The period of each message the server took, in order, from its Message-ID."""
     ids = [str(parse(d.data)["Message-ID"]) for d in recorder.deliveries]
     return [i.removeprefix("<digest-").split(".paperfeed@")[0] for i in ids]
-
-
-def states(origin: Origin) -> dict[str, list[str]]:
-    """The ledger on the origin's branch: each period's recipient states, in order."""
-    text = origin.ledger_text()
-    if text is None:
-        return {}
-    return {pid: list(s.recipients.values()) for pid, s in Ledger.parse(text, "ledger").digests.items()}
 
 
 def expected(config_path: Path, to: str) -> EmailMessage:
