@@ -910,6 +910,27 @@ def test_hostile_titles_and_authors_stay_plain_text(hostile: dict[str, bytes]) -
     assert parsed.entries[0].title == HOSTILE_TITLE
 
 
+def test_descriptions_with_markup_characters_read_as_the_same_text_in_every_format() -> None:
+    """A description is plain text (tags.yml, site_description): RSS carries it as HTML, escaped once;
+    Atom's subtitle, JSON Feed and OPML as the text itself. feedgen keeps one value for the RSS description
+    and the Atom subtitle, so the escaping for RSS once showed in Atom as '&amp;' and '&lt;b&gt;'."""
+    words = {None: 'Papers & "code" <for> tests', "vision": "Seeing & <b>looking</b> at 2 < 3"}
+    site = dataclasses.replace(SITE, site_description=words[None])
+    vocabulary = {"vision": Tag("vision", "Vision", words["vision"])}
+    files = feeds.render_feeds(Feed.of([paper("a-paper", "2025-03-14", ("vision",))], vocabulary), site)
+    opml = {
+        o.get("xmlUrl"): o.get("description") for o in etree.fromstring(files["feeds.opml"]).iter("outline")
+    }
+    for tag, description in words.items():
+        atom = feedparser.parse(files[urls.feed("atom", tag)]).feed
+        assert (atom.subtitle_detail.type, atom.subtitle) == ("text/plain", description), tag
+        assert text(etree.fromstring(files[urls.feed("atom", tag)]), f"{ATOM}subtitle") == description
+        rss = text(etree.fromstring(files[urls.feed("rss", tag)]), "channel/description")
+        assert lxml.html.fragment_fromstring(rss, create_parent="div").text_content() == description, tag
+        assert json.loads(files[urls.feed("json", tag)])["description"] == description
+        assert opml[urls.absolute(SITE.site_url, urls.feed("atom", tag))] == description
+
+
 # --- through the MkDocs plugin -----------------------------------------------------------------------------
 
 
