@@ -17,7 +17,8 @@ from lxml import etree
 
 from generator import config, records, urls
 from generator.config import SiteConfig
-from generator.data import feed_links, feeds
+from generator.data import feed_links, feeds, trending
+from generator.data.starfile import StarData
 from generator.model import Feed, Link, Paper, Tag
 from tests.sitebuild import ROOT, build_site
 
@@ -586,6 +587,22 @@ def test_the_generator_is_named_without_a_version(files: dict[str, bytes]) -> No
     assert text(etree.fromstring(files["feed.xml"]), "channel/generator") == "paperfeed"
     generator = etree.fromstring(files["atom.xml"]).find(f"{ATOM}generator")
     assert generator is not None and generator.text == "paperfeed" and dict(generator.attrib) == {}
+
+
+def test_a_trending_item_names_its_authors_as_dc_creators_and_its_tags_by_name() -> None:
+    papers = [
+        paper("by-two", "2025-03-14", ("vision", "robotics"), authors=("Ada Lovelace", "Grace Hopper")),
+        paper("by-nobody", "2025-03-13"),
+    ]
+    feed = Feed.of(papers, VOCABULARY)
+    data = feeds.trending_feed(trending.rank(feed, StarData()), SITE, feed.tags)
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo and parsed.version == "rss20"
+    items = {text(i, "link").split("/")[-2]: i for i in rss_items(data)}
+    assert list(items) == ["by-two", "by-nobody"]  # no samples: the newer paper ranks first
+    assert [c.text for c in items["by-two"].findall(DC_CREATOR)] == ["Ada Lovelace", "Grace Hopper"]
+    assert items["by-nobody"].findall(DC_CREATOR) == []
+    assert [c.text for c in items["by-two"].findall("category")] == ["Computer vision", "Robotics"]
 
 
 # --- golden files, identity, determinism --------------------------------------------------------------------
