@@ -261,3 +261,39 @@ def test_a_server_that_hangs_up_at_the_recipient_fails_the_day_and_tries_no_more
     )
     assert ledger == {"2025-03-03": ["failed"], "2025-03-04": ["failed"]}
     assert script.heard == ["EHLO", "MAIL", "RCPT"]
+
+
+# --- what the run tells the workflow ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("server_does", "first", "second"),
+    [
+        ("refuse", "", "sent=true\n"),  # nothing went out; the next run sends it
+        ("take", "sent=true\n", ""),  # sent; the next run has nothing to send
+        ("hang up", "sent=true\n", ""),  # in doubt: it may have gone out; no run sends it again
+    ],
+)
+def test_the_workflow_rebuilds_the_site_only_after_a_run_where_a_message_may_have_gone_out(
+    server: Any,
+    recorder: Recorder,
+    authority: CertificateAuthority,
+    repo: tuple[Origin, Path],
+    tmp_path: Path,
+    server_does: str,
+    first: str,
+    second: str,
+) -> None:
+    """`sent=true` in GITHUB_OUTPUT has the digest workflow rebuild the site, whose /digests/ page lists
+    what went out."""
+    _, site = repo
+    output = tmp_path / "github-output"
+    output.touch()
+    env = smtp_env(server, authority, GITHUB_OUTPUT=str(output))
+    recorder.refuse = {LIST} if server_does == "refuse" else set()
+    recorder.hang_up_at_data = 1 if server_does == "hang up" else None
+    send(site, env)
+    assert output.read_text(encoding="utf-8") == first
+    recorder.refuse, recorder.hang_up_at_data = set(), None
+    send(site, env)
+    assert output.read_text(encoding="utf-8") == first + second
