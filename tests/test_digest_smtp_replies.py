@@ -149,6 +149,22 @@ def test_a_message_refused_after_its_data_leaves_the_connection_to_the_next(
     assert recorder.data_count == 2
 
 
+def test_a_connection_lost_while_the_message_was_on_its_way_is_not_used_again(
+    server: Any, recorder: Recorder, authority: CertificateAuthority, repo: tuple[Origin, Path]
+) -> None:
+    origin, site = repo
+    recorder.hang_up_at_data = 1
+    assert run_both_days(site, smtp_env(server, authority)) == (
+        1,
+        f"2025-03-03: 2 paper(s); in doubt: the connection to 127.0.0.1:{server.port} broke off while the"
+        f" message was on its way: Connection unexpectedly closed\n{NOT_TRIED}",
+        "Error: 2025-03-04 not sent; the ledger marks it failed, and the next run sends it; 2025-03-03 in"
+        " doubt; the ledger keeps it as on its way, so no run sends it again by itself\n",
+    )
+    assert states(origin) == {"2025-03-03": ["sending"], "2025-03-04": ["failed"]}
+    assert recorder.data_count == 1  # the second day never reached the server
+
+
 @pytest.mark.parametrize("written", ["Papers@lists.example.org", "PAPERS@Lists.Example.Org"])
 @pytest.mark.parametrize("echo", ["as sent", "upper case", "lower case"])
 def test_the_recipient_is_hidden_however_the_server_echoes_it(
