@@ -509,6 +509,25 @@ def test_a_plain_relay_without_login_works(recorder: Recorder, site: Path) -> No
     assert recorder.copies() == {LIST: 1}
 
 
+@pytest.mark.parametrize(
+    ("tls", "mode", "port"),
+    [(None, "starttls", 587), ("starttls", "starttls", 587), ("SSL", "ssl", 465), (" none ", "none", 25)],
+)
+def test_the_port_defaults_to_the_one_of_the_tls_mode(tls: str | None, mode: str, port: int) -> None:
+    env = {"PAPERFEED_SMTP_HOST": "smtp.example.org", **({"PAPERFEED_SMTP_TLS": tls} if tls else {})}
+    settings = mailer.SmtpSettings.from_env(env)
+    assert (settings.tls, settings.port, settings.where) == (mode, port, f"smtp.example.org:{port}")
+    assert (settings.user, settings.password, settings.ca_file) == (None, None, None)
+
+
+def test_starttls_is_the_default_and_is_required(
+    server: Any, recorder: Recorder, authority: CertificateAuthority, site: Path
+) -> None:
+    result = send(site, smtp_env(server, authority, PAPERFEED_SMTP_TLS=None))
+    assert outcome(result) == (0, "2025-03-04: 4 paper(s); sent\n", "")
+    assert recorder.copies() == {LIST: 1}
+
+
 # Bad settings: one clear line, exit 1, nothing sent, the ledger as it was.
 
 PORT = "<port>"

@@ -147,6 +147,7 @@ def test_a_message_refused_after_its_data_leaves_the_connection_to_the_next(
     )
     assert states(origin) == {"2025-03-03": ["failed"], "2025-03-04": ["sent"]}
     assert recorder.data_count == 2
+    assert origin.ledger_log()[0] == "Digest ledger: 2025-03-03 failed, 2025-03-04 sent"
 
 
 def test_a_connection_lost_while_the_message_was_on_its_way_is_not_used_again(
@@ -163,6 +164,11 @@ def test_a_connection_lost_while_the_message_was_on_its_way_is_not_used_again(
     )
     assert states(origin) == {"2025-03-03": ["sending"], "2025-03-04": ["failed"]}
     assert recorder.data_count == 1  # the second day never reached the server
+    # The intent names both days; the outcome only the one whose end is known.
+    assert origin.ledger_log() == [
+        "Digest ledger: 2025-03-04 failed",
+        "Digest ledger: 2025-03-03 sending, 2025-03-04 sending",
+    ]
 
 
 @pytest.mark.parametrize("written", ["Papers@lists.example.org", "PAPERS@Lists.Example.Org"])
