@@ -116,6 +116,9 @@ EQUIVALENT: dict[str, str] = {
     "generator.mail.mailer.x__deliver__mutmut_73": (
         "connected=None for False: the run tests it for truth (`if not connected`); both false"
     ),
+    "generator.mail.mailer.xǁSmtpSettingsǁfrom_env__mutmut_23": (
+        "'STARTTLS' for 'starttls' as the default mode: the next step lower-cases it"
+    ),
     # generator/periods.py
     "generator.periods.x_due__mutmut_10": (
         "one more day looked back: that day's period ends before the two days of grace (a day), or is the"
