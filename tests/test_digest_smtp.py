@@ -33,6 +33,7 @@ from digest_support import (
     smtp_env,
     start_server,
     states,
+    write_record,
 )
 
 from generator import config, records
@@ -192,6 +193,48 @@ def test_an_international_domain_is_one_recipient_in_either_form(
     assert recorder.copies() == {"papers@xn--bcher-kva.example": 1}
     again = send(site, smtp_env(server, authority, PAPERFEED_DIGEST_TO="PAPERS@XN--BCHER-KVA.EXAMPLE"))
     assert again.stdout == "2025-03-04: already sent; nothing sent\n"
+
+
+def test_another_list_gets_the_digest_as_it_first_went_out_without_papers_added_since(
+    server: Any, recorder: Recorder, authority: CertificateAuthority, site: Path
+) -> None:
+    assert send(site, smtp_env(server, authority)).exit_code == 0
+    write_record(site.parent / "content", "2025/added-later", record_on(DAY.start, "Added later"))
+    other = smtp_env(server, authority, PAPERFEED_DIGEST_TO="digest@other.example.net")
+    assert send(site, other).stdout == "2025-03-04: 4 paper(s); sent\n"
+    first, second = (parse(d.data) for d in recorder.deliveries)
+    assert second["Message-ID"] == first["Message-ID"]
+    assert "Added later" not in second.as_string() and "added-later" not in second.as_string()
+
+
+def test_a_day_already_sent_is_passed_over_and_the_next_one_goes_out(
+    server: Any, recorder: Recorder, authority: CertificateAuthority, origin: Origin, site: Path
+) -> None:
+    assert send(site, smtp_env(server, authority), "--date", "2025-03-03").stdout == (
+        "2025-03-03: 2 paper(s); sent\n"
+    )
+    both = send(site, smtp_env(server, authority), "--date", "2025-03-04")
+    assert outcome(both) == (0, "2025-03-03: already sent; nothing sent\n2025-03-04: 4 paper(s); sent\n", "")
+    assert message_ids(recorder) == ["2025-03-03", "2025-03-04"]
+    assert states(origin) == {"2025-03-03": ["sent"], "2025-03-04": ["sent"]}
+
+
+def test_a_connection_closed_at_the_first_of_three_days_leaves_the_other_two_untried(
+    server: Any, recorder: Recorder, authority: CertificateAuthority, tmp_path: Path
+) -> None:
+    origin, site = make_repo(tmp_path, records={"2025/third-day": record_on(dt.date(2025, 3, 5))})
+    recorder.drop_at_data = 1
+    three = send(site, smtp_env(server, authority), "--date", "2025-03-05")  # 03-03, 03-04 and 03-05
+    untried = "not sent: not tried, the connection had broken off"
+    assert outcome(three) == (
+        1,
+        "2025-03-03: 2 paper(s); not sent: the message was refused: 421 4.3.2 Service shutting down,"
+        f" closing transmission channel\n2025-03-04: 3 paper(s); {untried}\n2025-03-05: 1 paper(s);"
+        f" {untried}\n",
+        "Error: 2025-03-03, 2025-03-04, 2025-03-05 not sent; the ledger marks it failed, and the next run"
+        " sends it\n",
+    )
+    assert states(origin) == {d: ["failed"] for d in ("2025-03-03", "2025-03-04", "2025-03-05")}
 
 
 def test_another_list_gets_the_digest_as_it_first_went_out(
@@ -578,6 +621,19 @@ PORT = "<port>"
             {"PAPERFEED_SMTP_PASSWORD": None},
             "PAPERFEED_SMTP_USER is set but PAPERFEED_SMTP_PASSWORD is not: set both, or neither for a"
             " server that needs no login",
+        ),
+        (
+            {"PAPERFEED_SMTP_USER": " "},
+            "PAPERFEED_SMTP_PASSWORD is set but PAPERFEED_SMTP_USER is not: set both, or neither for a"
+            " server that needs no login",
+        ),
+        (
+            {"PAPERFEED_SMTP_PORT": "0"},
+            "PAPERFEED_SMTP_PORT must be a port number (1-65535), not '0'",
+        ),
+        (
+            {"PAPERFEED_SMTP_PORT": "65536"},
+            "PAPERFEED_SMTP_PORT must be a port number (1-65535), not '65536'",
         ),
         (
             {"PAPERFEED_SMTP_CA_FILE": "missing-ca.pem"},
