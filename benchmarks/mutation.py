@@ -22,6 +22,7 @@ import filecmp
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -88,6 +89,7 @@ PLUGIN_SOURCE = '''"""For benchmarks/mutation.py: every test starts with the gen
 child process records mutmut's statistics (it would need mutmut's settings, read from the current folder)."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -376,20 +378,40 @@ def diff(name: str, mutant: str) -> str:
     return "\n".join(line for line in changed if line[:1] in "+-" and line[:3] not in ("+++", "---"))
 
 
-def report(results: list[Result]) -> str:
+def earlier(text: str) -> dict[str, tuple[str, str]]:
+    """Each module's table row and survivors section in an earlier report, by module."""
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"(?m)^\| `([^`]+)` \|.*$", text)}
+    sections = {
+        part.split("`", 1)[0]: "## `" + part.rstrip("\n") for part in re.split(r"(?m)^## `", text)[1:]
+    }
+    return {m: (row, sections.get(m, "")) for m, row in rows.items()}
+
+
+def report(results: list[Result], kept: dict[str, tuple[str, str]] | None = None) -> str:
+    """The report of `results`, with the rows and sections in `kept` for the modules they do not cover:
+    modules run in another copy of the project, whose results this one does not have."""
+    kept = {m: v for m, v in (kept or {}).items() if m not in {r.module for r in results}}
+    order = list(dict.fromkeys([*DEFAULT_MODULES, *(r.module for r in results), *kept]))
+    by_module = {r.module: r for r in results}
     version = importlib.metadata.version("mutmut")
     out = [
         "# Mutation report",
         "",
         f"mutmut {version}, one worker, written by `.venv/bin/python benchmarks/mutation.py` on "
         f"{dt.date.today().isoformat()}. Score: mutants killed (a timeout counts) over all mutants. A module"
-        " with mutants not run had its run stopped: its score is not final.",
+        " with mutants not run had its run stopped: its score is not final. The rows of modules run in"
+        " another copy of the project are kept as the report had them.",
         "",
         "| module | tests | mutants | killed | timeout | survived | score | equivalent | unexplained"
         " | not run |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in results:
+    for module in order:
+        if module in kept:
+            out.append(kept[module][0])
+            continue
+        if (r := by_module.get(module)) is None:
+            continue
         explained = [m for m in r.survivors if m in EQUIVALENT]
         tests = ", ".join(Path(t).name for t in tests_for(r.module) if t.startswith("tests/"))
         out.append(
@@ -397,10 +419,15 @@ def report(results: list[Result]) -> str:
             f"| {r.score:.1%} | {len(explained)} | {len(r.survivors) - len(explained) + r.other} "
             f"| {r.unchecked or ''} |"
         )
-    missing = [m for m in DEFAULT_MODULES if m not in {r.module for r in results}]
+    missing = [m for m in DEFAULT_MODULES if m not in by_module and m not in kept]
     if missing:
         out += ["", "Not run yet: " + ", ".join(f"`{m}`" for m in missing) + "."]
-    for r in results:
+    for module in order:
+        if module in kept:
+            out += ["", kept[module][1], ""] if kept[module][1] else []
+            continue
+        if (r := by_module.get(module)) is None:
+            continue
         out += ["", f"## `{r.module}`: {len(r.survivors)} survivors", ""]
         for mutant in r.survivors:
             reason = EQUIVALENT.get(mutant, "**unexplained**: a test should kill it")
@@ -431,10 +458,12 @@ def main() -> None:
     if not args.report_only:
         for name in names:
             run(name, again=args.again)
-    # The report covers every module that has results, so running one module keeps the others' rows.
+    # The report covers every module that has results here; the rows of the others (run in another copy
+    # of the project, or not in this one yet) are kept as the report had them.
     ran = [m for m in dict.fromkeys([*DEFAULT_MODULES, *names]) if has_results(m)]
     results = [collect(m) for m in ran]
-    REPORT.write_text(report(results), encoding="utf-8")
+    before = earlier(REPORT.read_text(encoding="utf-8")) if REPORT.is_file() else {}
+    REPORT.write_text(report(results, before), encoding="utf-8")
     for r in results:
         killed = r.killed + r.timeout
         print(f"{r.module}: {r.mutants} mutants, {killed} killed, {len(r.survivors)} survived, {r.score:.1%}")
