@@ -563,6 +563,12 @@ def test_the_port_defaults_to_the_one_of_the_tls_mode(tls: str | None, mode: str
     assert (settings.user, settings.password, settings.ca_file) == (None, None, None)
 
 
+@pytest.mark.parametrize("port", ["1", "2525", "65535", " 587 "])
+def test_any_port_from_1_to_65535_is_taken(port: str) -> None:
+    env = {"PAPERFEED_SMTP_HOST": "smtp.example.org", "PAPERFEED_SMTP_PORT": port}
+    assert mailer.SmtpSettings.from_env(env).port == int(port.strip())
+
+
 def test_starttls_is_the_default_and_is_required(
     server: Any, recorder: Recorder, authority: CertificateAuthority, site: Path
 ) -> None:
