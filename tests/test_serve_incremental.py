@@ -181,6 +181,7 @@ ALWAYS_WRITTEN = {
     "sitemap.xml",
     "sitemap.xml.gz",
     "assets/images/paperfeed-icons.svg",
+    "assets/javascripts/paperfeed.js",
 }
 
 
