@@ -28,6 +28,30 @@ EQUIVALENT: dict[str, str] = {
     "generator.records.abstracts.x_sanitize__mutmut_28": (
         "strip_comments left out: nh3 strips comments by default (its signature says strip_comments=True)"
     ),
+    # generator/records/fields.py
+    "generator.records.fields.x__suggest_tag__mutmut_13": (
+        "a known slug not taken as it is but left to difflib: a string is its own closest match (ratio 1)"
+    ),
+    "generator.records.fields.x_suggest__mutmut_8": (
+        "get_close_matches' n left out: only the first match is used"
+    ),
+    "generator.records.fields.x_suggest__mutmut_9": "cutoff left out: 0.6 is get_close_matches' default",
+    "generator.records.fields.x_suggest__mutmut_11": (
+        "n=2 for n=1: only the first match, the closest, is used"
+    ),
+    "generator.records.fields.xǁFieldsǁlinks__mutmut_31": "plain=None for plain=False: both false",
+    "generator.records.fields.xǁFieldsǁtags__mutmut_23": (
+        "zip(strict=None) for strict=True: the values are made one for each item, so the lengths are equal"
+    ),
+    "generator.records.fields.xǁFieldsǁtags__mutmut_26": (
+        "zip without strict: the values are made one for each item, so the lengths are equal"
+    ),
+    "generator.records.fields.xǁFieldsǁtags__mutmut_27": (
+        "zip(strict=False) for strict=True: the values are made one for each item, so the lengths are equal"
+    ),
+    "generator.records.fields.xǁFieldsǁtext__mutmut_1": (
+        "the default limit 501 for 500: every caller gives its own limit"
+    ),
     # generator/contributing/pathcheck.py
     P + "x__escape__mutmut_15": (
         "`<= 0x100` for `< 0x100`: U+0100 is a letter (Lu), never a hidden character, so never escaped"
