@@ -52,6 +52,18 @@ EQUIVALENT: dict[str, str] = {
     "generator.records.fields.xǁFieldsǁtext__mutmut_1": (
         "the default limit 501 for 500: every caller gives its own limit"
     ),
+    # generator/records/frontmatter.py
+    "generator.records.frontmatter.x_key_of_line__mutmut_14": (
+        "return for break at a fence: after the break the keys are none or nested (indent > 0), so None too"
+    ),
+    "generator.records.frontmatter.x_read_source__mutmut_31": (
+        "the closing fence searched from one character before the opening's end instead of one after: '^'"
+        " matches only at the start of a line, and neither place is one"
+    ),
+    "generator.records.frontmatter.x_read_yaml__mutmut_12": (
+        "tabs looked for in every line instead of the first len(text): a text is never shorter than its"
+        " number of lines, unless all are empty, and an empty file is refused before"
+    ),
     # generator/contributing/pathcheck.py
     P + "x__escape__mutmut_15": (
         "`<= 0x100` for `< 0x100`: U+0100 is a letter (Lu), never a hidden character, so never escaped"
