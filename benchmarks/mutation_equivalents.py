@@ -64,6 +64,22 @@ EQUIVALENT: dict[str, str] = {
         "tabs looked for in every line instead of the first len(text): a text is never shorter than its"
         " number of lines, unless all are empty, and an empty file is refused before"
     ),
+    # generator/records/addresses.py
+    "generator.records.addresses.x_abstract_link_problems__mutmut_22": (
+        "re.IGNORECASE left out of the http(s) test of the e-mail rule: an address that starts with"
+        " http(s):// holds ':', which the rule's last test already leaves out"
+    ),
+    "generator.records.addresses.x_abstract_link_problems__mutmut_23": (
+        "another pattern for the http(s) test of the e-mail rule: an address that starts with http(s)://"
+        " holds ':', which the rule's last test already leaves out"
+    ),
+    "generator.records.addresses.x_abstract_link_problems__mutmut_24": (
+        "HTTPS for https in the http(s) test of the e-mail rule: an address that starts with http(s)://"
+        " holds ':', which the rule's last test already leaves out"
+    ),
+    "generator.records.addresses.x_url_problem__mutmut_42": (
+        "another text for the separator of an IPv6 authority: it is thrown away (`_`)"
+    ),
     # generator/contributing/pathcheck.py
     P + "x__escape__mutmut_15": (
         "`<= 0x100` for `< 0x100`: U+0100 is a letter (Lu), never a hidden character, so never escaped"
