@@ -80,6 +80,74 @@ EQUIVALENT: dict[str, str] = {
     "generator.records.addresses.x_url_problem__mutmut_42": (
         "another text for the separator of an IPv6 authority: it is thrown away (`_`)"
     ),
+    # generator/records/yamlnodes.py
+    "generator.records.yamlnodes.x__hint__mutmut_10": (
+        "another stand-in for no character at the mark: like '', it is none of the characters a hint is for"
+    ),
+    "generator.records.yamlnodes.x__hint__mutmut_13": (
+        "another stand-in for no problem text: like '', it holds none of the words a hint is for"
+    ),
+    "generator.records.yamlnodes.x__hint__mutmut_17": (
+        "the word 'tab' not looked for in the problem: every libyaml message about a tab has its mark on the"
+        " tab, which the first test finds"
+    ),
+    "generator.records.yamlnodes.x__hint__mutmut_18": (
+        "'TAB' for 'tab': every libyaml message about a tab has its mark on the tab, which the first test"
+        " finds"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_2": (
+        "'' for None as the loader before it is made: making it from a str raises nothing that check can"
+        " meet (a surrogate, the one thing that makes it fail, is refused when the file is decoded)"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_12": "count from None for count from 0: the same start",
+    "generator.records.yamlnodes.x_read__mutmut_29": (
+        "the mark always read: every error of libyaml's parser (and PyYAML's) carries its problem mark"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_30": (
+        "1 for 0 when there is no mark: every error of libyaml's parser carries its problem mark"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_32": (
+        "rstrip() for rstrip('.'): no message of libyaml's parser ends with a '.' or a space"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_33": (
+        "lstrip('.') for rstrip('.'): no message of libyaml's parser starts or ends with a '.'"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_34": (
+        "`context and 'cannot be read'`: reached only without a problem text, and libyaml gives one with"
+        " every error"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_36": (
+        "another fallback text: reached only without a problem text, and libyaml gives one with every error"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_37": (
+        "another fallback text: reached only without a problem text, and libyaml gives one with every error"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_38": (
+        "rstrip('XX.XX') for rstrip('.'): no message of libyaml's parser ends with a '.' or an 'X'"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_47": (
+        "the last except, for a YAMLError without a mark: libyaml's parser raises only marked errors and"
+        " ReaderError (both handled above); kept as a safety net"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_48": (
+        "the last except, for a YAMLError without a mark: libyaml's parser raises only marked errors and"
+        " ReaderError (both handled above); kept as a safety net"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_49": (
+        "the last except, for a YAMLError without a mark: libyaml's parser raises only marked errors and"
+        " ReaderError (both handled above); kept as a safety net"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_50": (
+        "the last except, for a YAMLError without a mark: libyaml's parser raises only marked errors and"
+        " ReaderError (both handled above); kept as a safety net"
+    ),
+    "generator.records.yamlnodes.x_read__mutmut_51": (
+        "the loader never disposed: dispose() frees libyaml's parser early, and nothing reads it after"
+    ),
+    "generator.records.yamlnodes.xǁ_Builderǁmapping__mutmut_33": (
+        "a plain value built by node() instead of in place: node() builds the same Scalar for a scalar"
+        " without anchor or tag"
+    ),
     # generator/contributing/pathcheck.py
     P + "x__escape__mutmut_15": (
         "`<= 0x100` for `< 0x100`: U+0100 is a letter (Lu), never a hidden character, so never escaped"
