@@ -64,6 +64,7 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_records_fields.py",
         "tests/test_records_reading.py",
         "tests/test_records_addresses.py",
+        "tests/test_records_paper.py",
         "tests/test_yamlnodes.py",
     ),
     "generator.data.feeds": (

@@ -148,6 +148,54 @@ EQUIVALENT: dict[str, str] = {
         "a plain value built by node() instead of in place: node() builds the same Scalar for a scalar"
         " without anchor or tag"
     ),
+    # generator/records/paper.py
+    "generator.records.paper.x_read_paper__mutmut_10": (
+        "declared left out: its default, (), is what it is given by default here too"
+    ),
+    "generator.records.paper.x_read_record__mutmut_18": (
+        "the line of the stand-in for an empty front matter: a mapping's own line is never reported (only a"
+        " front matter that is not a mapping is)"
+    ),
+    "generator.records.paper.x_read_record__mutmut_21": (
+        "the line of the stand-in for an empty front matter: a mapping's own line is never reported (only a"
+        " front matter that is not a mapping is)"
+    ),
+    "generator.records.paper.x_read_record__mutmut_211": (
+        "the check that a record without problems has a title, a date and tags: not reachable, since a"
+        " missing or bad one is a problem; it narrows the types for mypy"
+    ),
+    "generator.records.paper.x_read_record__mutmut_212": (
+        "the check that a record without problems has a title, a date and tags: not reachable, since a"
+        " missing or bad one is a problem; it narrows the types for mypy"
+    ),
+    "generator.records.paper.x_read_record__mutmut_213": (
+        "the check that a record without problems has a title, a date and tags: not reachable, since a"
+        " missing or bad one is a problem; it narrows the types for mypy"
+    ),
+    "generator.records.paper.x_read_record__mutmut_242": (
+        "a field left out reads as None already (get() gives None for it), and a bad one is a problem, so no"
+        " Paper is made"
+    ),
+    "generator.records.paper.x_read_record__mutmut_244": (
+        "a field left out reads as None already (get() gives None for it), and a bad one is a problem, so no"
+        " Paper is made"
+    ),
+    "generator.records.paper.x_read_record__mutmut_248": (
+        "a field left out reads as None already (get() gives None for it), and a bad one is a problem, so no"
+        " Paper is made"
+    ),
+    "generator.records.paper.xǁRecordǁline__mutmut_2": (
+        "the line of a field the record does not name: every caller asks for one it names (the title, or the"
+        " arXiv id it has)"
+    ),
+    "generator.records.paper.xǁRecordǁline__mutmut_4": (
+        "the line of a field the record does not name: every caller asks for one it names (the title, or the"
+        " arXiv id it has)"
+    ),
+    "generator.records.paper.xǁRecordǁline__mutmut_5": (
+        "the line of a field the record does not name: every caller asks for one it names (the title, or the"
+        " arXiv id it has)"
+    ),
     # generator/contributing/pathcheck.py
     P + "x__escape__mutmut_15": (
         "`<= 0x100` for `< 0x100`: U+0100 is a letter (Lu), never a hidden character, so never escaped"
