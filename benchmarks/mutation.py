@@ -49,24 +49,27 @@ DEFAULT_MODULES = (
     *(f"generator.records.{name}" for name in RECORDS),
     "generator.data.feeds",
 )
+# Not test_records_build.py: it runs MkDocs over each invalid fixture, which check's tests already read.
+RECORDS_TESTS = (
+    "tests/test_records_fixtures.py",
+    "tests/test_records_rules.py",
+    "tests/test_records_tree.py",
+    "tests/test_records_collector.py",
+    "tests/test_records_one_rule.py",
+    "tests/test_records_fields.py",
+    "tests/test_records_reading.py",
+    "tests/test_records_addresses.py",
+    "tests/test_records_paper.py",
+    "tests/test_yamlnodes.py",
+)
 # The tests that matter for each module, by the longest prefix of its name (pytest arguments: test files,
 # and -k to leave some out): fast ones only, since every mutant runs the ones that reach the mutated function.
 TESTS: dict[str, tuple[str, ...]] = {
     # Not test_site_safety.py: it builds whole sites, and its fixtures would be built again for each test.
     "generator.records.abstracts": ("tests/test_abstracts.py",),
-    # Not test_records_build.py: it runs MkDocs over each invalid fixture, which check's tests already read.
-    "generator.records": (
-        "tests/test_records_fixtures.py",
-        "tests/test_records_rules.py",
-        "tests/test_records_tree.py",
-        "tests/test_records_collector.py",
-        "tests/test_records_one_rule.py",
-        "tests/test_records_fields.py",
-        "tests/test_records_reading.py",
-        "tests/test_records_addresses.py",
-        "tests/test_records_paper.py",
-        "tests/test_yamlnodes.py",
-    ),
+    # The link reader: the check's tests, and test_abstracts.py's, which read links as CommonMark does.
+    "generator.records.abstract_links": (*RECORDS_TESTS, "tests/test_abstracts.py"),
+    "generator.records": RECORDS_TESTS,
     "generator.data.feeds": (
         "tests/test_feeds.py",
         "tests/test_trending.py",
