@@ -60,6 +60,7 @@ RECORDS_TESTS = (
     "tests/test_records_reading.py",
     "tests/test_records_addresses.py",
     "tests/test_records_paper.py",
+    "tests/test_records_chars.py",
     "tests/test_yamlnodes.py",
 )
 # The tests that matter for each module, by the longest prefix of its name (pytest arguments: test files,

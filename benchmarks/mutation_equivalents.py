@@ -214,6 +214,18 @@ EQUIVALENT: dict[str, str] = {
     ),
     "generator.records.decode.x_decode__mutmut_57": "'UTF-8' for 'utf-8': one codec",
     "generator.records.decode.x_decode__mutmut_84": "count from None for count from 0: the same start",
+    # generator/records/chars.py
+    "generator.records.chars.x_char_name__mutmut_13": (
+        "U+206A taken as a bidirectional control too: it is not a forbidden character, so no problem names it"
+    ),
+    "generator.records.chars.x_char_name__mutmut_20": (
+        "U+E000 taken as a surrogate too: it is not a forbidden character (private use), so no problem names"
+        " it"
+    ),
+    "generator.records.chars.x_escape_unprintable__mutmut_11": (
+        "'UNICODE_ESCAPE' for 'unicode_escape': one codec"
+    ),
+    "generator.records.chars.x_escape_unprintable__mutmut_13": "'ASCII' for 'ascii': one codec",
     # generator/contributing/pathcheck.py
     P + "x__escape__mutmut_15": (
         "`<= 0x100` for `< 0x100`: U+0100 is a letter (Lu), never a hidden character, so never escaped"
