@@ -61,6 +61,7 @@ RECORDS_TESTS = (
     "tests/test_records_addresses.py",
     "tests/test_records_paper.py",
     "tests/test_records_chars.py",
+    "tests/test_records_vocabulary.py",
     "tests/test_yamlnodes.py",
 )
 # The tests that matter for each module, by the longest prefix of its name (pytest arguments: test files,

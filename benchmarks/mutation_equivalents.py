@@ -226,6 +226,10 @@ EQUIVALENT: dict[str, str] = {
         "'UNICODE_ESCAPE' for 'unicode_escape': one codec"
     ),
     "generator.records.chars.x_escape_unprintable__mutmut_13": "'ASCII' for 'ascii': one codec",
+    # generator/records/vocabulary.py
+    "generator.records.vocabulary.x_read_vocabulary__mutmut_148": (
+        "the description's limit left out: Fields.text's default, 500, is the limit it names"
+    ),
     # generator/contributing/pathcheck.py
     P + "x__escape__mutmut_15": (
         "`<= 0x100` for `< 0x100`: U+0100 is a letter (Lu), never a hidden character, so never escaped"
