@@ -236,21 +236,8 @@ EQUIVALENT: dict[str, str] = {
         "strip('XX-XX') for strip('-'): strip takes a set of characters, and a slug of a-z, 0-9 and '-'"
         " holds no 'X'"
     ),
-    "generator.records.slugs.x_hyphenate__mutmut_41": "rfind from None for rfind from 0: the same start",
-    "generator.records.slugs.x_hyphenate__mutmut_48": (
-        "the last hyphen looked for from index 1: index 0 never holds one, since the slug was stripped of"
-        " hyphens"
-    ),
-    "generator.records.slugs.x_hyphenate__mutmut_52": (
-        "strip() for strip('-') after the cut: a cut at a hyphen leaves none at the end, and a cut at the"
-        " limit happens only when there is no hyphen before it"
-    ),
     "generator.records.slugs.x_hyphenate__mutmut_55": (
         "`cut >= 0` for `cut > 0`: the first character is never a hyphen, so no hyphen is found at 0"
-    ),
-    "generator.records.slugs.x_hyphenate__mutmut_57": (
-        "strip('XX-XX') for strip('-'): strip takes a set of characters, and a slug of a-z, 0-9 and '-'"
-        " holds no 'X'"
     ),
     # generator/contributing/pathcheck.py
     P + "x__escape__mutmut_15": (
