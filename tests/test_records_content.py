@@ -11,6 +11,7 @@ import pytest
 from test_records_tree import good, make_tree
 
 from generator import records
+from generator.records.problems import quoted
 
 DAY = dt.date(2025, 3, 14)
 
@@ -51,3 +52,14 @@ def test_load_feed_raises_with_every_problem(tmp_path: Path) -> None:
         ("one.md", "upvotes"),
         ("two.md", "tags"),
     ]
+    folder = (tmp_path / "content" / "papers" / "2025").as_posix()
+    assert str(caught.value) == (  # what the build prints: one problem a line, in file order
+        f"{folder}/one.md:5: upvotes: -1 is negative; write 0 or more\n"
+        f"{folder}/two.md:4: tags: 'nope' is not a tag of content/tags.yml; the known ones are:"
+        " computer-vision, reinforcement-learning, state-space-models, world-models"
+    )
+
+
+@pytest.mark.parametrize(("length", "shown"), [(80, "'" + "a" * 80 + "'"), (81, "'" + "a" * 80 + "…'")])
+def test_a_quoted_value_is_cut_after_eighty_characters(length: int, shown: str) -> None:
+    assert quoted("a" * length) == shown
