@@ -66,6 +66,8 @@ RECORDS_TESTS = (
     "tests/test_records_slugs.py",
     "tests/test_records_walk.py",
     "tests/test_records_content.py",
+    "tests/test_records_links.py",
+    "tests/test_records_gitbase.py",
     "tests/test_yamlnodes.py",
 )
 # The tests that matter for each module, by the longest prefix of its name (pytest arguments: test files,

