@@ -49,6 +49,10 @@ EQUIVALENT: dict[str, str] = {
     "generator.records.fields.xǁFieldsǁtags__mutmut_27": (
         "zip(strict=False) for strict=True: the values are made one for each item, so the lengths are equal"
     ),
+    "generator.records.fields.xǁFieldsǁarxiv__mutmut_36": (
+        "the prefixes to drop written in capitals: the pattern ignores case"
+    ),
+    "generator.records.fields.xǁFieldsǁtags__mutmut_34": "ok = None for ok = False: both false",
     "generator.records.fields.xǁFieldsǁtext__mutmut_1": (
         "the default limit 501 for 500: every caller gives its own limit"
     ),

@@ -60,6 +60,10 @@ CASES: list[tuple[dict[str, str], list[str]]] = [
         {"arxiv": '"arXiv:2312.00752"'},
         [f"{P}:5: arxiv: 'arXiv:2312.00752' is not an arXiv id; write it like \"2312.00752\""],
     ),
+    (
+        {"arxiv": '"arXiv:12"'},
+        [f"{P}:5: arxiv: 'arXiv:12' is not an arXiv id; write it like \"2401.01234\""],
+    ),
     # GitHub handles
     (
         {"submitted_by": "a" * 101},
