@@ -81,6 +81,12 @@ EQUIVALENT: dict[str, str] = {
         "HTTPS for https in the http(s) test of the e-mail rule: an address that starts with http(s)://"
         " holds ':', which the rule's last test already leaves out"
     ),
+    "generator.records.addresses.x_abstract_link_problems__mutmut_36": (
+        "HTTPS for https in the scheme test: the pattern ignores case"
+    ),
+    "generator.records.addresses.x_url_problem__mutmut_9": (
+        "HTTPS for https in the scheme test: the pattern ignores case"
+    ),
     "generator.records.addresses.x_url_problem__mutmut_42": (
         "another text for the separator of an IPv6 authority: it is thrown away (`_`)"
     ),

@@ -15,6 +15,7 @@ from generator.records.addresses import url_problem
 GOOD = [
     "HTTPS://example.org/",  # a scheme in capitals is the same scheme
     "https://example.org./",  # a fully qualified name ends with a dot
+    "https://build-X/",  # only dots are stripped from the end of a host
     "https://example.org:1/",
     "https://example.org:8080/x",
     "https://example.org:65535/",
