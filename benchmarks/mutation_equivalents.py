@@ -236,10 +236,6 @@ EQUIVALENT: dict[str, str] = {
         "'UNICODE_ESCAPE' for 'unicode_escape': one codec"
     ),
     "generator.records.chars.x_escape_unprintable__mutmut_13": "'ASCII' for 'ascii': one codec",
-    # generator/records/vocabulary.py
-    "generator.records.vocabulary.x_read_vocabulary__mutmut_148": (
-        "the description's limit left out: Fields.text's default, 500, is the limit it names"
-    ),
     # generator/records/slugs.py
     "generator.records.slugs.x_hyphenate__mutmut_15": "'ASCII' for 'ascii': one codec",
     "generator.records.slugs.x_hyphenate__mutmut_35": (
