@@ -281,6 +281,10 @@ EQUIVALENT: dict[str, str] = {
     "generator.records.abstract_links.x_destinations__mutmut_42": (
         "the newlines listed when no link was found: nothing then asks for a line"
     ),
+    # generator/records/vocabulary.py
+    "generator.records.vocabulary.x_read_vocabulary__mutmut_149": (
+        "the description's limit left out: Fields.text's default, 500, is the limit it names"
+    ),
     # generator/contributing/pathcheck.py
     P + "x__escape__mutmut_15": (
         "`<= 0x100` for `< 0x100`: U+0100 is a letter (Lu), never a hidden character, so never escaped"
