@@ -242,7 +242,7 @@ EQUIVALENT: dict[str, str] = {
         "strip('XX-XX') for strip('-'): strip takes a set of characters, and a slug of a-z, 0-9 and '-'"
         " holds no 'X'"
     ),
-    "generator.records.slugs.x_hyphenate__mutmut_55": (
+    "generator.records.slugs.x_hyphenate__mutmut_48": (
         "`cut >= 0` for `cut > 0`: the first character is never a hyphen, so no hyphen is found at 0"
     ),
     # generator/records/gitbase.py
