@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/mutation.py                    # every module of DEFAULT_MODULES
     .venv/bin/python benchmarks/mutation.py generator.periods  # one module or more; a package: all its files
+    .venv/bin/python benchmarks/mutation.py --again generator.periods  # its survivors, after tests were added
     .venv/bin/python benchmarks/mutation.py --report-only      # rewrite the report from the last runs
 
 Each module runs in its own copy of the project under .cache/mutation/, against the fast tests that matter
@@ -17,9 +18,11 @@ import argparse
 import ast
 import datetime as dt
 import difflib
+import filecmp
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -92,7 +95,11 @@ TESTS: dict[str, tuple[str, ...]] = {
         "not test_the_shipped_feeds and not builds_a_site and not stops_the_build",  # whole site builds
     ),
     "generator.mail.ledger": ("tests/test_digest_ledger.py", "tests/test_digest.py"),
-    "generator.mail.mailer": ("tests/test_digest_smtp.py", "tests/test_digest.py"),
+    "generator.mail.mailer": (
+        "tests/test_digest_smtp.py",
+        "tests/test_digest_smtp_replies.py",
+        "tests/test_digest.py",
+    ),
     # Not the tests that run the checker as CI does, one file under `python3 -I -S`: mutmut's copy of it
     # imports mutmut, so it cannot run alone (nor pass the stdlib-only test).
     "generator.contributing.pathcheck": (
@@ -113,6 +120,7 @@ PLUGIN_SOURCE = '''"""For benchmarks/mutation.py: every test starts with the gen
 child process records mutmut's statistics (it would need mutmut's settings, read from the current folder)."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -188,7 +196,11 @@ class Result:
     survivors: list[str] = field(default_factory=list)  # survived, or reached by no test
     untested: set[str] = field(default_factory=set)  # of the survivors, those no selected test reaches
     other: int = 0  # suspicious, segfault
-    unchecked: int = 0  # not run yet: the run was stopped, or is going on
+    not_run: list[str] = field(default_factory=list)  # the run was stopped, or is going on
+
+    @property
+    def unchecked(self) -> int:
+        return len(self.not_run)
 
     @property
     def score(self) -> float:
@@ -223,15 +235,52 @@ def prepare(name: str) -> Path:
     work = WORK / name
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    _copy(work, ("generator", "tests", *ALSO_COPY))
+    shutil.copy2(ROOT / "pyproject.toml", work / "pyproject.toml")
+    (work / f"{PLUGIN}.py").write_text(PLUGIN_SOURCE, encoding="utf-8")
+    _adapt_tests(name, work)
+    _settings(name, work)
+    return work
+
+
+def refresh(name: str) -> Path:
+    """The last run's copy with the current tests, for running its survivors again (--again). mutmut then
+    finds the new tests itself, and runs them for the functions they reach. The package must be as that
+    run had it: a changed function has other mutants, so a change to generator/ needs a whole run."""
+    work = WORK / name
+    if not has_results(name):
+        sys.exit(f"{name}: no run to take up again; run it whole first")
+    compare = filecmp.dircmp(ROOT / "generator", work / "generator", ignore=["__pycache__"])
+    if _differs(compare):
+        sys.exit(f"{name}: generator/ changed since its last run: run the module whole")
+    for part in ("tests", *ALSO_COPY):
+        if (work / part).is_dir():
+            shutil.rmtree(work / part)
+    _copy(work, ("tests", *ALSO_COPY))
+    _adapt_tests(name, work)
+    _settings(name, work)
+    return work
+
+
+def _differs(compare: filecmp.dircmp[str]) -> bool:
+    if compare.left_only or compare.right_only or compare.funny_files:
+        return True
+    _, mismatch, errors = filecmp.cmpfiles(compare.left, compare.right, compare.common_files, shallow=False)
+    return bool(mismatch or errors) or any(_differs(sub) for sub in compare.subdirs.values())
+
+
+def _copy(work: Path, parts: tuple[str, ...]) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
-    for part in ("generator", "tests", *ALSO_COPY):
+    for part in parts:
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(source, work / part, ignore=ignore)
         elif source.is_file():
             shutil.copy2(source, work / part)
-    shutil.copy2(ROOT / "pyproject.toml", work / "pyproject.toml")
-    (work / f"{PLUGIN}.py").write_text(PLUGIN_SOURCE, encoding="utf-8")
+
+
+def _adapt_tests(name: str, work: Path) -> None:
+    """Fixtures made for each test, and IN_PROCESS's replacement, in the copy's tests."""
     for test in tests_for(name):
         if test.startswith("tests/"):
             path = work / test
@@ -247,6 +296,9 @@ def prepare(name: str) -> Path:
         if at < 0 or end < 0:
             sys.exit(f"{name}: {test} has no {start.strip()}...: update IN_PROCESS in {Path(__file__).name}")
         (work / test).write_text(text[:at] + replacement.rstrip("\n") + text[end:], encoding="utf-8")
+
+
+def _settings(name: str, work: Path) -> None:
     lines = [
         "[mutmut]",
         "source_paths = generator",
@@ -261,23 +313,28 @@ def prepare(name: str) -> Path:
         *(f"    {p}" for p in ALSO_COPY if (ROOT / p).exists()),
         f"    {PLUGIN}.py",
         "use_git_change_detection = false",
-        # A mutant that loops is stopped after 8 times its tests' time (mutmut's default is 30 times): a
-        # run of a module with many loops takes minutes, not an hour.
-        "timeout_multiplier = 4",
+        # mutmut stops a mutant after (its tests' time + 1 s) x this, in wall-clock seconds, and counts it
+        # as killed ("timeout"). Its tests' time is what they took in the clean run, the call phase only:
+        # not their fixtures (a site copied, a Git origin, feeds rendered), not a machine shared with other
+        # runs. At 4, mutants that the tests let through were stopped while the tests still passed, and
+        # counted as killed; at 10 a mutant that loops costs a minute or so, and a slow run is not a kill.
+        "timeout_multiplier = 10",
     ]
     (work / "setup.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return work
 
 
-def run(name: str) -> None:
-    work = prepare(name)
+def run(name: str, again: bool = False) -> None:
+    """mutmut over one module: every mutant in a fresh copy, or (again) the last run's survivors and the
+    mutants it did not get to, against the current tests."""
+    work = refresh(name) if again else prepare(name)
+    names = retry(name) if again else []
     mutmut = Path(sys.executable).with_name("mutmut")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     print(f"== {name}: mutmut in {work.relative_to(ROOT)}", flush=True)
     log = work / "mutmut.log"
     with log.open("w", encoding="utf-8") as out:
         done = subprocess.run(
-            [str(mutmut), "run", "--max-children", "1"],
+            [str(mutmut), "run", "--max-children", "1", *names],
             cwd=work,
             env=env,
             stdout=out,
@@ -286,6 +343,12 @@ def run(name: str) -> None:
     if done.returncode:  # reported, and the other modules still run
         tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
         print(f"{name}: mutmut failed ({done.returncode}), see {log.relative_to(ROOT)}:", *tail, sep="\n")
+
+
+def retry(name: str) -> list[str]:
+    """The mutants of the last run to run again: the survivors, and those it did not get to."""
+    result = collect(name)
+    return [*result.survivors, *result.not_run]
 
 
 def has_results(name: str) -> bool:
@@ -311,7 +374,7 @@ def collect(name: str) -> Result:
                 if code in NO_TESTS:
                     result.untested.add(mutant)
             elif code is None:
-                result.unchecked += 1
+                result.not_run.append(mutant)
             else:
                 result.other += 1
     return result
@@ -346,20 +409,40 @@ def diff(name: str, mutant: str) -> str:
     return "\n".join(line for line in changed if line[:1] in "+-" and line[:3] not in ("+++", "---"))
 
 
-def report(results: list[Result]) -> str:
+def earlier(text: str) -> dict[str, tuple[str, str]]:
+    """Each module's table row and survivors section in an earlier report, by module."""
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"(?m)^\| `([^`]+)` \|.*$", text)}
+    sections = {
+        part.split("`", 1)[0]: "## `" + part.rstrip("\n") for part in re.split(r"(?m)^## `", text)[1:]
+    }
+    return {m: (row, sections.get(m, "")) for m, row in rows.items()}
+
+
+def report(results: list[Result], kept: dict[str, tuple[str, str]] | None = None) -> str:
+    """The report of `results`, with the rows and sections in `kept` for the modules they do not cover:
+    modules run in another copy of the project, whose results this one does not have."""
+    kept = {m: v for m, v in (kept or {}).items() if m not in {r.module for r in results}}
+    order = list(dict.fromkeys([*DEFAULT_MODULES, *(r.module for r in results), *kept]))
+    by_module = {r.module: r for r in results}
     version = importlib.metadata.version("mutmut")
     out = [
         "# Mutation report",
         "",
         f"mutmut {version}, one worker, written by `.venv/bin/python benchmarks/mutation.py` on "
         f"{dt.date.today().isoformat()}. Score: mutants killed (a timeout counts) over all mutants. A module"
-        " with mutants not run had its run stopped: its score is not final.",
+        " with mutants not run had its run stopped: its score is not final. The rows of modules run in"
+        " another copy of the project are kept as the report had them.",
         "",
         "| module | tests | mutants | killed | timeout | survived | score | equivalent | unexplained"
         " | not run |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in results:
+    for module in order:
+        if module in kept:
+            out.append(kept[module][0])
+            continue
+        if (r := by_module.get(module)) is None:
+            continue
         explained = [m for m in r.survivors if m in EQUIVALENT]
         tests = ", ".join(Path(t).name for t in tests_for(r.module) if t.startswith("tests/"))
         out.append(
@@ -367,11 +450,16 @@ def report(results: list[Result]) -> str:
             f"| {r.score:.1%} | {len(explained)} | {len(r.survivors) - len(explained) + r.other} "
             f"| {r.unchecked or ''} |"
         )
-    missing = [m for m in DEFAULT_MODULES if m not in {r.module for r in results}]
+    missing = [m for m in DEFAULT_MODULES if m not in by_module and m not in kept]
     if missing:
         out += ["", "Not run yet: " + ", ".join(f"`{m}`" for m in missing) + "."]
     out += ["", "Left out on purpose:", "", *(f"- `{m}`: {why}." for m, why in LEFT_OUT.items())]
-    for r in results:
+    for module in order:
+        if module in kept:
+            out += ["", kept[module][1], ""] if kept[module][1] else []
+            continue
+        if (r := by_module.get(module)) is None:
+            continue
         out += ["", f"## `{r.module}`: {len(r.survivors)} survivors", ""]
         for mutant in r.survivors:
             reason = EQUIVALENT.get(mutant, "**unexplained**: a test should kill it")
@@ -392,15 +480,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="dotted module names (default: DEFAULT_MODULES)")
     parser.add_argument("--report-only", action="store_true", help="rewrite the report from the last runs")
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="run the last run's survivors (and the mutants it did not get to) against the current tests",
+    )
     args = parser.parse_args()
     names = [dotted(m) for m in args.modules] or list(DEFAULT_MODULES)
     if not args.report_only:
         for name in names:
-            run(name)
-    # The report covers every module that has results, so running one module keeps the others' rows.
+            run(name, again=args.again)
+    # The report covers every module that has results here; the rows of the others (run in another copy
+    # of the project, or not in this one yet) are kept as the report had them.
     ran = [m for m in dict.fromkeys([*DEFAULT_MODULES, *names]) if has_results(m)]
     results = [collect(m) for m in ran]
-    REPORT.write_text(report(results), encoding="utf-8")
+    before = earlier(REPORT.read_text(encoding="utf-8")) if REPORT.is_file() else {}
+    REPORT.write_text(report(results, before), encoding="utf-8")
     for r in results:
         killed = r.killed + r.timeout
         print(f"{r.module}: {r.mutants} mutants, {killed} killed, {len(r.survivors)} survived, {r.score:.1%}")

@@ -105,9 +105,9 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # Environment settings are checked on every build, before anything else is done (a bad
         # SOURCE_DATE_EPOCH is otherwise found only when some feed turns out empty, or by scipy's import).
         feeds.empty_feed_date()
-        # The theme's icon file is a template (theme/assets/images/paperfeed-icons.svg), rendered with the
-        # site's icons from mkdocs.yml; only a theme's own configuration could name it otherwise.
-        config.theme.static_templates.add(ICONS_TEMPLATE)
+        # The theme's icon file and its script are templates, rendered with mkdocs.yml's icons and palettes;
+        # only a theme's own configuration could name them otherwise.
+        config.theme.static_templates.update(THEME_TEMPLATES)
         self.fast = os.environ.get(FAST_PAGES_ENV, "1") != "0"
         return config
 
@@ -152,10 +152,11 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.fast:
-            # MkDocs makes a Page for each file not in the nav when it reads them, unless one exists.
+            # MkDocs has made a Page of every file by now (get_navigation, before this event): a generated
+            # one becomes a _GeneratedPage, which differs only in how it renders, where nav links to it.
             for file in files.documentation_pages():
-                if file.generated_by == GENERATED_BY and file.page is None:
-                    _GeneratedPage(None, file, config)
+                if file.generated_by == GENERATED_BY and type(file.page) is Page:
+                    file.page.__class__ = _GeneratedPage
         return nav
 
     @_readable
@@ -391,7 +392,7 @@ class _GeneratedPage(Page):
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 GENERATED_BY = "paperfeed"  # MkDocs marks the files a plugin generates with the plugin's name
-ICONS_TEMPLATE = "assets/images/paperfeed-icons.svg"
+THEME_TEMPLATES = ("assets/images/paperfeed-icons.svg", "assets/javascripts/paperfeed.js")
 _EPOCH = dt.date(1970, 1, 1).isoformat()
 FILLED = "paperfeed-filled.html"  # the one-slot template of a page filled into its kind's chrome
 FAST_PAGES_ENV = "PAPERFEED_FAST_PAGES"  # "0": every page through the theme, as MkDocs renders it

@@ -16,13 +16,20 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from click.testing import CliRunner, Result
+
+from generator.cli import main
+from generator.mail.ledger import Ledger
 
 TESTS = Path(__file__).resolve().parent
+# Two days after the fixture's newest day, 2025-03-04: the only day with papers that is due.
+RUN_DAY = "2025-03-06"
+LIST = "papers@lists.example.org"
 SMALL = TESTS / "fixtures" / "small" / "content"
 USER, PASSWORD = "digest-bot", "correct horse battery staple"
 
@@ -215,7 +222,9 @@ class Delivery:
 @dataclass
 class Recorder:
     """The SMTP server's handler: keeps what it accepts; refuses every sender if `refuse_senders`, and the
-    recipients in `refuse`; answers 421
+    recipients in `refuse`; answers MAIL and RCPT with `mail_reply(address)` and `rcpt_reply(address)` if
+    set (a recipient answered with a 2xx is taken); answers the message numbered N with `data_replies[N]`
+    if there is one (counting from 1); answers 421
     (closing) to the DATA numbered `drop_at_data` (counting from 1); closes the connection without an answer
     once the message numbered `hang_up_at_data` has come; and, while `hold` is set, keeps the first message
     waiting for its answer (`holding` is set meanwhile)."""
@@ -230,6 +239,9 @@ class Recorder:
     hold: threading.Event = field(default_factory=threading.Event)
     holding: threading.Event = field(default_factory=threading.Event)
     on_data: Callable[[], None] | None = None  # called as each message arrives, before it is answered
+    mail_reply: Callable[[str], str] | None = None
+    rcpt_reply: Callable[[str], str] | None = None
+    data_replies: dict[int, str] = field(default_factory=dict)
 
     async def handle_EHLO(
         self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list[str]
@@ -243,6 +255,8 @@ class Recorder:
     ) -> str:
         if self.refuse_senders:
             return "550 5.7.1 <" + address + ">: Sender address rejected: not owned by user"
+        if self.mail_reply:
+            return self.mail_reply(address)
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"
@@ -252,13 +266,17 @@ class Recorder:
     ) -> str:
         if address.lower() in self.refuse:
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
+        reply = self.rcpt_reply(address) if self.rcpt_reply else "250 OK"
+        if reply.startswith("2"):
+            envelope.rcpt_tos.append(address)
+        return reply
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.data_count += 1
         if self.data_count == self.drop_at_data:
             return "421 4.3.2 Service shutting down, closing transmission channel"
+        if self.data_count in self.data_replies:
+            return self.data_replies[self.data_count]
         if self.data_count == self.hang_up_at_data:
             # The server has the message; the connection breaks before its answer reaches the client.
             self.deliveries.append(Delivery(str(envelope.mail_from), list(envelope.rcpt_tos), b""))
@@ -343,8 +361,12 @@ def start_server(
     return controller
 
 
+class Listening(Protocol):
+    port: int  # aiosmtpd's Controller, or smtp_script's server
+
+
 def smtp_env(
-    controller: Controller, authority: CertificateAuthority | None, **overrides: str | None
+    controller: Listening, authority: CertificateAuthority | None, **overrides: str | None
 ) -> dict[str, str | None]:
     """The environment a digest run sees: every PAPERFEED_ variable set or removed explicitly."""
     env: dict[str, str | None] = {
@@ -364,3 +386,23 @@ def smtp_env(
     }
     env.update(overrides)
     return env
+
+
+def send(config_path: Path, env: dict[str, str | None], *args: str, today: bool = False) -> Result:
+    """`paperfeed digest --send` run on RUN_DAY, unless args has a --date or `today` asks for no --date."""
+    args = args if "--date" in args or today else (*args, "--date", RUN_DAY)
+    return CliRunner().invoke(
+        main, ["digest", "--send", "-f", str(config_path), *args], env=env, catch_exceptions=False
+    )
+
+
+def outcome(result: Result) -> tuple[int, str, str]:
+    return result.exit_code, result.stdout, result.stderr
+
+
+def states(origin: Origin) -> dict[str, list[str]]:
+    """The ledger on the origin's branch: each period's recipient states, in order."""
+    text = origin.ledger_text()
+    if text is None:
+        return {}
+    return {pid: list(s.recipients.values()) for pid, s in Ledger.parse(text, "ledger").digests.items()}

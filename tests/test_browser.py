@@ -398,9 +398,12 @@ def test_search_finds_a_paper_by_a_word_of_its_title(shipped: Site, tab: Tab) ->
     page.goto(shipped.url)
     # The header's search box (tests/test_search_browser.py tests it in depth).
     page.locator("input.pf-search__input").press_sequentially(word)
-    results = page.locator(".pf-result__title")
-    results.first.wait_for()
-    assert paper.title in results.all_inner_texts()
+    # Results come at each key: wait for the paper among those of the whole word, not the first shown.
+    page.wait_for_function(
+        "title => [...document.querySelectorAll('.pf-result__title')].some(e => e.innerText === title)",
+        arg=paper.title,
+    )
+    assert page.locator("input.pf-search__input").input_value() == word
     tab.assert_clean()
 
 

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
 from digest_support import (
+    LIST,
+    RUN_DAY,
     UNICODE_RECORD,
     CertificateAuthority,
     Origin,
@@ -26,13 +27,16 @@ from digest_support import (
     closed_port,
     git,
     make_repo,
+    outcome,
     record_on,
+    send,
     smtp_env,
     start_server,
+    states,
+    write_record,
 )
 
 from generator import config, records
-from generator.cli import main
 from generator.data import ledger_branch
 from generator.mail import digest, mailer
 from generator.mail.ledger import Ledger
@@ -40,9 +44,6 @@ from generator.model import Feed, Paper
 from generator.periods import Period
 
 DAY = Period.parse("2025-03-04")
-# Two days after the fixture's newest day, 2025-03-04: the only day with papers that is due.
-RUN_DAY = "2025-03-06"
-LIST = "papers@lists.example.org"
 DAY_SLUGS = [
     "uber-attention",
     "linear-attention-revisited",
@@ -83,18 +84,6 @@ def site(repo: tuple[Origin, Path]) -> Path:
     return repo[1]
 
 
-def send(config_path: Path, env: dict[str, str | None], *args: str, today: bool = False) -> Result:
-    """`paperfeed digest --send` run on RUN_DAY, unless args has a --date or `today` asks for no --date."""
-    args = args if "--date" in args or today else (*args, "--date", RUN_DAY)
-    return CliRunner().invoke(
-        main, ["digest", "--send", "-f", str(config_path), *args], env=env, catch_exceptions=False
-    )
-
-
-def outcome(result: Result) -> tuple[int, str, str]:
-    return result.exit_code, result.stdout, result.stderr
-
-
 def parse(data: bytes) -> EmailMessage:
     msg = email.message_from_bytes(data, policy=policy.default)
     assert isinstance(msg, EmailMessage)
@@ -105,14 +94,6 @@ def message_ids(recorder: Recorder) -> list[str]:
     """The period of each message the server took, in order, from its Message-ID."""
     ids = [str(parse(d.data)["Message-ID"]) for d in recorder.deliveries]
     return [i.removeprefix("<digest-").split(".paperfeed@")[0] for i in ids]
-
-
-def states(origin: Origin) -> dict[str, list[str]]:
-    """The ledger on the origin's branch: each period's recipient states, in order."""
-    text = origin.ledger_text()
-    if text is None:
-        return {}
-    return {pid: list(s.recipients.values()) for pid, s in Ledger.parse(text, "ledger").digests.items()}
 
 
 def expected(config_path: Path, to: str) -> EmailMessage:
@@ -212,6 +193,48 @@ def test_an_international_domain_is_one_recipient_in_either_form(
     assert recorder.copies() == {"papers@xn--bcher-kva.example": 1}
     again = send(site, smtp_env(server, authority, PAPERFEED_DIGEST_TO="PAPERS@XN--BCHER-KVA.EXAMPLE"))
     assert again.stdout == "2025-03-04: already sent; nothing sent\n"
+
+
+def test_another_list_gets_the_digest_as_it_first_went_out_without_papers_added_since(
+    server: Any, recorder: Recorder, authority: CertificateAuthority, site: Path
+) -> None:
+    assert send(site, smtp_env(server, authority)).exit_code == 0
+    write_record(site.parent / "content", "2025/added-later", record_on(DAY.start, "Added later"))
+    other = smtp_env(server, authority, PAPERFEED_DIGEST_TO="digest@other.example.net")
+    assert send(site, other).stdout == "2025-03-04: 4 paper(s); sent\n"
+    first, second = (parse(d.data) for d in recorder.deliveries)
+    assert second["Message-ID"] == first["Message-ID"]
+    assert "Added later" not in second.as_string() and "added-later" not in second.as_string()
+
+
+def test_a_day_already_sent_is_passed_over_and_the_next_one_goes_out(
+    server: Any, recorder: Recorder, authority: CertificateAuthority, origin: Origin, site: Path
+) -> None:
+    assert send(site, smtp_env(server, authority), "--date", "2025-03-03").stdout == (
+        "2025-03-03: 2 paper(s); sent\n"
+    )
+    both = send(site, smtp_env(server, authority), "--date", "2025-03-04")
+    assert outcome(both) == (0, "2025-03-03: already sent; nothing sent\n2025-03-04: 4 paper(s); sent\n", "")
+    assert message_ids(recorder) == ["2025-03-03", "2025-03-04"]
+    assert states(origin) == {"2025-03-03": ["sent"], "2025-03-04": ["sent"]}
+
+
+def test_a_connection_closed_at_the_first_of_three_days_leaves_the_other_two_untried(
+    server: Any, recorder: Recorder, authority: CertificateAuthority, tmp_path: Path
+) -> None:
+    origin, site = make_repo(tmp_path, records={"2025/third-day": record_on(dt.date(2025, 3, 5))})
+    recorder.drop_at_data = 1
+    three = send(site, smtp_env(server, authority), "--date", "2025-03-05")  # 03-03, 03-04 and 03-05
+    untried = "not sent: not tried, the connection had broken off"
+    assert outcome(three) == (
+        1,
+        "2025-03-03: 2 paper(s); not sent: the message was refused: 421 4.3.2 Service shutting down,"
+        f" closing transmission channel\n2025-03-04: 3 paper(s); {untried}\n2025-03-05: 1 paper(s);"
+        f" {untried}\n",
+        "Error: 2025-03-03, 2025-03-04, 2025-03-05 not sent; the ledger marks it failed, and the next run"
+        " sends it\n",
+    )
+    assert states(origin) == {d: ["failed"] for d in ("2025-03-03", "2025-03-04", "2025-03-05")}
 
 
 def test_another_list_gets_the_digest_as_it_first_went_out(
@@ -529,6 +552,31 @@ def test_a_plain_relay_without_login_works(recorder: Recorder, site: Path) -> No
     assert recorder.copies() == {LIST: 1}
 
 
+@pytest.mark.parametrize(
+    ("tls", "mode", "port"),
+    [(None, "starttls", 587), ("starttls", "starttls", 587), ("SSL", "ssl", 465), (" none ", "none", 25)],
+)
+def test_the_port_defaults_to_the_one_of_the_tls_mode(tls: str | None, mode: str, port: int) -> None:
+    env = {"PAPERFEED_SMTP_HOST": "smtp.example.org", **({"PAPERFEED_SMTP_TLS": tls} if tls else {})}
+    settings = mailer.SmtpSettings.from_env(env)
+    assert (settings.tls, settings.port, settings.where) == (mode, port, f"smtp.example.org:{port}")
+    assert (settings.user, settings.password, settings.ca_file) == (None, None, None)
+
+
+@pytest.mark.parametrize("port", ["1", "2525", "65535", " 587 "])
+def test_any_port_from_1_to_65535_is_taken(port: str) -> None:
+    env = {"PAPERFEED_SMTP_HOST": "smtp.example.org", "PAPERFEED_SMTP_PORT": port}
+    assert mailer.SmtpSettings.from_env(env).port == int(port.strip())
+
+
+def test_starttls_is_the_default_and_is_required(
+    server: Any, recorder: Recorder, authority: CertificateAuthority, site: Path
+) -> None:
+    result = send(site, smtp_env(server, authority, PAPERFEED_SMTP_TLS=None))
+    assert outcome(result) == (0, "2025-03-04: 4 paper(s); sent\n", "")
+    assert recorder.copies() == {LIST: 1}
+
+
 # Bad settings: one clear line, exit 1, nothing sent, the ledger as it was.
 
 PORT = "<port>"
@@ -579,6 +627,19 @@ PORT = "<port>"
             {"PAPERFEED_SMTP_PASSWORD": None},
             "PAPERFEED_SMTP_USER is set but PAPERFEED_SMTP_PASSWORD is not: set both, or neither for a"
             " server that needs no login",
+        ),
+        (
+            {"PAPERFEED_SMTP_USER": " "},
+            "PAPERFEED_SMTP_PASSWORD is set but PAPERFEED_SMTP_USER is not: set both, or neither for a"
+            " server that needs no login",
+        ),
+        (
+            {"PAPERFEED_SMTP_PORT": "0"},
+            "PAPERFEED_SMTP_PORT must be a port number (1-65535), not '0'",
+        ),
+        (
+            {"PAPERFEED_SMTP_PORT": "65536"},
+            "PAPERFEED_SMTP_PORT must be a port number (1-65535), not '65536'",
         ),
         (
             {"PAPERFEED_SMTP_CA_FILE": "missing-ca.pem"},

@@ -217,3 +217,27 @@ def test_a_url_marker_that_was_changed_leaves_no_chrome() -> None:
     assert fastpath.Chrome.cut("<a href='/papers/pfslotu0z/'>") is not None
     assert fastpath.Chrome.cut("<a href='/papers/PFSLOTU0Z/'>") is None  # upper-cased: a marker's remains
     assert fastpath.Chrome.cut("<a href='/papers/pfslotux/'>") is None
+
+
+def test_generated_pages_skip_markdowns_parser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A generated page's body is HTML already: MkDocs must not make a Markdown parser for it (a tenth of
+    # a large build's time). The real parser, counted, in a real build made in this process.
+    import markdown
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    content = write_content(tmp_path)
+    config = load_config(str(write_config(tmp_path, content, SITE_URL)), site_dir=str(tmp_path / "site"))
+    made: list[str] = []
+
+    class Counted(markdown.Markdown):
+        def __init__(self, **kwargs: object) -> None:
+            made.append("parser")
+            super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(markdown, "Markdown", Counted)
+    monkeypatch.setenv(FAST_PAGES_ENV, "1")
+    mkdocs_build(config)
+    handwritten = sorted((ROOT / "content" / "pages").rglob("*.md"))
+    assert (tmp_path / "site" / "papers" / "year-end-paper" / "index.html").is_file()
+    assert len(made) == len(handwritten), handwritten

@@ -17,7 +17,8 @@ from lxml import etree
 
 from generator import config, records, urls
 from generator.config import SiteConfig
-from generator.data import feed_links, feeds
+from generator.data import feed_links, feeds, trending
+from generator.data.starfile import StarData
 from generator.model import Feed, Link, Paper, Tag
 from tests.sitebuild import ROOT, build_site
 
@@ -588,6 +589,22 @@ def test_the_generator_is_named_without_a_version(files: dict[str, bytes]) -> No
     assert generator is not None and generator.text == "paperfeed" and dict(generator.attrib) == {}
 
 
+def test_a_trending_item_names_its_authors_as_dc_creators_and_its_tags_by_name() -> None:
+    papers = [
+        paper("by-two", "2025-03-14", ("vision", "robotics"), authors=("Ada Lovelace", "Grace Hopper")),
+        paper("by-nobody", "2025-03-13"),
+    ]
+    feed = Feed.of(papers, VOCABULARY)
+    data = feeds.trending_feed(trending.rank(feed, StarData()), SITE, feed.tags)
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo and parsed.version == "rss20"
+    items = {text(i, "link").split("/")[-2]: i for i in rss_items(data)}
+    assert list(items) == ["by-two", "by-nobody"]  # no samples: the newer paper ranks first
+    assert [c.text for c in items["by-two"].findall(DC_CREATOR)] == ["Ada Lovelace", "Grace Hopper"]
+    assert items["by-nobody"].findall(DC_CREATOR) == []
+    assert [c.text for c in items["by-two"].findall("category")] == ["Computer vision", "Robotics"]
+
+
 # --- golden files, identity, determinism --------------------------------------------------------------------
 
 GOLDEN_PATHS = [
@@ -908,6 +925,27 @@ def test_hostile_titles_and_authors_stay_plain_text(hostile: dict[str, bytes]) -
     parsed = feedparser.parse(hostile["atom.xml"])
     assert not parsed.bozo
     assert parsed.entries[0].title == HOSTILE_TITLE
+
+
+def test_descriptions_with_markup_characters_read_as_the_same_text_in_every_format() -> None:
+    """A description is plain text (tags.yml, site_description): RSS carries it as HTML, escaped once;
+    Atom's subtitle, JSON Feed and OPML as the text itself. feedgen keeps one value for the RSS description
+    and the Atom subtitle, so the escaping for RSS once showed in Atom as '&amp;' and '&lt;b&gt;'."""
+    words = {None: 'Papers & "code" <for> tests', "vision": "Seeing & <b>looking</b> at 2 < 3"}
+    site = dataclasses.replace(SITE, site_description=words[None])
+    vocabulary = {"vision": Tag("vision", "Vision", words["vision"])}
+    files = feeds.render_feeds(Feed.of([paper("a-paper", "2025-03-14", ("vision",))], vocabulary), site)
+    opml = {
+        o.get("xmlUrl"): o.get("description") for o in etree.fromstring(files["feeds.opml"]).iter("outline")
+    }
+    for tag, description in words.items():
+        atom = feedparser.parse(files[urls.feed("atom", tag)]).feed
+        assert (atom.subtitle_detail.type, atom.subtitle) == ("text/plain", description), tag
+        assert text(etree.fromstring(files[urls.feed("atom", tag)]), f"{ATOM}subtitle") == description
+        rss = text(etree.fromstring(files[urls.feed("rss", tag)]), "channel/description")
+        assert lxml.html.fragment_fromstring(rss, create_parent="div").text_content() == description, tag
+        assert json.loads(files[urls.feed("json", tag)])["description"] == description
+        assert opml[urls.absolute(SITE.site_url, urls.feed("atom", tag))] == description
 
 
 # --- through the MkDocs plugin -----------------------------------------------------------------------------

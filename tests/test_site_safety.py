@@ -279,8 +279,8 @@ def test_titles_and_descriptions_are_escaped_exactly_once(hostile: Path) -> None
         " code, &lt;script&gt;alert(15)&lt;/script&gt; as entities, y."
     ]
     # The header shows the site's name alone (Material's copy of the page title there is left out).
-    topic = paper.xpath("//header//div[@class='md-header__topic']")
-    assert [t.text_content().strip() for t in topic] == [SITE_NAME]
+    title = paper.xpath("//header//div[contains(@class, 'md-header__title')]")
+    assert [t.text_content() for t in title] == [SITE_NAME]
     assert paper.findtext(".//h1") == TITLE
     authors = paper.xpath("//dl[@class='pf-meta']/dd[@class='pf-authors']")
     assert [e.text_content() for e in authors] == [", ".join(AUTHORS)]

@@ -87,12 +87,35 @@ def test_pages_carry_no_inline_copy_of_materials_scripts_and_load_the_sites_one_
         assert page.xpath("//meta[@name='generator']") == [], path
 
 
-def test_the_palette_switch_holds_mkdocs_palettes_as_data_and_no_markup(site: Path) -> None:
+def test_the_palette_switch_is_an_empty_form_and_its_data_is_in_the_script(site: Path) -> None:
     for path in [site / "index.html", site / "papers" / "attention-and-memory" / "index.html"]:
         page = lxml.html.document_fromstring(path.read_bytes())
         (form,) = page.xpath("//form[@data-md-component='palette']")
-        assert json.loads(form.get("data-pf-palettes")) == PALETTES
-        assert len(form) == 0  # the radio buttons and labels are made by the script
+        # The radio buttons and labels are made by the script, from data it holds: none in the page.
+        assert len(form) == 0 and dict(form.attrib) == {
+            "class": "md-header__option",
+            "data-md-component": "palette",
+        }
+    script = (site / "assets" / "javascripts" / "paperfeed.js").read_text(encoding="utf-8")
+    assert "{%" not in script and "{{" not in script  # rendered as a template
+    (data,) = re.findall(r"const options = form \? (\[.*\]) : \[\];", script)
+    assert json.loads(data) == PALETTES
+
+
+def test_the_credit_is_on_hand_written_pages_not_on_generated_ones(site: Path) -> None:
+    def credited(path: Path) -> bool:
+        page = lxml.html.document_fromstring(path.read_bytes())
+        return [a.get("href") for a in page.xpath("//footer//p[@class='pf-credit']/a")] == [
+            "https://squidfunk.github.io/mkdocs-material/"
+        ]
+
+    assert credited(site / "about" / "index.html") and credited(site / "404.html")
+    generated = [
+        site / "index.html",
+        site / "papers" / "attention-and-memory" / "index.html",
+        site / "tags" / "index.html",
+    ]
+    assert [p for p in generated if credited(p)] == []
 
 
 def test_the_search_box_names_no_dialog_until_the_script_makes_it(site: Path) -> None:

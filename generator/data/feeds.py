@@ -227,8 +227,9 @@ def _rss_and_atom(
     fg.register_extension("paperfeed_links", _NoExtension, _RelatedLinks, atom=True, rss=False)
     fg.id(channel.url(site, "atom"))
     fg.title(channel.title)
-    fg.subtitle(channel.description)
-    # Readers take an RSS description for HTML (the channel's too); this one is plain text from tags.yml.
+    # feedgen keeps one value for the RSS description and the Atom subtitle, but readers take the first for
+    # HTML (the channel's too) and the second, of type text, as it is: the plain text of tags.yml is escaped
+    # for RSS here, and set again as it is for Atom below.
     fg.description(html.escape(channel.description, quote=False))
     fg.author({"name": site.site_name})  # Atom needs a feed author for entries that name none
     fg.generator(GENERATOR)
@@ -251,6 +252,7 @@ def _rss_and_atom(
             entry.dc.dc_creator(list(paper.authors))
         entry.category([{"term": slug, "label": tag_name(slug, vocabulary)} for slug in paper.tags])
     rss: bytes = fg.rss_str(pretty=True)
+    fg.subtitle(channel.description)
     # The Atom self link is the Atom file's own URL.
     fg.link(href=channel.url(site, "atom"), rel="self", type=MIME_TYPES["atom"], replace=True)
     fg.link(href=channel.page_url, rel="alternate", type="text/html")

@@ -2,6 +2,8 @@
 // that it runs before the content is drawn): Material's storage helpers, the palette switch and the
 // reader's palette, and the search box's starter. It runs from a file rather than inline, so that each page
 // does not carry it: the browser fetches it once. Blocks keep its names out of the page's global scope.
+// It is a static template of the theme (rendered once a build, with the site's settings, for mkdocs.yml's
+// palettes): Jinja's markers, two braces or a brace and a percent sign, stand for nothing else in it.
 
 // Material's storage helpers, which its theme writes inline into every page (partials/javascripts/base.html,
 // left empty here): the same names and keys, with the site's root (Material's "scope") found from this
@@ -18,14 +20,14 @@ __md_set = (key, value, storage = localStorage, scope = __md_scope) => {
   }
 };
 
-// Material's palette switch, made from the options its form holds (theme/partials/palette.html): for each, a
-// radio button with the palette's colours, and a label with the toggle's icon that switches to the next
-// palette, as Material's theme writes them. Material's script, which runs later, shows the current one.
+// Material's palette switch, made from mkdocs.yml's palettes (theme/partials/paperfeed-palettes.html): for
+// each, a radio button with the palette's colours, and a label with the toggle's icon that switches to the
+// next palette, as Material's theme writes them. Material's script, which runs later, shows the current one.
 {
-  const form = document.querySelector("form[data-pf-palettes]");
+  const form = document.querySelector("form[data-md-component=palette]");
   const SVG = "http://www.w3.org/2000/svg";
   const icons = new URL("assets/images/paperfeed-icons.svg", __md_scope).href;
-  const options = form ? JSON.parse(form.dataset.pfPalettes) : [];
+  const options = form ? {% include "partials/paperfeed-palettes.html" %} : [];
   options.forEach(([media, scheme, primary, accent, name, viewBox], i) => {
     const input = document.createElement("input");
     input.className = "md-option";
