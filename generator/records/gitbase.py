@@ -38,7 +38,8 @@ def files_not_in(base: str, paths: Iterable[Path], cwd: Path = Path(".")) -> set
         try:
             relative = path.resolve().relative_to(top).as_posix()
         except ValueError:  # outside the repository: nothing in the base can hold it
-            relative = None
+            new.add(path)
+            continue
         if relative not in in_base:
             new.add(path)
     return new

@@ -32,8 +32,9 @@ def hyphenate(text: str, limit: int | None = None) -> str:
     ascii_text = letters.encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.replace("'", "")).strip("-")  # what's -> whats
     if limit is not None and len(slug) > limit:
-        cut = slug.rfind("-", 0, limit + 1)
-        slug = slug[: cut if cut > 0 else limit].strip("-")
+        # No hyphen ends the cut: a run of them is one, so one at `cut` follows a letter or digit.
+        cut = slug[: limit + 1].rfind("-")
+        slug = slug[: cut if cut > 0 else limit]
     return slug
 
 

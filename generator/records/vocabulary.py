@@ -52,7 +52,8 @@ def read_vocabulary(path: Path, problems: Problems) -> tuple[dict[str, Tag], fro
             mine.add(line=value.line, field=slug, message=message)
             continue
         entry = {k.text: (k, v) for k, v in value.items}
-        for unknown in sorted(set(entry) - {"name", "description"}):
+        unknown_fields = sorted(set(entry) - {"name", "description"})
+        for unknown in unknown_fields:
             message = "is not a known field; use name and description"
             mine.add(line=entry[unknown][0].line, field=f"{slug}.{unknown}", message=message)
         if "name" not in entry:
@@ -62,6 +63,6 @@ def read_vocabulary(path: Path, problems: Problems) -> tuple[dict[str, Tag], fro
         description = (
             fields.text(entry["description"][1], f"{slug}.description", 500) if "description" in entry else ""
         )
-        if name is not None and description is not None and len(entry) <= 2:
+        if name is not None and description is not None and not unknown_fields:
             tags[slug] = Tag(slug, name, description)
     return tags, frozenset(declared)
