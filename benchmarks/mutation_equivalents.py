@@ -382,6 +382,9 @@ EQUIVALENT: dict[str, str] = {
         "ensure_ascii=None, sort_keys=None for False: json.dumps tests them for truth; both false",
     ),
     "generator.data.feeds.x__json_feed__mutmut_66": "sort_keys left out: False is json.dumps's default",
+    "generator.data.feeds.x_carried__mutmut_3": (
+        "None for the date of an empty feed: carried returns the channels' papers, never that date"
+    ),
     "generator.data.feeds.x__json_feed__mutmut_72": "'UTF-8' for 'utf-8': one codec",
     **dict.fromkeys(
         (f"generator.data.feeds.x__rss_and_atom__mutmut_{n}" for n in (3, 16)),

@@ -985,3 +985,23 @@ def test_a_bad_source_date_epoch_stops_the_build_with_one_line(
     assert errors[0].endswith(f"SOURCE_DATE_EPOCH '{value}' is not a number; {HOW_TO_FIX}")
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "site" / "feed.xml").exists()
+
+
+def test_carried_names_the_papers_of_each_feed_the_site_first_then_each_tag_by_slug() -> None:
+    # What paperfeed serve compares to know whether the feeds must be made again: the same papers as the
+    # rendered feeds carry, read back from them.
+    papers = [
+        *papers_on_days({"2025-03-14": 2, "2025-03-12": 3}),
+        paper("v-new", "2025-03-13", ("vision",)),
+        paper("v-old", "2025-03-01", ("vision", "robotics")),
+    ]
+    site = dataclasses.replace(SITE, feed_size=3)
+    feed = Feed.of(papers, VOCABULARY)
+    files = feeds.render_feeds(feed, site)
+    slugs = [[p.slug for p in papers] for papers in feeds.carried(feed, site)]
+    assert slugs == [
+        carried(files)["rss"],
+        carried(files, "robotics")["rss"],
+        carried(files, "vision")["rss"],
+    ]
+    assert slugs[0] != slugs[1] != slugs[2]  # three feeds that differ, so an order mixed up shows
