@@ -4,9 +4,7 @@ papers). The new index is made beside the site and swapped in whole, so search n
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import shutil
 import tempfile
 import threading
@@ -53,11 +51,11 @@ class Reindexer:
             with self._lock:
                 if self._cancelled:
                     return
-                _, running = search.start_index(feed, pages, staging / "pagefind", language)
+                _, running = search.start_index(
+                    feed, pages, staging / "pagefind", language, niceness=NICENESS
+                )
                 self._running = running
             if running is not None:
-                with contextlib.suppress(OSError):  # it may have ended already
-                    os.setpriority(os.PRIO_PROCESS, running.process.pid, NICENESS)
                 running.wait()
             with self._lock:
                 if not self._cancelled:
@@ -80,8 +78,8 @@ class Reindexer:
         """Stop the run under way, if any, and wait for its thread to end."""
         with self._lock:
             self._cancelled = True
-            if self._running is not None and self._running.process.poll() is None:
-                self._running.process.kill()
+            if self._running is not None:
+                self._running.stop()
         self.wait()
         self.key = None
 

@@ -7,40 +7,37 @@ abstract as text; tags as a filter; the date as metadata) into a temporary folde
 pages' content, and the binary runs once over that folder. It runs beside the rest of the build: the
 plugin starts it once the hand-written pages' content is known (MkDocs reads them before the thousands of
 generated pages), and waits for it when the pages are written.
+
+Pagefind's memory grows with the documents (1.5 GB at 10,000 papers), so more than SHARD_SIZE of them are
+written into numbered folders of at most that many each, indexed one folder after another, and the
+bundles merged into the one bundle a single run over them all writes (pagefind_merge.py).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import html
-import json
 import os
 import shutil
-import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import urls
-from generator.errors import PaperfeedError
 from generator.model import Feed, Paper, Tag
 from generator.records import abstracts
-from generator.site import pagefind_order
+from generator.site.pagefind_run import Indexing, SearchIndexError, merge_step, pagefind_step
 
-# What Pagefind writes that the site's search script never loads: its ready-made interfaces, and its web
-# worker (the script searches on the page's own thread: see theme/assets/javascripts/paperfeed-search-ui.js).
-UNUSED_PREFIXES = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
-UNUSED_OUTPUT = ("pagefind-worker.js",)
+__all__ = ["Document", "Indexing", "SearchIndexError", "build_index", "start_index"]
 
+# Documents per run of Pagefind: its peak memory is about 150 MB per 1,000 of the benchmark corpus's
+# papers (600 MB at 4,000; benchmarks/README.md), and the feed's budget is 1 GB.
+SHARD_SIZE = 4000
 
 # The element after the title: Pagefind reports where its text starts (an anchor), which tells the search
 # script how many of the indexed words are the title's, however Pagefind split them.
 BODY_ID = "pf-body"
-
-
-class SearchIndexError(PaperfeedError):
-    """The search index could not be built; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -86,32 +83,36 @@ def _page(language: str, url: str, title: str, body: str, extra: str) -> str:
     )
 
 
-def write_documents(feed: Feed, pages: Iterable[Document], folder: Path, language: str = "en") -> int:
-    """Write one document per paper and page into `folder`; how many were written."""
-    (folder / "papers").mkdir(parents=True, exist_ok=True)
-    count = 0
+def write_documents(
+    feed: Feed, pages: Iterable[Document], folder: Path, language: str = "en", shard_size: int = SHARD_SIZE
+) -> int:
+    """Write one document per paper and page into `folder`; how many were written. Over `shard_size`,
+    they go into the folders `0`, `1`... (see shards), as evenly as they divide, in the order given."""
+    pages = list(pages)
+    total = len(feed.papers) + len(pages)
+    count = -(-total // shard_size)  # the fewest shards of at most shard_size documents
+    made: set[Path] = set()
+    for i, (kind, name, text) in enumerate(_documents(feed, pages, language)):
+        where = folder / kind if count <= 1 else folder / str(i * count // total) / kind
+        if where not in made:
+            where.mkdir(parents=True, exist_ok=True)
+            made.add(where)
+        (where / f"{name}.html").write_text(text, encoding="utf-8")
+    return total
+
+
+def _documents(feed: Feed, pages: list[Document], language: str) -> Iterator[tuple[str, str, str]]:
+    """Each document's folder, file name and HTML: the papers, then the hand-written pages."""
     for paper in feed.papers:
-        path = folder / "papers" / f"{paper.slug}.html"
-        path.write_text(paper_document(paper, feed.tags, language), encoding="utf-8")
-        count += 1
+        yield "papers", paper.slug, paper_document(paper, feed.tags, language)
     for i, page in enumerate(pages):
-        path = folder / "pages" / f"{i:04d}.html"
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(page_document(page, language), encoding="utf-8")
-        count += 1
-    return count
+        yield "pages", f"{i:04d}", page_document(page, language)
 
 
-def pagefind_binary() -> Path:
-    """The `pagefind` executable that the pagefind-bin wheel ships."""
-    try:
-        import pagefind_bin  # type: ignore[import-untyped]
-    except ImportError:
-        raise SearchIndexError("the search index needs pagefind-bin: pip install pagefind-bin") from None
-    try:
-        return Path(pagefind_bin.get_executable())
-    except FileNotFoundError as err:
-        raise SearchIndexError(f"pagefind-bin is installed without its binary: {err}") from None
+def shards(folder: Path) -> list[str]:
+    """The shard folders of `folder` in the order that Pagefind walks them (that of the file system: one
+    run over the whole folder numbers the pages so); none when the documents are not sharded."""
+    return [entry.name for entry in os.scandir(folder) if entry.name.isdigit()]
 
 
 def run_pagefind(source: Path, output: Path, language: str = "en") -> None:
@@ -119,100 +120,48 @@ def run_pagefind(source: Path, output: Path, language: str = "en") -> None:
     Indexing.start(source, output, language).wait()
 
 
-class Indexing:
-    """A run of the pagefind binary under way: `start` it, and `wait` for it (or `cancel` it)."""
-
-    def __init__(self, process: subprocess.Popen[str], output: Path, cleanup: Callable[[], None]) -> None:
-        self.process = process
-        self.output = output
-        self.cleanup = cleanup
-
-    @classmethod
-    def start(
-        cls, source: Path, output: Path, language: str = "en", cleanup: Callable[[], None] = lambda: None
-    ) -> Indexing:
-        """Start indexing every document under `source` into `output` (which is replaced)."""
-        if output.exists():
-            shutil.rmtree(output)
-        command = [
-            str(pagefind_binary()),
-            "--site", str(source),
-            "--output-path", str(output),
-            "--force-language", language,
-            "--silent",
-        ]  # fmt: skip
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            env=_environment(),
-        )
-        return cls(process, output, cleanup)
-
-    def wait(self) -> None:
-        """Wait for Pagefind, then keep only what the site loads, in a stable order."""
-        try:
-            stdout, stderr = self.process.communicate()
-        finally:
-            self.cleanup()
-        if self.process.returncode:
-            shown = (stderr or stdout).strip() or f"exit status {self.process.returncode}"
-            raise SearchIndexError(f"pagefind could not build the search index: {shown}")
-        _prune(self.output)
-        try:
-            pagefind_order.stabilize(self.output)
-        except pagefind_order.FormatError as err:
-            raise SearchIndexError(
-                f"pagefind wrote an index this version of paperfeed cannot read: {err}"
-            ) from None
-
-    def cancel(self) -> None:
-        """Stop Pagefind (the build failed) and remove what it was given."""
-        self.process.kill()
-        self.process.communicate()
-        self.cleanup()
-
-
-def _prune(output: Path) -> None:
-    """Delete what no page loads: the unused files, and the word stemmers of languages not indexed."""
-    entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
-    stemmers = {f"wasm.{language['wasm']}.pagefind" for language in entry["languages"].values()}
-    for path in output.iterdir():
-        stemmer = path.name.startswith("wasm.") and path.name not in stemmers
-        if stemmer or path.name in UNUSED_OUTPUT or path.name.startswith(UNUSED_PREFIXES):
-            path.unlink()
-
-
-def _environment() -> dict[str, str]:
-    # Pagefind reads PAGEFIND_* variables as options; only the ones given here may change the index.
-    return {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-
-
 def start_index(
-    feed: Feed, pages: Iterable[Document], output: Path, language: str = "en"
+    feed: Feed,
+    pages: Iterable[Document],
+    output: Path,
+    language: str = "en",
+    shard_size: int = SHARD_SIZE,
+    niceness: int = 0,
 ) -> tuple[int, Indexing | None]:
-    """Write the documents into a temporary folder and start indexing them into `output`; how many there
-    are, and the run to wait for (None when there is nothing to index: Pagefind refuses to run on
-    nothing, so no index is written, and the search box says there is nothing to search)."""
+    """Write the documents into a temporary folder and start indexing them into `output`, in one run
+    or, over `shard_size` documents, one run a shard then their merge (each process at `niceness`); how
+    many documents there are, and the indexing to wait for (None when there is nothing to index: Pagefind
+    refuses to run on nothing, so no index is written, and the search box says there is nothing to
+    search)."""
     tmp = tempfile.TemporaryDirectory(prefix="paperfeed-search-")
     try:
-        count = write_documents(feed, pages, Path(tmp.name), language)
+        source = Path(tmp.name) / "documents"
+        count = write_documents(feed, pages, source, language, shard_size)
         if not count:
             tmp.cleanup()
             if output.exists():
                 shutil.rmtree(output)
             return 0, None
-        return count, Indexing.start(Path(tmp.name), output, language, tmp.cleanup)
+        names = shards(source)
+        steps = [pagefind_step(source, output, language)]
+        if names:
+            bundles = [Path(tmp.name) / "bundles" / name for name in names]
+            steps = []
+            for i, (name, bundle) in enumerate(zip(names, bundles, strict=True), 1):
+                what = f" (shard {i} of {len(names)})"
+                steps.append(pagefind_step(source, bundle, language, f"{name}/**/*.{{html}}", what))
+            steps.append(merge_step(bundles, output))
+        return count, Indexing(steps, output, source, tmp.cleanup, niceness)
     except BaseException:
         tmp.cleanup()
         raise
 
 
-def build_index(feed: Feed, pages: Iterable[Document], output: Path, language: str = "en") -> int:
+def build_index(
+    feed: Feed, pages: Iterable[Document], output: Path, language: str = "en", shard_size: int = SHARD_SIZE
+) -> int:
     """Index the papers and pages into `output` and wait for it; how many were indexed."""
-    count, indexing = start_index(feed, pages, output, language)
+    count, indexing = start_index(feed, pages, output, language, shard_size)
     if indexing:
         indexing.wait()
     return count
