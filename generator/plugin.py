@@ -203,7 +203,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         start = time.perf_counter()
         pages = sorted(self.handwritten, key=lambda page: page.url)
         self.index_count, self.indexing = search.start_index(
-            self.feed, pages, self.index_output, self.language
+            self.feed, pages, self.index_output, self.language, self.site.search_shard_size
         )
         self.index_seconds = time.perf_counter() - start
 
@@ -340,7 +340,10 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.serving is not None and self.feed is not None:
             site_dir = Path(config.site_dir)
-            for line in self.serving.finish(site_dir, self.files, self.feed, self.handwritten, self.language):
+            lines = self.serving.finish(
+                site_dir, self.files, self.feed, self.handwritten, self.language, self.site.search_shard_size
+            )
+            for line in lines:
                 log.info(line)
             return
         indexing, self.indexing = self.indexing, None

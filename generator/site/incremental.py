@@ -200,10 +200,17 @@ class Incremental:
         return gone
 
     def finish(
-        self, site_dir: Path, files: Iterable[Any], feed: Feed, docs: list[search.Document], language: str
+        self,
+        site_dir: Path,
+        files: Iterable[Any],
+        feed: Feed,
+        docs: list[search.Document],
+        language: str,
+        shard_size: int = search.SHARD_SIZE,
     ) -> list[str]:
         """After a good build of `files` (MkDocs' Files): delete what is gone (built), start the search
-        index in the background if what it is made from changed; lines for the log."""
+        index in the background (in shards of `shard_size` documents) if what it is made from changed;
+        lines for the log."""
         written = sum(f.is_modified() for f in files if f.generated_by is not None)
         gone = self.built(site_dir, [f.abs_dest_path for f in files])
         if not self.frozen:
@@ -215,7 +222,7 @@ class Incremental:
         lines = [f"Rebuilt: {self.made} pages made, {written} files written, {len(gone)} deleted"]
         docs = sorted(docs, key=lambda doc: doc.url)
         if self.reindex.start(
-            self.index_key(feed, docs, language), feed, docs, site_dir / "pagefind", language
+            self.index_key(feed, docs, language), feed, docs, site_dir / "pagefind", language, shard_size
         ):
             lines.append("Search index: made again in the background; search catches up in a moment")
         return lines

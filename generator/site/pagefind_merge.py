@@ -77,24 +77,36 @@ def _fragments(bundles: Sequence[Bundle], output: Path) -> list[list[Any]]:
     page grows); the metadata's pages, `[name, word count]`, in order."""
     folder = output / "fragment"
     folder.mkdir(parents=True)
-    taken: set[str] = set()
+    taken: dict[str, str | None] = {}  # each name given, and its page's hash where it was needed
     pages: list[list[Any]] = []
     for bundle in bundles:
         shortest = len(bundle.language) + 1 + files.SHORT
         for old, word_count in bundle.meta[1]:
             path = bundle.folder / "fragment" / f"{old}.pf_fragment"
-            name = old
-            if len(old) != shortest or old in taken:
+            name, full = old, None
+            if len(old) != shortest or old in taken:  # a collision, in the bundle or across bundles
                 full = f"{bundle.language}_{files.full_hash(files.read(path))}"
                 if not full.startswith(old):
                     raise FormatError(f"{path.name} is not named by its content")
-                name = files.short_name(bundle.language, full.split("_", 1)[1], taken, files.FRAGMENT_STEP)
-                if name in taken:
-                    raise FormatError(f"{path.name} has the content of another page")
-            taken.add(name)
+                name = _free_name(full, shortest, taken, folder)
+            taken[name] = full
             os.replace(path, folder / f"{name}.pf_fragment")
             pages.append([name, word_count])
     return pages
+
+
+def _free_name(full: str, length: int, taken: dict[str, str | None], folder: Path) -> str:
+    """The shortest prefix of `full`, of `length` characters or more, that no page before has."""
+    while full[:length] in taken:
+        name = full[:length]
+        other = taken[name]
+        if other is None:  # the page before kept its name, unchecked: its hash is needed now
+            content = files.read(folder / f"{name}.pf_fragment")
+            other = f"{full.split('_', 1)[0]}_{files.full_hash(content)}"
+        if other == full:
+            raise FormatError(f"{name}.pf_fragment has the content of another page")
+        length += files.FRAGMENT_STEP
+    return full[:length]
 
 
 def _filters(bundles: Sequence[Bundle], offsets: Sequence[int], output: Path) -> list[list[str]]:

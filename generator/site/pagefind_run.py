@@ -114,6 +114,11 @@ class Indexing:
         cwd = source if source.is_dir() else source.parent
         return cls([pagefind_step(source, output, language)], output, cwd, cleanup)
 
+    @property
+    def process(self) -> subprocess.Popen[str] | None:
+        """The process under way, if any."""
+        return self._process
+
     def _run(self) -> None:
         for step in self.steps:
             with self._lock:

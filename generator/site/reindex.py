@@ -32,7 +32,13 @@ class Reindexer:
         self._cancelled = False
 
     def start(
-        self, key: Hashable, feed: Feed, pages: Sequence[search.Document], output: Path, language: str
+        self,
+        key: Hashable,
+        feed: Feed,
+        pages: Sequence[search.Document],
+        output: Path,
+        language: str,
+        shard_size: int = search.SHARD_SIZE,
     ) -> bool:
         """Make the index into `output` unless it is made from `key` already; whether a run started."""
         if key == self.key:
@@ -40,19 +46,24 @@ class Reindexer:
         self.cancel()
         self.key, self.error, self._cancelled = key, None, False
         self._thread = threading.Thread(
-            target=self._run, args=(feed, list(pages), output, language), name="paperfeed-index", daemon=True
+            target=self._run,
+            args=(feed, list(pages), output, language, shard_size),
+            name="paperfeed-index",
+            daemon=True,
         )
         self._thread.start()
         return True
 
-    def _run(self, feed: Feed, pages: list[search.Document], output: Path, language: str) -> None:
+    def _run(
+        self, feed: Feed, pages: list[search.Document], output: Path, language: str, shard_size: int
+    ) -> None:
         staging = Path(tempfile.mkdtemp(prefix="paperfeed-index-", dir=output.parent.parent))
         try:
             with self._lock:
                 if self._cancelled:
                     return
                 _, running = search.start_index(
-                    feed, pages, staging / "pagefind", language, niceness=NICENESS
+                    feed, pages, staging / "pagefind", language, shard_size, NICENESS
                 )
                 self._running = running
             if running is not None:

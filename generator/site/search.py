@@ -25,15 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import urls
+from generator.config import SiteConfig
 from generator.model import Feed, Paper, Tag
 from generator.records import abstracts
 from generator.site.pagefind_run import Indexing, SearchIndexError, merge_step, pagefind_step
 
 __all__ = ["Document", "Indexing", "SearchIndexError", "build_index", "start_index"]
 
-# Documents per run of Pagefind: its peak memory is about 150 MB per 1,000 of the benchmark corpus's
-# papers (600 MB at 4,000; benchmarks/README.md), and the feed's budget is 1 GB.
-SHARD_SIZE = 4000
+# Documents per run of Pagefind (the plugin's option search_shard_size): at most 600 MB of its memory at
+# the benchmark corpus's abstracts (benchmarks/README.md); the build's budget is 1 GB.
+SHARD_SIZE = SiteConfig.search_shard_size
 
 # The element after the title: Pagefind reports where its text starts (an anchor), which tells the search
 # script how many of the indexed words are the title's, however Pagefind split them.

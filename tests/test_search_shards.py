@@ -1,0 +1,342 @@
+"""The search index made in shards: Pagefind over each shard of the documents, one run after another, and
+the bundles merged into the bundle one run over all of them writes; the chain's failures and its cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import itertools
+import json
+import os
+import random
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import cbor2
+import pytest
+
+from generator.model import Feed, Paper, Tag
+from generator.site import pagefind_files, pagefind_merge, pagefind_order, pagefind_words, search
+from generator.site.pagefind_run import Indexing, merge_step, pagefind_step
+
+TAGS = {slug: Tag(slug, slug.capitalize()) for slug in ["audio", "robots", "vision"]}
+VOCABULARY = [
+    f"{a}{b}" for a in ["kal", "mor", "tesh", "vun", "pri", "dolo"] for b in ["an", "ex", "ito", "u"]
+]
+# Names with diacritics: Pagefind indexes "muller" with the variant "müller", in several shards.
+AUTHORS = ["Zoë Müller", "José Núñez", "Ada Lovelace", "Søren Kierkegaard", "Zoe Muller"]
+
+
+def feed_of(count: int, words: int = 12) -> Feed:
+    """A feed of `count` papers of `words` words each, over a vocabulary they share."""
+    rnd = random.Random(count * 1000 + words)
+    papers = []
+    for i in range(count):
+        abstract = " ".join(rnd.choice(VOCABULARY) for _ in range(words)) + "."
+        tags = tuple(sorted(rnd.sample(sorted(TAGS), rnd.randint(0, 2))))
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=i % 40)
+        authors = (AUTHORS[i % len(AUTHORS)], "Grace Hopper")
+        papers.append(
+            Paper(
+                f"paper-{i:03d}", f"{rnd.choice(VOCABULARY).title()} paper {i}", day, tags, abstract, authors
+            )
+        )
+    return Feed.of(papers, TAGS)
+
+
+def pages_of(count: int) -> list[search.Document]:
+    return [
+        search.Document(f"page-{i}/", f"Page {i}", f"<p>About kalan and page {i}.</p>") for i in range(count)
+    ]
+
+
+def single_run(feed: Feed, pages: list[search.Document], folder: Path, shard_size: int) -> Path:
+    """The index of one Pagefind run over the documents as they are laid out in shards of `shard_size`."""
+    search.write_documents(feed, pages, folder / "documents", shard_size=shard_size)
+    search.run_pagefind(folder / "documents", folder / "single")
+    return folder / "single"
+
+
+def sharded(feed: Feed, pages: list[search.Document], output: Path, shard_size: int) -> Indexing:
+    count, indexing = search.start_index(feed, pages, output, shard_size=shard_size)
+    assert count == len(feed.papers) + len(pages) and indexing is not None
+    indexing.wait()
+    return indexing
+
+
+def files_of(bundle: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(bundle)): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+
+def assert_same_index(merged: Path, single: Path) -> None:
+    """Every file of the two bundles the same, by name and bytes; a word index file by its content.
+
+    The word index is the one part the merge writes anew that stabilize leaves as Pagefind wrote it, and
+    Pagefind gzips with miniz_oxide, the merge with zlib: the same content compresses to other bytes. A
+    word index file's name is the SHA-1 of its content, so the same names are the same contents, which
+    this checks too."""
+    ours, theirs = files_of(merged), files_of(single)
+    assert sorted(ours) == sorted(theirs)
+    for name in ours:
+        if name.startswith("index/"):
+            assert gzip.decompress(ours[name]) == gzip.decompress(theirs[name]), name
+        else:
+            assert ours[name] == theirs[name], name
+
+
+def meta_of(bundle: Path) -> list:  # type: ignore[type-arg]
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return pagefind_files.decode(bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta")  # type: ignore[no-any-return]
+
+
+def test_sixty_documents_in_shards_of_twenty_index_as_one_run(tmp_path: Path) -> None:
+    feed, pages = feed_of(40, words=700), pages_of(20)
+    indexing = sharded(feed, pages, tmp_path / "merged", shard_size=20)
+    assert indexing.ran == 4  # three shards and their merge
+    single = single_run(feed, pages, tmp_path, shard_size=20)
+    assert_same_index(tmp_path / "merged", single)
+    # What the fixture is for: several chunks of words (their cut and their ranges' names), words with
+    # variants from more than one shard, and a shard (the pages') without the date field.
+    meta = meta_of(single)
+    assert len(meta[2]) >= 2 and meta[5] == ["date", "title", "url"]
+    words = [
+        w for _, _, name in meta[2] for w in pagefind_files.decode(single / "index" / f"{name}.pf_index")[0]
+    ]
+    muller = next(w for w in words if w[0] == "muller")
+    assert [form for form, _ in muller[2]] == ["müller"]
+    numbers = list(itertools.accumulate(page[0] for page in muller[2][0][1]))  # from differences
+    assert len({number // 20 for number in numbers}) >= 2  # pages of more than one shard
+
+
+@pytest.mark.parametrize(
+    ("papers", "shard_size", "runs"),
+    [(1, 20, 1), (19, 20, 1), (20, 20, 3), (3, 1, 5)],
+    ids=["one-document", "exactly-the-shard-size", "one-over", "shards-of-one"],
+)
+def test_shard_boundaries(tmp_path: Path, papers: int, shard_size: int, runs: int) -> None:
+    feed, pages = feed_of(papers), pages_of(1)
+    indexing = sharded(feed, pages, tmp_path / "merged", shard_size)
+    assert indexing.ran == runs
+    documents = tmp_path / "documents"
+    search.write_documents(feed, pages, documents, shard_size=shard_size)
+    laid_out = sorted(str(p.relative_to(documents)) for p in documents.rglob("*.html"))
+    if runs == 1:  # up to the shard size: the documents as they always were, and one run over them all
+        assert "--glob" not in indexing.steps[0].command
+        assert laid_out == sorted([f"papers/{p.slug}.html" for p in feed.papers] + ["pages/0000.html"])
+    else:
+        assert sorted(search.shards(documents)) == [str(i) for i in range(runs - 1)]
+        sizes = [len(list((documents / name).rglob("*.html"))) for name in search.shards(documents)]
+        assert max(sizes) <= shard_size and max(sizes) - min(sizes) <= 1
+    assert_same_index(tmp_path / "merged", single_run(feed, pages, tmp_path / "one", shard_size))
+
+
+def _two_shards(tmp_path: Path) -> Path:
+    """Four documents in the shard folders 0 and 1."""
+    source = tmp_path / "documents"
+    search.write_documents(feed_of(4), [], source, shard_size=2)
+    return source
+
+
+def test_a_failing_shard_stops_the_chain_with_its_message(tmp_path: Path) -> None:
+    source = _two_shards(tmp_path)
+    shutil.rmtree(source / "1" / "papers")  # nothing in shard 1 for Pagefind to index
+    (source / "1" / "notes.txt").write_text("not html", encoding="utf-8")
+    bundles = [tmp_path / "b0", tmp_path / "b1"]
+    cleaned: list[bool] = []
+    steps = [
+        pagefind_step(source, bundles[0], "en", "0/**/*.{html}", " (shard 1 of 2)"),
+        pagefind_step(source, bundles[1], "en", "1/**/*.{html}", " (shard 2 of 2)"),
+        merge_step(bundles, tmp_path / "out"),
+    ]
+    indexing = Indexing(steps, tmp_path / "out", source, lambda: cleaned.append(True))
+    with pytest.raises(search.SearchIndexError) as caught:
+        indexing.wait()
+    assert str(caught.value).startswith(
+        "pagefind could not build the search index (shard 2 of 2): Error: Pagefind was not able to build"
+    )
+    assert indexing.ran == 2 and cleaned == [True]  # the merge never started
+    assert (bundles[0] / "pagefind-entry.json").exists() and not (tmp_path / "out").exists()
+
+
+def test_cancel_while_a_later_shard_runs_kills_it_and_starts_nothing_more(tmp_path: Path) -> None:
+    source = _two_shards(tmp_path)
+    os.mkfifo(source / "1" / "papers" / "blocked.html")  # Pagefind waits on it for a writer: forever
+    bundles = [tmp_path / "b0", tmp_path / "b1"]
+    steps = [
+        pagefind_step(source, bundles[0], "en", "0/**/*.{html}"),
+        pagefind_step(source, bundles[1], "en", "1/**/*.{html}"),
+        merge_step(bundles, tmp_path / "out"),
+    ]
+    cleaned: list[bool] = []
+    indexing = Indexing(steps, tmp_path / "out", source, lambda: cleaned.append(True))
+    deadline = time.monotonic() + 60
+    while indexing.ran < 2 or indexing.process is None:
+        assert time.monotonic() < deadline, "the second shard's run did not start"
+        time.sleep(0.02)
+    running = indexing.process
+    assert running.poll() is None
+    indexing.cancel()
+    assert running.returncode == -9  # killed
+    assert indexing.ran == 2 and indexing.process is None and cleaned == [True]
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(search.SearchIndexError, match="stopped before it was done"):
+        indexing.wait()
+
+
+@pytest.fixture
+def shards(tmp_path: Path) -> list[Path]:
+    """Two bundles of Pagefind's, of the shards 0 and 1 of 6 documents, to merge (or break)."""
+    source = tmp_path / "documents"
+    search.write_documents(feed_of(5), pages_of(1), source, shard_size=3)
+    bundles = []
+    for name in search.shards(source):
+        bundles.append(tmp_path / "bundles" / name)
+        step = pagefind_step(source, bundles[-1], "en", f"{name}/**/*.{{html}}")
+        subprocess.run(step.command, cwd=source, env=step.env, check=True)
+    return bundles
+
+
+def _rewrite_meta(bundle: Path, change: object) -> None:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    path = bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
+    meta = pagefind_files.decode(path)
+    change(meta)  # type: ignore[operator]
+    pagefind_files.write(path, cbor2.dumps(meta))
+
+
+def _rewrite_first_index(bundle: Path, change: object) -> None:
+    meta = meta_of(bundle)
+    path = bundle / "index" / f"{meta[2][0][2]}.pf_index"
+    data = pagefind_files.decode(path)
+    change(data)  # type: ignore[operator]
+    pagefind_files.write(path, cbor2.dumps(data))
+
+
+def _edit_entry(bundle: Path, old: str, new: str) -> None:
+    path = bundle / "pagefind-entry.json"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _misname_a_fragment(bundle: Path) -> None:
+    # A name longer than 7 characters (a collision's) makes the merge check the fragment's hash.
+    first = meta_of(bundle)[1][0][0]
+    wrong = "en_zzzzzzzz"  # not even hexadecimal
+    os.replace(bundle / "fragment" / f"{first}.pf_fragment", bundle / "fragment" / f"{wrong}.pf_fragment")
+    _rewrite_meta(bundle, lambda m: m[1][0].__setitem__(0, wrong))
+
+
+BREAKS = {
+    "another-version": (lambda b: _edit_entry(b, "1.5.2", "1.4.0"), "is of Pagefind 1.4.0, not of 1.5.x"),
+    "two-languages": (
+        lambda b: _edit_entry(
+            b, '"page_count":3}}', '"page_count":3},"de":{"hash":"x","wasm":"de","page_count":1}}'
+        ),
+        "has 2 languages, not one",
+    ),
+    "sort-orders": (lambda b: _rewrite_meta(b, lambda m: m[4].append(["date", [0]])), "has sort orders"),
+    "meta-of-another-shape": (lambda b: _rewrite_meta(b, lambda m: m.append([])), "is not [version, pages"),
+    "a-word-of-four-items": (
+        lambda b: _rewrite_first_index(b, lambda d: d[0][0].append(1)),
+        "has a word of another shape",
+    ),
+    "a-page-of-two-items": (
+        lambda b: _rewrite_first_index(b, lambda d: d[0][0][1][0].pop()),
+        "has a word of another shape",
+    ),
+    "words-out-of-order": (
+        lambda b: _rewrite_first_index(b, lambda d: d[0].reverse()),
+        "has a word of another shape: a word out of order",
+    ),
+    "not-gzipped": (
+        lambda b: next((b / "filter").iterdir()).write_bytes(b"pagefind_dcd"),
+        ".pf_filter is not gzipped",
+    ),
+    "a-fragment-not-named-by-its-content": (
+        _misname_a_fragment,
+        "en_zzzzzzzz.pf_fragment is not named by its content",
+    ),
+}
+
+
+@pytest.mark.parametrize("broken", sorted(BREAKS))
+def test_a_bundle_of_another_shape_stops_the_merge(shards: list[Path], tmp_path: Path, broken: str) -> None:
+    change, message = BREAKS[broken]
+    change(shards[1])
+    with pytest.raises(pagefind_order.FormatError) as caught:
+        pagefind_merge.merge(shards, tmp_path / "out")
+    assert message in str(caught.value)
+
+
+def test_a_page_in_two_bundles_stops_the_merge(shards: list[Path], tmp_path: Path) -> None:
+    shutil.copytree(shards[0], tmp_path / "again")
+    with pytest.raises(pagefind_order.FormatError, match="has the content of another page"):
+        pagefind_merge.merge([shards[0], tmp_path / "again"], tmp_path / "out")
+
+
+def test_a_failed_merge_surfaces_as_its_message(shards: list[Path], tmp_path: Path) -> None:
+    _edit_entry(shards[1], "1.5.2", "1.4.0")
+    indexing = Indexing([merge_step(shards, tmp_path / "out")], tmp_path / "out", tmp_path)
+    with pytest.raises(search.SearchIndexError) as caught:
+        indexing.wait()
+    assert str(caught.value) == (
+        "the search index's shards could not be merged: pagefind wrote an index this version of paperfeed "
+        "cannot read: pagefind-entry.json is of Pagefind 1.4.0, not of 1.5.x"
+    )
+
+
+def test_names_are_pagefinds_sha1_without_leading_zeros() -> None:
+    # SHA-1 of nothing: da39a3ee5e6b4b0d3255bfef95601890afd80709; the bytes 0d, 07 and 09 lose their 0.
+    assert pagefind_files.full_hash(b"") == "da39a3ee5e6b4bd3255bfef95601890afd879"
+
+
+def test_a_taken_name_grows_one_character_for_fragments_two_for_index_files() -> None:
+    taken = {"en_abcdef0", "en_abcdef01"}
+    assert pagefind_files.short_name("en", "abcdef0123456", set(), 1) == "en_abcdef0"
+    assert pagefind_files.short_name("en", "abcdef0123456", taken, 1) == "en_abcdef012"
+    assert pagefind_files.short_name("en", "abcdef0123456", taken, 2) == "en_abcdef012"
+    assert (
+        pagefind_files.short_name("en", "abcdef0123456", {"en_abcdef0", "en_abcdef012"}, 2)
+        == "en_abcdef01234"
+    )
+    assert pagefind_files.short_name("en", "abc", {"en_abc"}, 1) == "en_abc"  # no longer name to take
+
+
+def test_chunk_ranges_are_the_shortest_prefixes_between_them() -> None:
+    # Pagefind's own cases (pagefind/src/index/mod.rs, common_prefix).
+    assert pagefind_words._prefixes("apple", "apricot") == ("app", "apr")
+    assert pagefind_words._prefixes("cataraman", "yacht") == ("c", "y")
+    assert pagefind_words._prefixes("cath", "cathartic") == ("cath", "catha")
+
+
+@pytest.mark.parametrize(
+    ("major", "value", "encoded"),
+    [
+        (0, 0, b"\x00"),
+        (0, 23, b"\x17"),
+        (0, 24, b"\x18\x18"),
+        (4, 255, b"\x98\xff"),
+        (4, 256, b"\x99\x01\x00"),
+    ],
+)
+def test_heads_are_cbors_shortest(major: int, value: int, encoded: bytes) -> None:
+    assert pagefind_words.head(major, value) == encoded
+    assert (
+        pagefind_words.head(major, value) == cbor2.dumps(value if major == 0 else [0] * value)[: len(encoded)]
+    )
+
+
+def test_a_fragment_name_taken_by_another_page_grows_one_character(tmp_path: Path) -> None:
+    earlier = tmp_path / "en_abcdef0.pf_fragment"
+    earlier.write_bytes(gzip.compress(pagefind_order.SIGNATURE + b'{"url":"/earlier.html"}'))
+    taken: dict[str, str | None] = {"en_abcdef0": None}  # its hash read from the file when needed
+    assert pagefind_merge._free_name("en_abcdef0123", 10, taken, tmp_path) == "en_abcdef01"
+    taken["en_abcdef01"] = "en_abcdef01ff"
+    assert pagefind_merge._free_name("en_abcdef0123", 10, taken, tmp_path) == "en_abcdef012"
+    with pytest.raises(
+        pagefind_order.FormatError, match=r"en_abcdef01\.pf_fragment has the content of another"
+    ):
+        pagefind_merge._free_name("en_abcdef01ff", 10, taken, tmp_path)
