@@ -430,3 +430,58 @@ def test_search_works_when_the_site_is_served_under_a_path(
         assert href == f"{root}site/papers/mamba-selective/"
         assert "/site/pagefind/pagefind.js" in _search_requests(tab.watch)
         tab.assert_clean()
+
+
+def test_a_sharded_index_answers_as_the_index_of_one_run(
+    site: Site, chromium: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The same feed built with search_shard_size 100: its 305 papers and hand-written pages indexed in
+    4 runs of Pagefind and merged. Each query shows what the site indexed in one run shows, results
+    from every shard among them (the filler papers run across all four), and the tag filter works."""
+    tmp = tmp_path_factory.mktemp("sharded")
+    write_content(tmp / "content")
+    port = free_port()
+    site_dir = build(tmp, tmp / "content", f"http://{HOST}:{port}/", search_shard_size=100)
+    with serve(site_dir, port) as url, _open_tab(chromium) as tab, _open_tab(chromium) as one_run:
+        counts: dict[str, int] = {}
+        for query in ["mamba selective", "selective", "ocean", "glacier meadow", "curated", "gravitino"]:
+            shown = []
+            for where, opened in ((url, tab), (site.url, one_run)):
+                opened.page.goto(where)
+                _search(opened.page, query)
+                more = opened.page.locator(".pf-search__more")
+                while more.is_visible():  # every result, not the first page of them
+                    count = len(_titles(opened.page))
+                    more.click()
+                    opened.page.wait_for_function(
+                        f"() => document.querySelectorAll('.pf-result').length > {count}"
+                    )
+                status = opened.page.locator(".pf-search__status").inner_text()
+                links = opened.page.locator(".pf-result__link").evaluate_all("ls => ls.map(a => a.pathname)")
+                # In order of their score; equal scores in the order of the pages' numbers, which
+                # follow the documents' folders (one folder, or a folder a shard): compared as sets.
+                shown.append((status, sorted(_titles(opened.page)), sorted(links)))
+            assert shown[0] == shown[1], query
+            assert shown[0][1], f"{query} found nothing"
+            counts[query] = int(shown[0][0].split()[0])
+        # 4 shards of 305 papers and the hand-written pages, as evenly as they divide: fewer than 80
+        # documents each, so results from all of them.
+        assert counts["ocean"] > 3 * 80
+        labels = []
+        for opened in (tab, one_run):
+            tag = opened.page.locator("select.pf-search__tag")
+            tag.focus()
+            expect(tag.locator("option")).to_have_count(1 + len(TAGS))
+            labels.append(tag.locator("option").all_inner_texts())  # each tag with its count of papers
+        assert labels[0] == labels[1]
+        page = tab.page
+        page.goto(url)
+        _search(page, "selective")
+        tag = page.locator("select.pf-search__tag")
+        tag.focus()
+        expect(tag.locator("option")).to_have_count(1 + len(TAGS))
+        tag.select_option("Computer vision")
+        _wait_for_results(page)
+        assert _titles(page) == [KNOWN["selective-attention-vision"][0]]
+        tab.assert_clean()
+        one_run.assert_clean()
