@@ -3,6 +3,8 @@ refuse the same mistakes with the same line, because SiteConfig (generator/confi
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import subprocess
 import sys
@@ -22,6 +24,7 @@ EVERY_OPTION: dict[str, Any] = {
     "content_dir": str(SMALL),
     "page_size": 3,
     "feed_size": 4,
+    "search_shard_size": 5,  # the fixture's 12 documents in 3 runs of Pagefind, and their merge
     "subscribe_url": "https://lists.example.org/subscribe",
     "subscribe_field": "EMAIL",
     "digest_from": "Papers <digest@example.org>",
@@ -55,6 +58,10 @@ def test_every_option_is_taken_by_mkdocs_build_and_paperfeed_digest(tmp_path: Pa
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'action="https://lists.example.org/subscribe"' in home  # subscribe_url reached the pages
     assert 'name="EMAIL"' in home  # and subscribe_field
+    # search_shard_size: the documents were indexed from shard folders (a fragment names its document)
+    fragments = sorted((tmp_path / "site" / "pagefind" / "fragment").iterdir())
+    urls = {json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd") :])["url"] for f in fragments}
+    assert {url.split("/")[1] for url in urls} == {"0", "1", "2"}
     config_file = write_config(tmp_path, SMALL, "https://example.org/feed/", **EVERY_OPTION)
     made = digest(config_file, "--date", "2025-03-04", "--out", "d.eml")
     assert (made.returncode, made.stderr) == (0, ""), made.stderr
@@ -72,6 +79,10 @@ def test_every_option_is_taken_by_mkdocs_build_and_paperfeed_digest(tmp_path: Pa
         ({"page_size": 0}, "mkdocs.yml: paperfeed option page_size must be a whole number >= 1"),
         ({"feed_size": "10"}, "mkdocs.yml: paperfeed option feed_size must be a whole number >= 1"),
         ({"feed_size": True}, "mkdocs.yml: paperfeed option feed_size must be a whole number >= 1"),
+        (
+            {"search_shard_size": 0},
+            "mkdocs.yml: paperfeed option search_shard_size must be a whole number >= 1",
+        ),
         (
             {"subscribe_url": "lists.example.org/subscribe"},
             "mkdocs.yml: paperfeed option subscribe_url 'lists.example.org/subscribe' must be an absolute"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gzip
 import json
 import random
 import shutil
@@ -442,6 +443,9 @@ def test_a_sharded_index_answers_as_the_index_of_one_run(
     write_content(tmp / "content")
     port = free_port()
     site_dir = build(tmp, tmp / "content", f"http://{HOST}:{port}/", search_shard_size=100)
+    fragments = (site_dir / "pagefind" / "fragment").iterdir()  # each names its document's folder
+    folders = {json.loads(gzip.decompress(f.read_bytes())[12:])["url"].split("/")[1] for f in fragments}
+    assert folders == {"0", "1", "2", "3"}
     with serve(site_dir, port) as url, _open_tab(chromium) as tab, _open_tab(chromium) as one_run:
         counts: dict[str, int] = {}
         for query in ["mamba selective", "selective", "ocean", "glacier meadow", "curated", "gravitino"]:
