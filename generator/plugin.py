@@ -340,10 +340,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.serving is not None and self.feed is not None:
             site_dir = Path(config.site_dir)
-            lines = self.serving.finish(
-                site_dir, self.files, self.feed, self.handwritten, self.language, self.site.search_shard_size
-            )
-            for line in lines:
+            for line in self.serving.finish(site_dir, self.files, self.feed, self.handwritten, self.language):
                 log.info(line)
             return
         indexing, self.indexing = self.indexing, None

@@ -148,12 +148,14 @@ class Incremental:
         self.bytecode = Bytecode()
         self.feeds: tuple[object, dict[str, bytes]] | None = None
         self.reindex = reindex.Reindexer()
+        self.shard_size = search.SHARD_SIZE
         self.frozen = False
 
     def content(self, site: SiteConfig, settings: Hashable) -> Content:
         """assemble.full's content, made again only where it changed since the last build; `settings`
         stands for what every page depends on (settings_key)."""
         feed = self.records.load_feed(site.content_dir)
+        self.shard_size = site.search_shard_size  # for the search index, made after the build (finish)
         settings = (settings, tuple(feed.tags.values()))  # tags.yml: tag names show on every kind of page
         if settings != self.settings:  # every page again, every file written
             self.memo, self.related, self.feeds, self.written, self.files = {}, None, None, {}, {}
@@ -206,11 +208,9 @@ class Incremental:
         feed: Feed,
         docs: list[search.Document],
         language: str,
-        shard_size: int = search.SHARD_SIZE,
     ) -> list[str]:
         """After a good build of `files` (MkDocs' Files): delete what is gone (built), start the search
-        index in the background (in shards of `shard_size` documents) if what it is made from changed;
-        lines for the log."""
+        index in the background if what it is made from changed; lines for the log."""
         written = sum(f.is_modified() for f in files if f.generated_by is not None)
         gone = self.built(site_dir, [f.abs_dest_path for f in files])
         if not self.frozen:
@@ -222,7 +222,7 @@ class Incremental:
         lines = [f"Rebuilt: {self.made} pages made, {written} files written, {len(gone)} deleted"]
         docs = sorted(docs, key=lambda doc: doc.url)
         if self.reindex.start(
-            self.index_key(feed, docs, language), feed, docs, site_dir / "pagefind", language, shard_size
+            self.index_key(feed, docs, language), feed, docs, site_dir / "pagefind", language, self.shard_size
         ):
             lines.append("Search index: made again in the background; search catches up in a moment")
         return lines
