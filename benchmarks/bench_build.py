@@ -13,29 +13,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
+import corpus_config
 
 NAME = "build"
 SIZES = [1000, 10000]
-ROOT = Path(__file__).resolve().parent.parent
 PAPER_PAGE_MAX = 25_000
 LISTING_PAGE_MAX = 150_000
 TIME_10K_MAX = 60.0
 RATIO_MAX = 12.0
 _seen: dict[int, dict[str, float | int | str]] = {}  # earlier sizes of this run, for the linearity check
-
-
-def _config(tmp: Path, corpus: Path) -> Path:
-    config = {
-        "INHERIT": str(ROOT / "mkdocs.yml"),
-        "site_url": "https://example.org/",
-        "docs_dir": str(ROOT / "content" / "pages"),
-        "theme": {"name": "material", "custom_dir": str(ROOT / "theme")},
-        "plugins": [{"paperfeed": {"content_dir": str(corpus)}}],
-    }
-    path = tmp / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path
 
 
 def _largest(files: list[Path]) -> tuple[int, str]:
@@ -47,7 +33,16 @@ def run(corpus: Path, n: int) -> dict[str, float | int | str]:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         site = tmp / "site"
-        args = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(_config(tmp, corpus))]
+        args = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            str(corpus_config.write(tmp, corpus)),
+        ]
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         start = time.perf_counter()
         child = subprocess.Popen([*args, "-d", str(site)], env=env)

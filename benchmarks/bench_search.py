@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import yaml
+import corpus_config
 
 NAME = "search"
 SIZES = [1000, 10000]
@@ -50,19 +50,6 @@ COMPRESSED = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
 
 
-def _config(tmp: Path, corpus: Path, root: Path) -> Path:
-    config = {
-        "INHERIT": str(root / "mkdocs.yml"),
-        "site_url": "https://example.org/",
-        "docs_dir": str(root / "content" / "pages"),
-        "theme": {"name": "material", "custom_dir": str(root / "theme")},
-        "plugins": [{"paperfeed": {"content_dir": str(corpus)}}],
-    }
-    path = tmp / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path
-
-
 # `mkdocs build` with the search index left out (its start replaced by "nothing to index"), to time what
 # the index adds to a build: Pagefind runs beside MkDocs writing the pages, so its own time is not that.
 WITHOUT_INDEX = (
@@ -74,7 +61,7 @@ WITHOUT_INDEX = (
 def build(corpus: Path, tmp: Path, site: Path, index: bool = True, root: Path = ROOT) -> tuple[float, float]:
     """Build the corpus into `site` with `root`'s mkdocs.yml and theme: the seconds it took, and the seconds
     the build reports the index added (writing its documents, and waiting for Pagefind at the end)."""
-    config = _config(tmp, corpus, root)
+    config = corpus_config.write(tmp, corpus, root=root)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     python = [sys.executable, "-m", "mkdocs"] if index else [sys.executable, "-c", WITHOUT_INDEX]
     command = [*python, "build", "--strict", "-f", str(config), "-d", str(site)]

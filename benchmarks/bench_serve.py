@@ -24,7 +24,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import yaml
+import corpus_config
 
 NAME = "serve"
 SIZES = [1000, 10000]
@@ -118,19 +118,6 @@ def _until_served(url: str, text: str, start: float) -> float:
     raise SystemExit(f"{url} did not show '{text}' within {CHANGE_TIMEOUT:.0f} s")
 
 
-def _config(tmp: Path, corpus: Path, port: int) -> Path:
-    config = {
-        "INHERIT": str(ROOT / "mkdocs.yml"),
-        "site_url": f"http://127.0.0.1:{port}/",
-        "docs_dir": str(ROOT / "content" / "pages"),
-        "theme": {"name": "material", "custom_dir": str(ROOT / "theme")},
-        "plugins": [{"paperfeed": {"content_dir": str(corpus)}}],
-    }
-    path = tmp / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path
-
-
 def _new_record(model: str, n: int) -> str:
     """A record like `model` (its day, tags, authors), with a title and no arXiv id of its own."""
     lines = [line for line in model.splitlines() if not line.startswith(("title:", "arxiv:"))]
@@ -146,7 +133,7 @@ def run(corpus: Path, n: int) -> dict[str, float | int | str]:
         shutil.copytree(corpus, content)
         port = _free_port()
         url = f"http://127.0.0.1:{port}/"
-        server = Server(_config(tmp, content, port), port)
+        server = Server(corpus_config.write(tmp, content, f"http://127.0.0.1:{port}/"), port)
         try:
             start = time.perf_counter()
             server.wait_for(STARTED, 0, FIRST_BUILD_TIMEOUT)

@@ -1,5 +1,5 @@
-"""The generated pages made on two cores are the pages made on one, in the same order; a failure in the
-child is the error of the page that failed."""
+"""The generated pages made on two cores are the pages made on one, in the same order, with the rest of
+the site made in this process meanwhile; a failure in the child is the error of the page that failed."""
 
 from __future__ import annotations
 
@@ -39,9 +39,13 @@ def test_pages_made_on_two_cores_are_the_pages_made_on_one(
         return pid
 
     monkeypatch.setattr(os, "fork", fork)
-    two = parallel.build_pages(pages.SiteBuilder(feed, SITE))
+    builder = pages.SiteBuilder(feed, SITE)
+    here: list[int] = []
+    two, rest = parallel.build_pages(builder, lambda: here.append(os.getpid()) or "rest")
     one = list(pages.SiteBuilder(feed, SITE).pages())
     assert len(forks) == 1  # the paper pages were made by a child
+    assert rest == "rest" and here == [os.getpid()]  # the rest was made here, once
+    assert "related" not in builder.__dict__  # the related papers were made in the child, for its pages
     assert [(p.src, p.updated, p.in_nav) for p in two] == [(p.src, p.updated, p.in_nav) for p in one]
     assert [p.text for p in two] == [p.text for p in one]
     assert two[0].src.startswith("papers/") and two[-1].src == "search/index.md"
@@ -53,7 +57,8 @@ def test_a_small_feed_is_made_in_this_process(feed: Feed, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(os, "fork", no_fork)
     assert len(feed.papers) < parallel.MIN_PAPERS
-    made = parallel.build_pages(pages.SiteBuilder(feed, SITE))
+    made, rest = parallel.build_pages(pages.SiteBuilder(feed, SITE), lambda: "rest")
+    assert rest == "rest"
     assert [p.src for p in made] == [p.src for p in pages.SiteBuilder(feed, SITE).pages()]
 
 
@@ -68,7 +73,7 @@ def test_no_fork_while_another_thread_runs(feed: Feed, monkeypatch: pytest.Monke
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        made = parallel.build_pages(pages.SiteBuilder(feed, SITE))
+        made, _ = parallel.build_pages(pages.SiteBuilder(feed, SITE), lambda: None)
     finally:
         stop.set()
         other.join()
@@ -86,4 +91,4 @@ def test_a_paper_page_that_fails_in_the_child_raises_its_error_here(
     monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     with pytest.raises(ValueError, match=r"^papers/x\.md: cannot be rendered$"):
-        parallel.build_pages(_Broken(feed, SITE))
+        parallel.build_pages(_Broken(feed, SITE), lambda: None)

@@ -8,12 +8,16 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.model import Feed
+from generator import forked
+from generator.model import Feed, Tag
 from generator.records.across import check_arxiv_ids, check_slugs, check_titles
 from generator.records.paper import Record, read_record, today_utc
 from generator.records.problems import ContentError, Problem, Problems, display_path
 from generator.records.tree import record_paths
 from generator.records.vocabulary import read_vocabulary
+
+# Below this many records, a fork costs more than reading half of them saves.
+PARALLEL_MIN = 2000
 
 # read_record's signature: a record's path, the vocabulary, the collector, the tags declared, and today.
 Reader = Callable[..., Record | None]
@@ -71,12 +75,8 @@ def check(
         chosen = set(given)
         paths = [p for p in paths if p not in chosen]
         paths += [p for p in given if p.suffix == ".md" and p.is_file()]
-    records: list[Record] = []
-    read = reader or read_record
-    for path in paths:
-        record = read(path, tags, problems, declared, today=today or today_utc())
-        if record is not None:
-            records.append(record)
+    records, read_problems = _read_all(paths, reader, tags, declared, today or today_utc())
+    found.extend(read_problems)
     check_slugs(paths, problems)
     # The twin reported is the new one: a file given or not in the base commit, else the later feed day.
     late = {display_path(p) for p in given} | {display_path(Path(p)) for p in fresh}
@@ -92,6 +92,34 @@ def check(
             _check_given(path, tags_path, problems)
     checked = len(given) if only is not None else len(paths)
     return Report(Feed.of(good, tags), tuple(sorted(found)), checked)
+
+
+def _read_all(
+    paths: list[Path],
+    reader: Reader | None,
+    tags: dict[str, Tag],
+    declared: Collection[str] | None,
+    today: dt.date,
+) -> tuple[list[Record], list[Problem]]:
+    """Every record read, in path order, and their problems; a large tree's second half is read by a forked
+    child meanwhile (not with a `reader`: records/cache.py's keeps what it read, in this process)."""
+    if reader is not None or len(paths) < PARALLEL_MIN:
+        return _read(paths, reader or read_record, tags, declared, today)
+    half = len(paths) // 2
+    (late, late_found), (early, early_found) = forked.split(
+        lambda: _read(paths[half:], read_record, tags, declared, today),
+        lambda: _read(paths[:half], read_record, tags, declared, today),
+    )
+    return early + late, early_found + late_found
+
+
+def _read(
+    paths: list[Path], read: Reader, tags: dict[str, Tag], declared: Collection[str] | None, today: dt.date
+) -> tuple[list[Record], list[Problem]]:
+    found: list[Problem] = []
+    problems = Problems(found)
+    read_records = (read(path, tags, problems, declared, today=today) for path in paths)
+    return [record for record in read_records if record is not None], found
 
 
 def _check_given(path: Path, tags_path: Path, problems: Problems) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from generator import records, urls
 from generator.config import SiteConfig
@@ -13,6 +14,9 @@ from generator.mail import digest, ledger
 from generator.model import Feed, Paper
 from generator.site import parallel
 from generator.site.pages import Page, SiteBuilder
+
+# What `content` makes beside the pages: the feeds, the digests' pages, the data files.
+_Rest: TypeAlias = tuple[dict[str, bytes], list[Page], dict[str, bytes]]
 
 
 @dataclass
@@ -48,18 +52,27 @@ def content(
     site: SiteConfig,
     feed: Feed,
     builder: SiteBuilder,
-    make_pages: Callable[[SiteBuilder], list[Page]],
+    make_pages: Callable[[SiteBuilder, Callable[[], _Rest]], tuple[list[Page], _Rest]],
     make_feeds: Callable[[Feed, SiteConfig], dict[str, bytes]] = feeds.render_feeds,
     kept: Kept | None = None,
 ) -> Content:
-    """The feed's pages, made by `make_pages` with `builder`, the digests' pages, the feeds (made by
-    `make_feeds`) and the data files; `kept`, what is kept from one build to the next."""
-    feed_files = make_feeds(feed, site)
+    """The feed's pages, made by `make_pages` with `builder` (given what else to make, beside the pages:
+    parallel.build_pages makes it while a child makes the paper pages), the digests' pages, the feeds
+    (made by `make_feeds`) and the data files; `kept`, what is kept from one build to the next."""
     bases = kept.citation_bases if kept else None
     builder.keys = keys = citations.citation_keys(feed, bases)  # for the paper pages and papers.bib alike
     ledger_copy = ledger.default_path(site.content_dir)  # fetched by the deploy, if any
-    digests = digest.digest_pages(feed, site, ledger_copy, builder)
-    made = [*make_pages(builder), *digests]
+
+    def rest() -> _Rest:
+        feed_files = make_feeds(feed, site)
+        digests = digest.digest_pages(feed, site, ledger_copy, builder)
+        return feed_files, digests, exports.render_exports(feed, site, keys, kept.exports if kept else None)
+
+    made, (feed_files, digests, data) = make_pages(builder, rest)
     feed_files[urls.TRENDING_FEED] = feeds.trending_feed(builder.trend, site, feed.tags)
-    data = exports.render_exports(feed, site, keys, kept.exports if kept else None)
-    return Content(feed, made, {**feed_files, **data})
+    return Content(feed, [*made, *digests], {**feed_files, **data})
+
+
+def sequential(builder: SiteBuilder, rest: Callable[[], _Rest]) -> tuple[list[Page], _Rest]:
+    """`content`'s make_pages in one process: the pages, then the rest."""
+    return list(builder.pages()), rest()

@@ -170,7 +170,7 @@ class Incremental:
         if self.related is None or self.related[0] != words:
             self.related = (words, related.related(feed, words=self.words))
         builder.related = self.related[1]
-        made = assemble.content(site, feed, builder, lambda b: list(b.pages()), self._feeds, self.kept)
+        made = assemble.content(site, feed, builder, assemble.sequential, self._feeds, self.kept)
         self.memo = {name: kept for name, kept in self.memo.items() if name in builder.used}
         self.papers = {src_of(urls.paper(p.slug)): p for p in feed.papers}
         self.pending, self.made = {}, builder.made

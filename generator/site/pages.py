@@ -70,6 +70,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        # The templates are the package's, unchanged while it runs: without this, every page's render and
+        # each of its imports checks every template file's time again (8 file system calls a paper page).
+        auto_reload=False,
     )
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date

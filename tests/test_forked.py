@@ -1,0 +1,79 @@
+"""forked.split: the child's part and this process's part, both results; the child's error raised here in
+full; no child left behind when this side fails while the child is still sending."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from generator import forked
+
+
+@pytest.fixture
+def one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As in `mkdocs build`, where no other thread runs (a test before this one may have left one).
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
+def test_each_part_runs_in_its_own_process(one_thread: None) -> None:
+    there, here = forked.split(lambda: (os.getpid(), list(range(5))), os.getpid)
+    assert here == os.getpid()
+    assert there[0] != os.getpid() and there[1] == [0, 1, 2, 3, 4]
+
+
+def test_a_large_result_comes_back_whole(one_thread: None) -> None:
+    # Larger than a pipe's buffer many times over: the child writes while this side reads.
+    there, _ = forked.split(lambda: "x" * 5_000_000 + "end", lambda: None)
+    assert len(there) == 5_000_003 and there.endswith("end")
+
+
+def test_the_childs_error_is_raised_here_in_full(one_thread: None) -> None:
+    runs: list[int] = []
+
+    def fails() -> None:
+        runs.append(os.getpid())
+        raise ValueError("papers/x.md: cannot be read")
+
+    with pytest.raises(ValueError, match=r"^papers/x\.md: cannot be read$"):
+        forked.split(fails, lambda: None)
+    assert runs == [os.getpid()]  # run again here (the child's own run appended in the child's copy)
+
+
+def test_an_error_here_ends_a_child_still_sending(one_thread: None) -> None:
+    # The child blocks on a full pipe until this side reads or closes it: closing it must end the child,
+    # or waiting for it would hang (pytest-timeout stops the test then).
+    children_before = _children()
+
+    def fails_here() -> None:
+        raise RuntimeError("listing failed")
+
+    with pytest.raises(RuntimeError, match="listing failed"):
+        forked.split(lambda: "x" * 20_000_000, fails_here)
+    assert _children() == children_before
+
+
+def test_with_another_thread_both_parts_run_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise AssertionError("no fork while another thread runs")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        order: list[str] = []
+        assert not forked.can_fork()
+        assert forked.split(lambda: order.append("there") or 1, lambda: order.append("here") or 2) == (1, 2)
+    finally:
+        stop.set()
+        other.join()
+    assert order == ["there", "here"]
+
+
+def _children() -> set[int]:
+    """The live child processes of this one (zombies included: a child not waited for shows)."""
+    task = f"/proc/{os.getpid()}/task/{os.getpid()}/children"
+    with open(task, encoding="ascii") as listing:
+        return {int(pid) for pid in listing.read().split()}
