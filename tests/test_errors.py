@@ -70,7 +70,7 @@ def test_every_error_a_user_reads_is_a_paperfeed_error() -> None:
         "generator.data.starfile.StarsError",
         "generator.data.github.GitHubError",
         "generator.data.github.RepoError",
-        "generator.site.search.SearchIndexError",
+        "generator.site.pagefind_run.SearchIndexError",
         "generator.site.pagefind_order.FormatError",
         "generator.records.gitbase.GitBaseError",
     ):

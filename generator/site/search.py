@@ -87,14 +87,17 @@ def _page(language: str, url: str, title: str, body: str, extra: str) -> str:
 def write_documents(
     feed: Feed, pages: Iterable[Document], folder: Path, language: str = "en", shard_size: int = SHARD_SIZE
 ) -> int:
-    """Write one document per paper and page into `folder`; how many were written. Over `shard_size`,
-    they go into the folders `0`, `1`... (see shards), as evenly as they divide, in the order given."""
+    """Write one document per paper and page into `folder` (`papers/<slug>.html`, `pages/0000.html`);
+    how many were written. Over `shard_size`, they go into the folders `0`, `1`... (see shards), as
+    evenly as they divide, in the order given: `0/<slug>.html`, `2/pages/0000.html`. (Pagefind's
+    fragment of a page names its document: the shorter, the smaller the index.)"""
     pages = list(pages)
     total = len(feed.papers) + len(pages)
     count = -(-total // shard_size)  # the fewest shards of at most shard_size documents
     made: set[Path] = set()
     for i, (kind, name, text) in enumerate(_documents(feed, pages, language)):
-        where = folder / kind if count <= 1 else folder / str(i * count // total) / kind
+        shard = folder / str(i * count // total)
+        where = folder / kind if count <= 1 else shard if kind == "papers" else shard / kind
         if where not in made:
             where.mkdir(parents=True, exist_ok=True)
             made.add(where)
