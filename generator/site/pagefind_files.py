@@ -71,5 +71,7 @@ def encode(data: Any) -> bytes:
 
 
 def write(path: Path, content: bytes, level: int = 9) -> None:
-    """Write a Pagefind file: the signature and `content`, gzipped (no time in the header)."""
-    path.write_bytes(gzip.compress(SIGNATURE + content, compresslevel=level, mtime=0))
+    """Write a Pagefind file: the signature and `content`, gzipped (no time in the header). zlib's
+    compressor lets other threads run meanwhile (gzip.compress does not)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # 16: a gzip header
+    path.write_bytes(compressor.compress(SIGNATURE + content) + compressor.flush())

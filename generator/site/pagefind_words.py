@@ -16,6 +16,7 @@ import heapq
 import io
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -212,11 +213,17 @@ def write_index(shards: Sequence[Shard], folder: Path, language: str) -> list[li
     folder.mkdir(parents=True, exist_ok=True)
     ranges: list[list[str]] = []
     names: set[str] = set()
-    for words, content in merged_chunks(shards):
-        name = files.short_name(language, files.full_hash(content), names, files.INDEX_STEP)
-        names.add(name)
-        files.write(folder / f"{name}.pf_index", content, LEVEL)
-        ranges.append([words[0], words[-1], name])
+    # Each chunk is compressed and written by another thread, on the other core, while this one merges
+    # the next: at the end of a build, the merge is all that runs.
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        writes = []
+        for words, content in merged_chunks(shards):
+            name = files.short_name(language, files.full_hash(content), names, files.INDEX_STEP)
+            names.add(name)
+            writes.append(writer.submit(files.write, folder / f"{name}.pf_index", content, LEVEL))
+            ranges.append([words[0], words[-1], name])
+        for write in writes:
+            write.result()  # raises what the write raised
     # Each range ends and the next starts with the shortest prefixes that tell them apart; a range's end
     # is left whole where its prefix would sort before the range's start.
     for this, following in itertools.pairwise(ranges):
