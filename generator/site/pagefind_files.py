@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import zlib
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,12 @@ SHORT = 7
 META_SHORT = 10
 FRAGMENT_STEP = 1
 INDEX_STEP = 2
+
+
+def shards(folder: Path) -> list[str]:
+    """The shard folders of `folder` in the order that Pagefind walks them (that of the file system: one
+    run over the whole folder numbers the pages so); none when the documents are not sharded."""
+    return [entry.name for entry in os.scandir(folder) if entry.name.isdigit()]
 
 
 def full_hash(content: bytes) -> str:

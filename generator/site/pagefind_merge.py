@@ -181,11 +181,18 @@ def merge(folders: Sequence[Path], output: Path) -> None:
 
 def main(argv: Sequence[str]) -> int:
     """The command line: OUTPUT BUNDLE...; a failure is one line on stderr and exit status 1."""
-    if len(argv) < 2:
-        print("usage: python -m generator.site.pagefind_merge OUTPUT BUNDLE...", file=sys.stderr)
+    if len(argv) < 2 or (argv[1] == "--in-the-order-of" and len(argv) < 4):
+        usage = (
+            "usage: python -m generator.site.pagefind_merge OUTPUT [--in-the-order-of DOCUMENTS] BUNDLE..."
+        )
+        print(usage, file=sys.stderr)
         return 2
+    bundles = [Path(folder) for folder in argv[1:]]
+    if argv[1] == "--in-the-order-of":  # bundles named as the shard folders of DOCUMENTS: in its order
+        walked = {name: i for i, name in enumerate(files.shards(Path(argv[2])))}
+        bundles = sorted(bundles[2:], key=lambda bundle: walked.get(bundle.name, len(walked)))
     try:
-        merge([Path(folder) for folder in argv[1:]], Path(argv[0]))
+        merge(bundles, Path(argv[0]))
     except FormatError as err:
         print(f"pagefind wrote an index this version of paperfeed cannot read: {err}", file=sys.stderr)
         return 1

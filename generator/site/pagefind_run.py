@@ -43,11 +43,14 @@ def pagefind_binary() -> Path:
 
 @dataclass(frozen=True)
 class Step:
-    """One process of the chain: its command, and what its failure is called in the error."""
+    """One process of the chain: its command, what its failure is called in the error, what it reads on
+    stdin (none: nothing), and a step run `beside` it (started with it, waited for with it)."""
 
     command: list[str]
     failure: str
     env: dict[str, str]
+    input: bytes | None = None
+    beside: Step | None = None
 
 
 def pagefind_step(source: Path, output: Path, language: str, glob: str | None = None, what: str = "") -> Step:
@@ -64,15 +67,24 @@ def pagefind_step(source: Path, output: Path, language: str, glob: str | None = 
     return Step(command, f"pagefind could not build the search index{what}", _environment())
 
 
-def merge_step(bundles: Sequence[Path], output: Path) -> Step:
+def merge_step(bundles: Sequence[Path], output: Path, walked: Path | None = None) -> Step:
     """The merge of the shards' bundles (generator/site/pagefind_merge.py), in a Python process of its
-    own: its memory is not the build's, and it runs on the other core."""
+    own: its memory is not the build's, and it runs on the other core. With `walked`, the bundles (named
+    as their shard folders) are merged in the order Pagefind walks that folder's shards, once it exists."""
+    order = ["--in-the-order-of", str(walked)] if walked is not None else []
+    arguments = [str(output), *order, *map(str, bundles)]
+    return python_step(
+        "generator.site.pagefind_merge", arguments, "the search index's shards could not be merged"
+    )
+
+
+def python_step(module: str, arguments: list[str], failure: str, input: bytes | None = None) -> Step:
+    """A module of paperfeed run as a process of the chain (`python -m module arguments...`)."""
     # The same paperfeed as this process's, wherever it is imported from.
     root = str(Path(generator.__file__).resolve().parent.parent)
     path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
     env = {**_environment(), "PYTHONPATH": path}
-    command = [sys.executable, "-m", "generator.site.pagefind_merge", str(output), *map(str, bundles)]
-    return Step(command, "the search index's shards could not be merged", env)
+    return Step([sys.executable, "-m", module, *arguments], failure, env, input)
 
 
 def _environment() -> dict[str, str]:
@@ -97,7 +109,8 @@ class Indexing:
         self._cwd = cwd  # Pagefind reads a pagefind.yml of its working folder: this one has none
         self._niceness = niceness
         self._lock = threading.Lock()
-        self._process: subprocess.Popen[str] | None = None
+        self._process: subprocess.Popen[bytes] | None = None  # the step under way (not one beside it)
+        self._running: set[subprocess.Popen[bytes]] = set()
         self._stopped = False
         self._error: str | None = None
         self.ran = 0  # how many processes the chain started
@@ -115,48 +128,64 @@ class Indexing:
         return cls([pagefind_step(source, output, language)], output, cwd, cleanup)
 
     @property
-    def process(self) -> subprocess.Popen[str] | None:
+    def process(self) -> subprocess.Popen[bytes] | None:
         """The process under way, if any."""
         return self._process
 
     def _run(self) -> None:
         for step in self.steps:
-            with self._lock:
-                if self._stopped:
-                    return
-                try:
-                    process = subprocess.Popen(
-                        step.command,
-                        stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE,
-                        stdin=subprocess.DEVNULL,
-                        text=True,
-                        env=step.env,
-                        cwd=self._cwd,
-                    )
-                except OSError as err:
-                    self._error = f"{step.failure}: {err}"
-                    return
-                self._process = process
-                self.ran += 1
-            if self._niceness:
-                with contextlib.suppress(OSError):  # it may have ended already
-                    os.setpriority(os.PRIO_PROCESS, process.pid, self._niceness)
-            stdout, stderr = process.communicate()
-            with self._lock:
-                self._process = None
-                if process.returncode and not self._stopped:
-                    shown = (stderr or stdout).strip() or f"exit status {process.returncode}"
-                    self._error = f"{step.failure}: {shown}"
-            if process.returncode:
+            companion = None
+            if step.beside is not None:
+                companion = threading.Thread(target=self._run_step, args=(step.beside, False), daemon=True)
+                companion.start()
+            ok = self._run_step(step, True)
+            if companion is not None:
+                companion.join()
+            if not ok or self._error is not None:
                 return
+
+    def _run_step(self, step: Step, primary: bool) -> bool:
+        """Run one process to its end; False (the error kept, the first one only) if it failed."""
+        with self._lock:
+            if self._stopped:
+                return False
+            try:
+                process = subprocess.Popen(
+                    step.command,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    stdin=subprocess.DEVNULL if step.input is None else subprocess.PIPE,
+                    env=step.env,
+                    cwd=self._cwd,
+                )
+            except OSError as err:
+                self._error = self._error or f"{step.failure}: {err}"
+                return False
+            self._running.add(process)
+            if primary:
+                self._process = process
+            self.ran += 1
+        if self._niceness:
+            with contextlib.suppress(OSError):  # it may have ended already
+                os.setpriority(os.PRIO_PROCESS, process.pid, self._niceness)
+        raw_out, raw_err = process.communicate(step.input)
+        stdout, stderr = raw_out.decode("utf-8", "replace"), raw_err.decode("utf-8", "replace")
+        with self._lock:
+            self._running.discard(process)
+            if primary:
+                self._process = None
+            if process.returncode and not self._stopped and self._error is None:
+                shown = (stderr or stdout).strip() or f"exit status {process.returncode}"
+                self._error = f"{step.failure}: {shown}"
+        return not process.returncode
 
     def stop(self) -> None:
         """Ask the chain to end, at once: the process under way is killed and no other starts."""
         with self._lock:
             self._stopped = True
-            if self._process is not None and self._process.poll() is None:
-                self._process.kill()
+            for process in self._running:
+                if process.poll() is None:
+                    process.kill()
 
     def wait(self) -> None:
         """Wait for the chain, then keep only what the site loads, in a stable order."""

@@ -6,7 +6,8 @@ let it parse the theme's pages back, each paper is written as a minimal document
 abstract as text; tags as a filter; the date as metadata) into a temporary folder, beside the hand-written
 pages' content, and the binary runs once over that folder. It runs beside the rest of the build: the
 plugin starts it once the hand-written pages' content is known (MkDocs reads them before the thousands of
-generated pages), and waits for it when the pages are written.
+generated pages), and waits for it when the pages are written. The documents are written by processes of
+the index's chain too (site/search_documents.py), not by the build's own.
 
 Pagefind's memory grows with the documents (1.5 GB at 10,000 papers), so more than SHARD_SIZE of them are
 written into numbered folders of at most that many each, indexed one folder after another, and the
@@ -15,9 +16,10 @@ bundles merged into the one bundle a single run over them all writes (pagefind_m
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import html
-import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -28,9 +30,17 @@ from generator import urls
 from generator.config import SiteConfig
 from generator.model import Feed, Paper, Tag
 from generator.records import abstracts
-from generator.site.pagefind_run import Indexing, SearchIndexError, merge_step, pagefind_step
+from generator.site.pagefind_files import shards
+from generator.site.pagefind_run import (
+    Indexing,
+    SearchIndexError,
+    Step,
+    merge_step,
+    pagefind_step,
+    python_step,
+)
 
-__all__ = ["Document", "Indexing", "SearchIndexError", "build_index", "start_index"]
+__all__ = ["Document", "Indexing", "SearchIndexError", "build_index", "shards", "start_index"]
 
 # Documents per run of Pagefind (the plugin's option search_shard_size): at most 600 MB of its memory at
 # the benchmark corpus's abstracts (benchmarks/README.md); the build's budget is 1 GB.
@@ -85,17 +95,25 @@ def _page(language: str, url: str, title: str, body: str, extra: str) -> str:
 
 
 def write_documents(
-    feed: Feed, pages: Iterable[Document], folder: Path, language: str = "en", shard_size: int = SHARD_SIZE
+    feed: Feed,
+    pages: Iterable[Document],
+    folder: Path,
+    language: str = "en",
+    shard_size: int = SHARD_SIZE,
+    only: int | None = None,
 ) -> int:
     """Write one document per paper and page into `folder` (`papers/<slug>.html`, `pages/0000.html`);
     how many were written. Over `shard_size`, they go into the folders `0`, `1`... (see shards), as
     evenly as they divide, in the order given: `0/<slug>.html`, `2/pages/0000.html`. (Pagefind's
-    fragment of a page names its document: the shorter, the smaller the index.)"""
+    fragment of a page names its document: the shorter, the smaller the index.) With `only`, the
+    documents of that shard alone are written."""
     pages = list(pages)
     total = len(feed.papers) + len(pages)
-    count = -(-total // shard_size)  # the fewest shards of at most shard_size documents
+    count = shard_count(total, shard_size)
     made: set[Path] = set()
     for i, (kind, name, text) in enumerate(_documents(feed, pages, language)):
+        if only is not None and i * count // total != only:
+            continue
         shard = folder / str(i * count // total)
         where = folder / kind if count <= 1 else shard if kind == "papers" else shard / kind
         if where not in made:
@@ -113,10 +131,28 @@ def _documents(feed: Feed, pages: list[Document], language: str) -> Iterator[tup
         yield "pages", f"{i:04d}", page_document(page, language)
 
 
-def shards(folder: Path) -> list[str]:
-    """The shard folders of `folder` in the order that Pagefind walks them (that of the file system: one
-    run over the whole folder numbers the pages so); none when the documents are not sharded."""
-    return [entry.name for entry in os.scandir(folder) if entry.name.isdigit()]
+def shard_count(total: int, shard_size: int) -> int:
+    """The fewest shards of at most `shard_size` documents that hold `total` (1: no shards)."""
+    return -(-total // shard_size)
+
+
+def documents_steps(
+    feed: Feed, pages: list[Document], folder: Path, language: str, shard_size: int
+) -> list[Step]:
+    """write_documents as processes of the index's chain (site/search_documents.py): one for all the
+    documents, or one a shard (each shard's written while Pagefind indexes the one before)."""
+    data = pickle.dumps((feed, pages), protocol=pickle.HIGHEST_PROTOCOL)
+    count = shard_count(len(feed.papers) + len(pages), shard_size)
+    arguments = [str(folder), language, str(shard_size)]
+    failure = "the search index's documents could not be written"
+    if count == 1:
+        return [python_step("generator.site.search_documents", arguments, failure, data)]
+    return [
+        python_step(
+            "generator.site.search_documents", [*arguments, str(k)], f"{failure} (shard {k + 1})", data
+        )
+        for k in range(count)
+    ]
 
 
 def run_pagefind(source: Path, output: Path, language: str = "en") -> None:
@@ -139,23 +175,29 @@ def start_index(
     search)."""
     tmp = tempfile.TemporaryDirectory(prefix="paperfeed-search-")
     try:
-        source = Path(tmp.name) / "documents"
-        count = write_documents(feed, pages, source, language, shard_size)
-        if not count:
+        pages = list(pages)
+        total = len(feed.papers) + len(pages)
+        if not total:
             tmp.cleanup()
             if output.exists():
                 shutil.rmtree(output)
             return 0, None
-        names = shards(source)
-        steps = [pagefind_step(source, output, language)]
-        if names:
-            bundles = [Path(tmp.name) / "bundles" / name for name in names]
-            steps = []
-            for i, (name, bundle) in enumerate(zip(names, bundles, strict=True), 1):
-                what = f" (shard {i} of {len(names)})"
-                steps.append(pagefind_step(source, bundle, language, f"{name}/**/*.{{html}}", what))
-            steps.append(merge_step(bundles, output))
-        return count, Indexing(steps, output, source, tmp.cleanup, niceness)
+        source = Path(tmp.name) / "documents"
+        source.mkdir()
+        # The documents are written by the chain's processes: this one goes on with the build.
+        writes = documents_steps(feed, pages, source, language, shard_size)
+        count = len(writes)
+        if count == 1:
+            steps = [writes[0], pagefind_step(source, output, language)]
+        else:
+            bundles = [Path(tmp.name) / "bundles" / str(k) for k in range(count)]
+            steps = [writes[0]]
+            for k, bundle in enumerate(bundles):
+                what = f" (shard {k + 1} of {count})"
+                run = pagefind_step(source, bundle, language, f"{k}/**/*.{{html}}", what)
+                steps.append(dataclasses.replace(run, beside=writes[k + 1] if k + 1 < count else None))
+            steps.append(merge_step(bundles, output, walked=source))
+        return total, Indexing(steps, output, source, tmp.cleanup, niceness)
     except BaseException:
         tmp.cleanup()
         raise
