@@ -13,6 +13,7 @@ from generator import records
 from generator.config import SiteConfig
 from generator.model import Feed
 from generator.site import pages, parallel
+from tests.forks import counted
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
 SITE = SiteConfig(site_name="Small feed", site_url="https://example.org/feed/", page_size=2, feed_size=5)
@@ -27,18 +28,7 @@ def test_pages_made_on_two_cores_are_the_pages_made_on_one(
     feed: Feed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
-    # As in `mkdocs build`, where no other thread runs (a test before this one may have left one).
-    monkeypatch.setattr(threading, "active_count", lambda: 1)
-    forks: list[int] = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
+    forks = counted(monkeypatch)
     builder = pages.SiteBuilder(feed, SITE)
     here: list[int] = []
     two, rest = parallel.build_pages(builder, lambda: here.append(os.getpid()) or "rest")

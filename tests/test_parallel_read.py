@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from generator import records
 from generator.records import content
+from tests.forks import counted
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
 
@@ -32,17 +32,7 @@ def tree(tmp_path: Path) -> Path:
 
 def _report(tree: Path, monkeypatch: pytest.MonkeyPatch, minimum: int) -> tuple[content.Report, int]:
     monkeypatch.setattr(content, "PARALLEL_MIN", minimum)
-    monkeypatch.setattr(threading, "active_count", lambda: 1)  # as in a build (a test may leave a thread)
-    forks: list[int] = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
+    forks = counted(monkeypatch)
     return content.check(tree), len(forks)
 
 
