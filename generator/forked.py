@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 _T = TypeVar("_T")
 _U = TypeVar("_U")
@@ -23,37 +24,70 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+class Child(Generic[_T]):
+    """`there()` under way in a forked child (or already done here, where no child could be forked)."""
+
+    def __init__(self, there: Callable[[], _T]) -> None:
+        self._there = there
+        self._pid = 0
+        self._done: list[_T] = []
+        if not can_fork():
+            self._done.append(there())
+            return
+        read_end, write_end = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # the child: work, send, and leave without running the parent's exit handlers
+            status = 1
+            try:
+                os.close(read_end)
+                result = there()
+                with os.fdopen(write_end, "wb") as out:
+                    pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self._reader = os.fdopen(read_end, "rb")
+
+    def result(self) -> _T:
+        """The child's result, once it has ended. A child that failed sent nothing: `there()` is run again
+        here, which raises its error in full."""
+        if self._pid:
+            received: list[_T] = []
+            try:
+                with contextlib.suppress(EOFError):  # nothing sent: the child failed
+                    received.append(pickle.load(self._reader))
+            finally:
+                failed = self._reap() != 0
+            self._done = received if received and not failed else [self._there()]
+        return self._done[0]
+
+    def cancel(self) -> None:
+        """Stop the child, if it still runs, and wait for it to end (its work is not wanted)."""
+        if self._pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._reap()
+
+    def _reap(self) -> int:
+        """Close the pipe, then wait for the child: its exit code."""
+        # Closed before waiting: a child still sending gets a broken pipe and ends.
+        self._reader.close()
+        pid, self._pid = self._pid, 0
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status)
+
+
 def split(there: Callable[[], _T], here: Callable[[], _U]) -> tuple[_T, _U]:
     """`there()` in a forked child while `here()` runs in this process; both results.
 
     Where no child can be forked, `there()` runs here first. A child that fails sends nothing, and
     `there()` is run again here, which raises its error in full.
     """
-    if not can_fork():
-        return there(), here()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: work, send, and leave without running the parent's exit handlers
-        status = 1
-        try:
-            os.close(read_end)
-            result = there()
-            with os.fdopen(write_end, "wb") as out:
-                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    received: list[_T] = []
-    reader = os.fdopen(read_end, "rb")
+    child = Child(there)
     try:
         mine = here()
-        with contextlib.suppress(EOFError):  # nothing sent: the child failed
-            received.append(pickle.load(reader))
-    finally:
-        # Closed before waiting: a child still sending (this side raised) gets a broken pipe and ends.
-        reader.close()
-        _, status = os.waitpid(pid, 0)
-    if not received or os.waitstatus_to_exitcode(status) != 0:
-        return there(), mine
-    return received[0], mine
+    except BaseException:
+        child.cancel()
+        raise
+    return child.result(), mine

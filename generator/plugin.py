@@ -10,7 +10,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from jinja2 import ChoiceLoader, DictLoader, Environment
 from mkdocs.config import base
@@ -29,7 +29,17 @@ from generator.config import SiteConfig
 from generator.data import feed_links, feeds
 from generator.errors import PaperfeedError
 from generator.model import Feed, Paper
-from generator.site import assemble, fastpath, htmlmin, incremental, metadata, pages, search, watching
+from generator.site import (
+    assemble,
+    fastpath,
+    forked_pages,
+    htmlmin,
+    incremental,
+    metadata,
+    pages,
+    search,
+    watching,
+)
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -77,6 +87,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.fast = True  # generated pages filled into their kind's chrome (generator/site/fastpath.py)
         self.env: Environment | None = None
         self.kinds = fastpath.Kinds()  # this build's kinds of generated pages, their chromes
+        self.forked = forked_pages.ForkedPages()  # the largest kind's pages, written by a forked child
         self.serving: incremental.Incremental | None = None  # `mkdocs serve --dirty`: rebuilds what changed
         self.files = Files([])
 
@@ -251,6 +262,9 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
+        if self.forked.takes(page.file.src_uri):  # FILLED, with nothing in it: MkDocs writes nothing
+            context["paperfeed_filled"] = ""  # type: ignore[typeddict-unknown-key]
+            return context
         if self._site is not None and self.feed is not None:
             links = feed_links.of_page(self.site, self.feed.tags, page.meta or {}, page.file.src_uri)
             context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
@@ -266,17 +280,13 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         the page's values into the context of FILLED, or (no chrome) render the page as MkDocs would."""
         if self.env is None:
             raise PluginError("paperfeed: a page is rendered before on_env has run")
-        values = fastpath.slot_values(
-            page.url,
-            title=str(page.title or ""),
-            description=str(page.meta.get("description") or ""),
-            body=page.content or "",
-            head=context["paperfeed_head"].html(),  # type: ignore[typeddict-item]
-            anchor=page.toc.items[0].id if page.toc.items else "",
-        )
+        values = fastpath.page_values(page, context["paperfeed_head"].html())  # type: ignore[typeddict-item]
         main, src = self.env.get_template("main.html"), page.file.src_uri
         if self.kinds.first(src):
-            probe_context = dict(context, page=self._probe(page), paperfeed_head=fastpath.HeadProbe())
+            probe = fastpath.probe_of(
+                page, lambda title, anchor: TableOfContents([AnchorLink(title, anchor, 1)])
+            )
+            probe_context = dict(context, page=probe, paperfeed_head=fastpath.HeadProbe())
             self.kinds.probe(src, values, main.render(probe_context))
             return
         del page.meta["template"]  # the meta as the page's own, for a theme that reads it
@@ -288,30 +298,12 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             )
         context["paperfeed_filled"] = filled  # type: ignore[typeddict-unknown-key]
 
-    def _probe(self, page: Page) -> fastpath.Probe:
-        """The page with a marker in each of its own values."""
-        url, _ = fastpath.url_slots(page.url)
-        meta = dict(page.meta)
-        for key in ("title", "description"):
-            if meta.get(key):
-                meta[key] = fastpath.marker(key, str(meta[key]))
-        toc = page.toc
-        if toc.items:
-            title, anchor = (
-                fastpath.marker("title", toc.items[0].title),
-                fastpath.marker("anchor", toc.items[0].id),
-            )
-            toc = TableOfContents([AnchorLink(title, anchor, 1)])
-        return fastpath.Probe(
-            page,
-            url=url,
-            canonical_url=fastpath.swap_tail(page.canonical_url, page.url, url),
-            abs_url=fastpath.swap_tail(page.abs_url, page.url, url),
-            meta=meta,
-            title=fastpath.marker("title", str(page.title)) if page.title else page.title,
-            content=fastpath.marker("body", page.content or ""),
-            toc=toc,
-        )
+    def _write_filled(self, src_uri: str) -> None:
+        """A page of the largest kind, filled and written (by forked_pages' child)."""
+        page = cast(Page, self.files.src_uris[src_uri].page)  # every page has one, since get_navigation
+        values = fastpath.page_values(page, self._head(page).html())
+        filled = self.kinds.fill_unchecked(src_uri, values)
+        forked_pages.write(page.file.abs_dest_path, htmlmin.minify(filled))
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
@@ -328,8 +320,14 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         return metadata.head_of(self.papers.get(page.file.src_uri), title, url, self.site.site_name)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        if self.kinds.first(page.file.src_uri) and not self.kinds.check_first(page.file.src_uri, output):
-            log.debug(f"{page.file.src_uri}: its kind's pages go through the theme (no exact chrome)")
+        src = page.file.src_uri
+        if self.forked.takes(src):
+            return ""
+        if self.kinds.first(src):
+            if self.kinds.check_first(src, output):
+                self.forked.start(self.kinds.unchecked(src), self._write_filled, len(self.kinds.kinds))
+            else:
+                log.debug(f"{src}: its kind's pages go through the theme (no exact chrome)")
         return htmlmin.minify(output)
 
     def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
@@ -349,10 +347,12 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             indexing.wait()
         added = self.index_seconds + time.perf_counter() - start
         log.info(f"Search index of {self.index_count} pages: it added {added:.2f} seconds to the build")
+        written = self.forked.finish()
         if self.fast:
-            log.info(self.kinds.summary())
+            log.info(self.kinds.summary(written))
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.forked.cancel()
         if self.serving is not None:
             self.serving.failed(f.abs_dest_path for f in self.files)
         if self.indexing is not None:

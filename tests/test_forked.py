@@ -1,10 +1,12 @@
 """forked.split: the child's part and this process's part, both results; the child's error raised here in
-full; no child left behind when this side fails while the child is still sending."""
+full; no child left behind when this side fails while the child is still sending. forked.Child: a child
+cancelled is stopped at once; where none can be forked, the work is done as it is started."""
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -69,6 +71,25 @@ def test_with_another_thread_both_parts_run_here(monkeypatch: pytest.MonkeyPatch
     finally:
         stop.set()
         other.join()
+    assert order == ["there", "here"]
+
+
+def test_a_cancelled_child_is_stopped_at_once(one_thread: None) -> None:
+    children_before = _children()
+    start = time.monotonic()
+    child = forked.Child(lambda: time.sleep(30))
+    assert _children() - children_before
+    child.cancel()
+    assert time.monotonic() - start < 10
+    assert _children() == children_before
+
+
+def test_without_a_fork_the_work_is_done_as_it_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    order: list[str] = []
+    child = forked.Child(lambda: order.append("there") or os.getpid())
+    order.append("here")
+    assert child.result() == os.getpid()
     assert order == ["there", "here"]
 
 

@@ -113,6 +113,41 @@ class Probe:
         return getattr(self._page, name)
 
 
+def page_values(page: Any, head: str) -> dict[str, str]:
+    """A generated page's (an MkDocs Page's) value for each slot of its kind's chrome."""
+    return slot_values(
+        page.url,
+        title=str(page.title or ""),
+        description=str(page.meta.get("description") or ""),
+        body=page.content or "",
+        head=head,
+        anchor=page.toc.items[0].id if page.toc.items else "",
+    )
+
+
+def probe_of(page: Any, one_heading: Callable[[str, str], object]) -> Probe:
+    """An MkDocs Page with a marker in each of its own values; `one_heading(title, anchor)` makes the
+    table of contents of one heading that a generated page has."""
+    url, _ = url_slots(page.url)
+    meta = dict(page.meta)
+    for key in ("title", "description"):
+        if meta.get(key):
+            meta[key] = marker(key, str(meta[key]))
+    toc = page.toc
+    if toc.items:
+        toc = one_heading(marker("title", toc.items[0].title), marker("anchor", toc.items[0].id))
+    return Probe(
+        page,
+        url=url,
+        canonical_url=swap_tail(page.canonical_url, page.url, url),
+        abs_url=swap_tail(page.abs_url, page.url, url),
+        meta=meta,
+        title=marker("title", str(page.title)) if page.title else page.title,
+        content=marker("body", page.content or ""),
+        toc=toc,
+    )
+
+
 class HeadProbe:
     """A stand-in for the page's head metadata (generator/site/metadata.py's Head): its marker."""
 
@@ -146,10 +181,12 @@ class Kinds:
         self.chromes: dict[str, Chrome | None] = {}  # a kind's chrome; None: through the theme
         self.last: dict[str, str] = {}  # a kind's last page, filled and rendered both, to compare
         self.filled = 0  # pages filled into their kind's chrome
+        self.sizes: dict[str, int] = {}  # each kind's number of pages
 
     def add(self, src_uri: str, kind: str) -> bool:
         """Count the page as one of its kind; whether it is filled (its kind's first page is not)."""
         self.kinds[src_uri] = kind
+        self.sizes[kind] = self.sizes.get(kind, 0) + 1
         if kind in self.probed:
             self.last[kind] = src_uri
             return True
@@ -190,5 +227,21 @@ class Kinds:
             return False
         return True
 
-    def summary(self) -> str:
-        return summary(self.filled, len(self.kinds), self.chromes)
+    def unchecked(self, src_uri: str) -> list[str]:
+        """If the page's kind is the largest and has a chrome: its pages but the first and the last (which
+        the theme renders too), in build order; otherwise none."""
+        kind = self.kinds.get(src_uri)
+        if kind is None or self.chromes.get(kind) is None or self.sizes[kind] < max(self.sizes.values()):
+            return []
+        ends = (self.probed[kind][0], self.last.get(kind))
+        return [src for src, its in self.kinds.items() if its == kind and src not in ends]
+
+    def fill_unchecked(self, src_uri: str, values: dict[str, str]) -> str:
+        """A page of a kind with a chrome, filled (written by another process: not counted here)."""
+        chrome = self.chromes[self.kinds[src_uri]]
+        if chrome is None:
+            raise ValueError(f"{src_uri}: its kind has no chrome")
+        return chrome.fill(values)
+
+    def summary(self, elsewhere: int = 0) -> str:
+        return summary(self.filled + elsewhere, len(self.kinds), self.chromes)
