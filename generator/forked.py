@@ -25,13 +25,20 @@ def can_fork() -> bool:
 
 
 class Child(Generic[_T]):
-    """`there()` under way in a forked child (or already done here, where no child could be forked)."""
+    """`there()` under way in a forked child (or already done here, where no child could be forked).
 
-    def __init__(self, there: Callable[[], _T]) -> None:
-        self._there = there
+    `first()`, if given, runs in the child before `there()`, and its result is sent at once, for this
+    process to go on with (`first_result`) while the child works on.
+    """
+
+    def __init__(self, there: Callable[[], _T], first: Callable[[], object] | None = None) -> None:
+        self._there, self._first = there, first
         self._pid = 0
         self._done: list[_T] = []
+        self._sent_first: list[object] = []
         if not can_fork():
+            if first is not None:
+                self._sent_first.append(first())
             self._done.append(there())
             return
         read_end, write_end = os.pipe()
@@ -40,27 +47,49 @@ class Child(Generic[_T]):
             status = 1
             try:
                 os.close(read_end)
-                result = there()
                 with os.fdopen(write_end, "wb") as out:
-                    pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    if first is not None:
+                        pickle.dump(first(), out, protocol=pickle.HIGHEST_PROTOCOL)
+                        out.flush()
+                    pickle.dump(there(), out, protocol=pickle.HIGHEST_PROTOCOL)
                 status = 0
             finally:
                 os._exit(status)
         os.close(write_end)
         self._reader = os.fdopen(read_end, "rb")
 
+    def first_result(self) -> object:
+        """What `first()` gave, once the child has sent it (made here if the child failed before)."""
+        if self._first is None:
+            raise ValueError("this child was given no first()")
+        if not self._sent_first:
+            self._sent_first.append(self._next(self._first, last=False))
+        return self._sent_first[0]
+
     def result(self) -> _T:
         """The child's result, once it has ended. A child that failed sent nothing: `there()` is run again
         here, which raises its error in full."""
-        if self._pid:
-            received: list[_T] = []
-            try:
-                with contextlib.suppress(EOFError):  # nothing sent: the child failed
-                    received.append(pickle.load(self._reader))
-            finally:
-                failed = self._reap() != 0
-            self._done = received if received and not failed else [self._there()]
+        if self._first is not None:
+            self.first_result()
+        if not self._done:
+            self._done.append(self._next(self._there, last=True))
         return self._done[0]
+
+    def _next(self, made_here: Callable[[], _U], last: bool) -> _U:
+        """The next result the child sends (the `last`: once it has ended well); made here instead if
+        the child sends none (it failed)."""
+        if self._pid:
+            try:
+                received: _U = pickle.load(self._reader)
+            except (EOFError, pickle.UnpicklingError):  # the child failed (before or while sending)
+                self._reap()
+            except BaseException:
+                self.cancel()
+                raise
+            else:
+                if not last or self._reap() == 0:
+                    return received
+        return made_here()
 
     def cancel(self) -> None:
         """Stop the child, if it still runs, and wait for it to end (its work is not wanted)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -91,6 +92,47 @@ def test_without_a_fork_the_work_is_done_as_it_starts(monkeypatch: pytest.Monkey
     order.append("here")
     assert child.result() == os.getpid()
     assert order == ["there", "here"]
+
+
+def test_the_first_result_comes_while_the_child_works_on(one_thread: None, tmp_path: Path) -> None:
+    go_on = tmp_path / "go-on"  # the child's second part waits for this file: the first must come before
+
+    def there() -> str:
+        while not go_on.exists():
+            time.sleep(0.01)
+        return "pages"
+
+    child = forked.Child(there, first=lambda: {"related": os.getpid()})
+    first = child.first_result()
+    assert isinstance(first, dict) and first["related"] != os.getpid()
+    go_on.touch()
+    assert child.result() == "pages"
+
+
+def test_a_child_that_fails_after_its_first_result_leaves_the_rest_here(one_thread: None) -> None:
+    parent = os.getpid()
+
+    def there() -> int:
+        if os.getpid() != parent:
+            raise OSError("the child's part failed")
+        return os.getpid()
+
+    child = forked.Child(there, first=os.getpid)
+    assert child.first_result() != parent
+    assert child.result() == parent
+
+
+def test_a_child_that_fails_before_its_first_result_leaves_both_here(one_thread: None) -> None:
+    parent = os.getpid()
+
+    def first() -> int:
+        if os.getpid() != parent:
+            raise OSError("the child's first part failed")
+        return os.getpid()
+
+    child = forked.Child(lambda: os.getpid(), first=first)
+    assert child.first_result() == parent
+    assert child.result() == parent
 
 
 def _children() -> set[int]:

@@ -1,5 +1,6 @@
 """The generated pages made on two cores are the pages made on one, in the same order, with the rest of
-the site made in this process meanwhile; a failure in the child is the error of the page that failed."""
+the site made in this process meanwhile; the related papers are ranked once, in the child, and sent here
+for this process's share of the paper pages; a failure in the child is the error of the page that failed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from generator import records
 from generator.config import SiteConfig
 from generator.model import Feed
-from generator.site import pages, parallel
+from generator.site import pages, parallel, related
 from tests.forks import counted
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
@@ -29,13 +30,17 @@ def test_pages_made_on_two_cores_are_the_pages_made_on_one(
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
     forks = counted(monkeypatch)
+    ranked: list[int] = []
+    real_related = related.related
+    monkeypatch.setattr(related, "related", lambda feed: ranked.append(os.getpid()) or real_related(feed))
     builder = pages.SiteBuilder(feed, SITE)
     here: list[int] = []
     two, rest = parallel.build_pages(builder, lambda: here.append(os.getpid()) or "rest")
+    assert ranked == []  # the related papers were ranked in the child only (its list is its own copy)
+    assert builder.related == real_related(feed)  # and sent here
     one = list(pages.SiteBuilder(feed, SITE).pages())
     assert len(forks) == 1  # the paper pages were made by a child
     assert rest == "rest" and here == [os.getpid()]  # the rest was made here, once
-    assert "related" not in builder.__dict__  # the related papers were made in the child, for its pages
     assert [(p.src, p.updated, p.in_nav) for p in two] == [(p.src, p.updated, p.in_nav) for p in one]
     assert [p.text for p in two] == [p.text for p in one]
     assert two[0].src.startswith("papers/") and two[-1].src == "search/index.md"
@@ -71,7 +76,7 @@ def test_no_fork_while_another_thread_runs(feed: Feed, monkeypatch: pytest.Monke
 
 
 class _Broken(pages.SiteBuilder):
-    def paper_pages(self):  # type: ignore[no-untyped-def]
+    def paper_pages(self, part=None):  # type: ignore[no-untyped-def]
         raise ValueError("papers/x.md: cannot be rendered")
 
 
@@ -82,3 +87,21 @@ def test_a_paper_page_that_fails_in_the_child_raises_its_error_here(
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     with pytest.raises(ValueError, match=r"^papers/x\.md: cannot be rendered$"):
         parallel.build_pages(_Broken(feed, SITE), lambda: None)
+
+
+def test_the_childs_share_and_this_processs_are_both_made(
+    feed: Feed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    counted(monkeypatch)
+    made_here: list[int] = []
+    real_page = pages.SiteBuilder.paper_page
+
+    def paper_page(self, papers, i):  # type: ignore[no-untyped-def]
+        made_here.append(os.getpid())  # the child's appends stay in its copy
+        return real_page(self, papers, i)
+
+    monkeypatch.setattr(pages.SiteBuilder, "paper_page", paper_page)
+    made, _ = parallel.build_pages(pages.SiteBuilder(feed, SITE), lambda: None)
+    papers = [p for p in made if p.src.startswith("papers/")]
+    assert len(made_here) == len(papers) - round(len(feed.papers) * parallel.CHILD_SHARE) > 0

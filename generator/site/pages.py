@@ -17,7 +17,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import groupby
+from itertools import groupby, islice
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -245,10 +245,11 @@ class SiteBuilder:
         yield self.feeds_page()
         yield self.search_page()
 
-    def paper_pages(self) -> Iterable[Page]:
-        for _, papers in self.days:
-            for i in range(len(papers)):
-                yield self.paper_page(papers, i)
+    def paper_pages(self, part: slice = slice(None)) -> Iterable[Page]:
+        """The paper pages, newest day first (`part` of them: generator/site/parallel.py shares them out)."""
+        each = ((papers, i) for _, papers in self.days for i in range(len(papers)))
+        for papers, i in islice(each, part.start, part.stop):
+            yield self.paper_page(papers, i)
 
     def paper_page(self, papers: Sequence[Paper], i: int) -> Page:
         """The page of `papers[i]`, one of the papers of a day (its neighbours there are linked)."""
