@@ -7,6 +7,7 @@ through a pipe. Where a child cannot be forked safely, both parts run here, one 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -42,7 +43,14 @@ class Child(Generic[_T]):
             self._done.append(there())
             return
         read_end, write_end = os.pipe()
-        self._pid = os.fork()
+        # Frozen until the child has ended, as Python's gc docs advise before a fork: a collection (on
+        # either side) would otherwise write to every object it walks, and copy each page they share.
+        gc.freeze()
+        try:
+            self._pid = os.fork()
+        except BaseException:
+            gc.unfreeze()
+            raise
         if self._pid == 0:  # the child: work, send, and leave without running the parent's exit handlers
             status = 1
             try:
@@ -104,6 +112,7 @@ class Child(Generic[_T]):
         self._reader.close()
         pid, self._pid = self._pid, 0
         _, status = os.waitpid(pid, 0)
+        gc.unfreeze()
         return os.waitstatus_to_exitcode(status)
 
 

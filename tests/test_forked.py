@@ -1,9 +1,11 @@
 """forked.split: the child's part and this process's part, both results; the child's error raised here in
 full; no child left behind when this side fails while the child is still sending. forked.Child: a child
-cancelled is stopped at once; where none can be forked, the work is done as it is started."""
+cancelled is stopped at once; where none can be forked, the work is done as it is started; the collector
+leaves the objects both sides share alone while a child runs."""
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -140,3 +142,15 @@ def _children() -> set[int]:
     task = f"/proc/{os.getpid()}/task/{os.getpid()}/children"
     with open(task, encoding="ascii") as listing:
         return {int(pid) for pid in listing.read().split()}
+
+
+def test_the_collector_leaves_the_shared_objects_alone_while_the_child_runs(one_thread: None) -> None:
+    # Python's gc docs: freeze before a fork, or collections on either side copy every page they walk.
+    gc.collect()
+    child = forked.Child(gc.get_freeze_count)
+    assert gc.get_freeze_count() > 0  # this side, while the child works
+    assert child.result() > 0  # the child's side
+    assert gc.get_freeze_count() == 0  # and all collected as before once it has ended
+    cancelled = forked.Child(lambda: time.sleep(30))
+    cancelled.cancel()
+    assert gc.get_freeze_count() == 0

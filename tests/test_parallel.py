@@ -1,10 +1,13 @@
 """The generated pages made on two cores are the pages made on one, in the same order, with the rest of
 the site made in this process meanwhile; the related papers are ranked once, in the child, and sent here
-for this process's share of the paper pages; a failure in the child is the error of the page that failed."""
+for this process's share of the paper pages; a failure in the child is the error of the page that failed;
+a build's objects are left out of the collections at exit."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -105,3 +108,26 @@ def test_the_childs_share_and_this_processs_are_both_made(
     made, _ = parallel.build_pages(pages.SiteBuilder(feed, SITE), lambda: None)
     papers = [p for p in made if p.src.startswith("papers/")]
     assert len(made_here) == len(papers) - round(len(feed.papers) * parallel.CHILD_SHARE) > 0
+
+
+# Registered before the build's own exit handler, this one runs after it (atexit runs the last first).
+EXIT_CHECK = """
+import atexit, gc, sys
+from pathlib import Path
+from generator.config import SiteConfig
+from generator.site import assemble
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0))
+print("frozen before:", gc.get_freeze_count() > 0)
+assemble.full(SiteConfig(site_name="x", site_url="https://example.org/", content_dir=Path(sys.argv[1])))
+print("frozen after:", gc.get_freeze_count() > 0)
+"""
+
+
+def test_a_build_leaves_its_objects_out_of_the_collections_at_exit() -> None:
+    # Only at exit: until then the build's garbage is collected (a test run holds many builds).
+    done = subprocess.run(
+        [sys.executable, "-c", EXIT_CHECK, str(FIXTURE)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines == ["frozen before: False", "frozen after: False", "frozen at exit: True"]
