@@ -13,7 +13,8 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from typing import IO, Generic, TypeVar
 
 _T = TypeVar("_T")
 _U = TypeVar("_U")
@@ -55,11 +56,14 @@ class Child(Generic[_T]):
             status = 1
             try:
                 os.close(read_end)
-                with os.fdopen(write_end, "wb") as out:
-                    if first is not None:
-                        pickle.dump(first(), out, protocol=pickle.HIGHEST_PROTOCOL)
-                        out.flush()
-                    pickle.dump(there(), out, protocol=pickle.HIGHEST_PROTOCOL)
+                # first() is sent from a thread: a pipe holds 64 KB, and this process would otherwise
+                # wait for the parent to read the rest before it could go on with there().
+                with os.fdopen(write_end, "wb") as out, ThreadPoolExecutor(1) as sender:
+                    sending = sender.submit(_send, first(), out) if first is not None else None
+                    made = there()
+                    if sending is not None:
+                        sending.result()  # raises here what sending raised
+                    _send(made, out)
                 status = 0
             finally:
                 os._exit(status)
@@ -114,6 +118,11 @@ class Child(Generic[_T]):
         _, status = os.waitpid(pid, 0)
         gc.unfreeze()
         return os.waitstatus_to_exitcode(status)
+
+
+def _send(result: object, out: IO[bytes]) -> None:
+    pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
 
 
 def split(there: Callable[[], _T], here: Callable[[], _U]) -> tuple[_T, _U]:

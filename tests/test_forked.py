@@ -1,7 +1,8 @@
 """forked.split: the child's part and this process's part, both results; the child's error raised here in
 full; no child left behind when this side fails while the child is still sending. forked.Child: a child
 cancelled is stopped at once; where none can be forked, the work is done as it is started; the collector
-leaves the objects both sides share alone while a child runs."""
+leaves the objects both sides share alone while a child runs, and a first result waiting to be read does
+not hold the child up."""
 
 from __future__ import annotations
 
@@ -109,6 +110,25 @@ def test_the_first_result_comes_while_the_child_works_on(one_thread: None, tmp_p
     assert isinstance(first, dict) and first["related"] != os.getpid()
     go_on.touch()
     assert child.result() == "pages"
+
+
+def test_the_child_goes_on_while_its_first_result_waits_to_be_read(one_thread: None, tmp_path: Path) -> None:
+    started = tmp_path / "started"  # there() makes it; this side reads nothing until then
+    # The first result is many times a pipe's 64 KB.
+    child = forked.Child(lambda: started.touch() or "pages", first=lambda: "r" * 5_000_000)
+    deadline = time.monotonic() + 10
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert started.exists(), "the child waited for its first result to be read before going on"
+    assert child.first_result() == "r" * 5_000_000
+    assert child.result() == "pages"
+
+
+def test_a_first_result_that_cannot_be_sent_leaves_both_here(one_thread: None) -> None:
+    parent = os.getpid()
+    child = forked.Child(os.getpid, first=lambda: (lambda: None) if os.getpid() != parent else "made here")
+    assert child.first_result() == "made here"  # a lambda cannot be pickled: the child sent nothing whole
+    assert child.result() == parent
 
 
 def test_a_child_that_fails_after_its_first_result_leaves_the_rest_here(one_thread: None) -> None:
