@@ -7,7 +7,6 @@ import functools
 import html
 import logging
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
@@ -22,6 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils import meta
 from mkdocs.utils.templates import TemplateContext
 
 from generator import records, urls
@@ -33,6 +33,7 @@ from generator.site import (
     assemble,
     fastpath,
     forked_pages,
+    front_matter,
     htmlmin,
     incremental,
     metadata,
@@ -77,13 +78,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.bodies: dict[str, str] = {}
         self.papers: dict[str, Paper] = {}
         self.handwritten: list[search.Document] = []
-        self.indexing: search.Indexing | None = None
-        self.index_started = False
+        self.index = search.BuildIndex(Path())
         self.handwritten_due = 0  # hand-written pages the build reads, which the search index waits for
-        self.index_output = Path()
-        self.language = "en"
-        self.index_count = 0
-        self.index_seconds = 0.0
         self.fast = True  # generated pages filled into their kind's chrome (generator/site/fastpath.py)
         self.env: Environment | None = None
         self.kinds = fastpath.Kinds()  # this build's kinds of generated pages, their chromes
@@ -150,9 +146,9 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # The search index starts as soon as the last hand-written page has been read (MkDocs reads them
         # before the pages generated here), so that Pagefind runs beside MkDocs reading and writing the
         # thousands of generated pages, not only beside their writing.
-        self.index_started = self.serving is not None  # serving, it is made after the build (on_post_build)
-        self.index_output = Path(config.site_dir) / "pagefind"
-        self.language = str(config.theme.get("language") or "en")
+        language, output = str(config.theme.get("language") or "en"), Path(config.site_dir) / "pagefind"
+        serving = self.serving is not None  # then made after the build, by on_post_build
+        self.index = search.BuildIndex(output, language, self.site.search_shard_size, started=serving)
         handwritten = [f for f in files.documentation_pages() if f.generated_by is None]
         self.handwritten_due = len([f for f in handwritten if f.inclusion.is_included()])  # type: ignore[no-untyped-call]
         if self.serving is not None:
@@ -179,7 +175,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             if file.generated_by != GENERATED_BY:
                 continue
             # MkDocs has made a Page of every file by now (get_navigation, before this event): a generated
-            # one becomes a _GeneratedPage, which differs only in how it renders, where nav links to it.
+            # one becomes a _GeneratedPage, which differs only in how it is read and rendered, where nav
+            # links to it.
             if self.fast and type(file.page) is Page:
                 file.page.__class__ = _GeneratedPage
             if self.serving and file.page is not None:  # the sitemap's date of a page not read again
@@ -208,15 +205,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def _start_index(self) -> None:
         """Start Pagefind on the papers and the hand-written pages read so far (once a build): it runs on
         another core while MkDocs works on, and on_post_build waits for it."""
-        if self.feed is None or self.index_started:
-            return
-        self.index_started = True
-        start = time.perf_counter()
-        pages = sorted(self.handwritten, key=lambda page: page.url)
-        self.index_count, self.indexing = search.start_index(
-            self.feed, pages, self.index_output, self.language, self.site.search_shard_size
-        )
-        self.index_seconds = time.perf_counter() - start
+        if self.feed is not None:
+            self.index.start(self.feed, self.handwritten)
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
         # The sitemap prints each page's update_date, which MkDocs sets to the build day: use the day the
@@ -338,15 +328,12 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.serving is not None and self.feed is not None:
             site_dir = Path(config.site_dir)
-            for line in self.serving.finish(site_dir, self.files, self.feed, self.handwritten, self.language):
+            for line in self.serving.finish(
+                site_dir, self.files, self.feed, self.handwritten, self.index.language
+            ):
                 log.info(line)
             return
-        indexing, self.indexing = self.indexing, None
-        start = time.perf_counter()
-        if indexing is not None:
-            indexing.wait()
-        added = self.index_seconds + time.perf_counter() - start
-        log.info(f"Search index of {self.index_count} pages: it added {added:.2f} seconds to the build")
+        log.info(self.index.wait())
         written = self.forked.finish()
         if self.fast:
             log.info(self.kinds.summary(written))
@@ -355,9 +342,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.forked.cancel()
         if self.serving is not None:
             self.serving.failed(f.abs_dest_path for f in self.files)
-        if self.indexing is not None:
-            self.indexing.cancel()
-            self.indexing = None
+        self.index.cancel()
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -376,8 +361,14 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
 
 class _GeneratedPage(Page):
-    """A generated page, whose Markdown on_page_markdown takes whole: rendering nothing through Markdown
-    gives nothing, with no table of contents, title or anchors, and costs a parser made for each page."""
+    """A generated page, whose front matter is read without YAML where it can be (site/front_matter.py),
+    and whose Markdown on_page_markdown takes whole: rendering nothing through Markdown gives nothing, with
+    no table of contents, title or anchors, and costs a parser made for each page."""
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        source = config.plugins.on_page_read_source(page=self, config=config)
+        text = self.file.content_string if source is None else source
+        self.markdown, self.meta = front_matter.read(text, meta.YAML_RE, meta.get_data)
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         if self.markdown:

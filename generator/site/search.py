@@ -22,6 +22,7 @@ import html
 import pickle
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,6 +212,43 @@ def build_index(
     if indexing:
         indexing.wait()
     return count
+
+
+@dataclass
+class BuildIndex:
+    """A build's search index: started once (Pagefind then runs on another core while the build goes on),
+    waited for at the build's end."""
+
+    output: Path
+    language: str = "en"
+    shard_size: int = SHARD_SIZE
+    started: bool = False
+    count: int = 0
+    seconds: float = 0.0  # what starting it took the build
+    indexing: Indexing | None = None
+
+    def start(self, feed: Feed, pages: Iterable[Document]) -> None:
+        if self.started:
+            return
+        self.started = True
+        start = time.perf_counter()
+        pages = sorted(pages, key=lambda page: page.url)
+        self.count, self.indexing = start_index(feed, pages, self.output, self.language, self.shard_size)
+        self.seconds = time.perf_counter() - start
+
+    def wait(self) -> str:
+        """Wait for the index to be written: the build log's line about it."""
+        indexing, self.indexing = self.indexing, None
+        start = time.perf_counter()
+        if indexing is not None:
+            indexing.wait()
+        added = self.seconds + time.perf_counter() - start
+        return f"Search index of {self.count} pages: it added {added:.2f} seconds to the build"
+
+    def cancel(self) -> None:
+        indexing, self.indexing = self.indexing, None
+        if indexing is not None:
+            indexing.cancel()
 
 
 # Files of Material's that no page loads: its search's worker and lunr's languages (Pagefind replaces that
