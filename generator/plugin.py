@@ -314,10 +314,10 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         if self.forked.takes(src):
             return ""
         if self.kinds.first(src):
-            if self.kinds.check_first(src, output):
-                self.forked.start(self.kinds.unchecked(src), self._write_filled, len(self.kinds.kinds))
-            else:
+            if not self.kinds.check_first(src, output):
                 log.debug(f"{src}: its kind's pages go through the theme (no exact chrome)")
+            elif self.serving is None:  # serving, only what changed is written, and by this process
+                self.forked.start(self.kinds.unchecked(src), self._write_filled, len(self.kinds.kinds))
         return htmlmin.minify(output)
 
     def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
@@ -326,6 +326,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     @_readable
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        written = self.forked.finish()
         if self.serving is not None and self.feed is not None:
             site_dir = Path(config.site_dir)
             for line in self.serving.finish(
@@ -334,7 +335,6 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
                 log.info(line)
             return
         log.info(self.index.wait())
-        written = self.forked.finish()
         if self.fast:
             log.info(self.kinds.summary(written))
 
@@ -356,8 +356,10 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         return server
 
     def on_shutdown(self) -> None:
+        # The session ends: MkDocs keeps this plugin for the process, whose next build is a build.
         if self.serving is not None:
             self.serving.reindex.cancel()
+        self.serving = None
 
 
 class _GeneratedPage(Page):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 
 from generator.plugin import PaperfeedPlugin
+from generator.site import forked_pages
 from tests.sitebuild import build_site, write_config
 
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -172,6 +174,24 @@ def test_every_rebuild_gives_the_site_of_a_full_build(served: Served, tmp_path: 
         served.rebuild()
         assert site_files(served.site) != before, f"{step.__name__}: the site did not change"
         assert_same_site(served, tmp_path, content)
+
+
+def test_rebuilds_are_whole_where_a_child_could_write_the_paper_pages(
+    tmp_path: Path, content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As at 10,000 papers: a session's first build runs before the server's threads start, where a build
+    # forks a child to write most paper pages; serving writes only what changed, itself, on every rebuild.
+    monkeypatch.setattr(forked_pages, "MIN_PAGES", 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    session = Served(tmp_path, content)
+    try:
+        for step in STEPS[:3]:
+            step(content)
+            session.rebuild()
+            assert_same_site(session, tmp_path, content)
+    finally:
+        session.close()
 
 
 # Written on every build: the hand-written page (read again for the search index), the theme's own pages.
