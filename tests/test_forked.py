@@ -10,6 +10,7 @@ import gc
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -131,28 +132,27 @@ def test_a_first_result_that_cannot_be_sent_leaves_both_here(one_thread: None) -
     assert child.result() == parent
 
 
-def test_a_child_that_fails_after_its_first_result_leaves_the_rest_here(one_thread: None) -> None:
+def _fails_in_a_child(what: str) -> Callable[[], int]:
+    """A part that raises in a forked child, and gives this process's id where it runs here."""
     parent = os.getpid()
 
-    def there() -> int:
+    def part() -> int:
         if os.getpid() != parent:
-            raise OSError("the child's part failed")
-        return os.getpid()
+            raise OSError(what)
+        return parent
 
-    child = forked.Child(there, first=os.getpid)
-    assert child.first_result() != parent
-    assert child.result() == parent
+    return part
+
+
+def test_a_child_that_fails_after_its_first_result_leaves_the_rest_here(one_thread: None) -> None:
+    child = forked.Child(_fails_in_a_child("the child's part failed"), first=os.getpid)
+    assert child.first_result() != os.getpid()
+    assert child.result() == os.getpid()
 
 
 def test_a_child_that_fails_before_its_first_result_leaves_both_here(one_thread: None) -> None:
     parent = os.getpid()
-
-    def first() -> int:
-        if os.getpid() != parent:
-            raise OSError("the child's first part failed")
-        return os.getpid()
-
-    child = forked.Child(lambda: os.getpid(), first=first)
+    child = forked.Child(lambda: os.getpid(), first=_fails_in_a_child("the child's first part failed"))
     assert child.first_result() == parent
     assert child.result() == parent
 
