@@ -12,8 +12,9 @@ from generator.site.pages import Page, SiteBuilder
 
 # Below this many papers a fork costs more than it saves.
 MIN_PAPERS = 500
-# The child's share of the paper pages. At 10,000 papers the related papers take the child about 2 s, the
-# listing pages, feeds, digests and data files this process 3 to 3.5 s, the paper pages 3.4 s in all.
+# The child's share of the paper pages. At 10,000 papers the related papers take the child about 1.6 s, the
+# listing pages, feeds, digests and data files this process about 2.1 s, the paper pages 2 s in all: both
+# then end within a few tenths of a second of each other.
 CHILD_SHARE = 0.7
 
 _T = TypeVar("_T")
