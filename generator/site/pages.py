@@ -179,6 +179,7 @@ class SiteBuilder:
         self.months = _group(feed.papers, lambda p: urls.month_key(p.date))
         self.slugs = feed.by_slug()
         self._card_meta: dict[tuple[str, bool, bool], Markup] = {}
+        self._modules: dict[tuple[str, bool], tuple[dict[str, Any], Any, Any]] = {}
 
     @cached_property
     def keys(self) -> dict[str, str]:
@@ -195,18 +196,45 @@ class SiteBuilder:
         return trending.rank(self.feed, self.stars)
 
     def render(self, template: str, here: str, **context: Any) -> str:
-        # The trending signals: the cards of every listing show them where known (generator/site/templates/
-        # _trending.md.j2), and the trending page's cards say so where nothing is known.
-        signals = {"trend": self.trend, "signal_words": trending.words, "signal_always": False}
-        return self.env.get_template(template).render(
-            link=_Linker(here),
-            site=self.site,
-            tags=self.feed.tags,
-            urls=urls,
-            excerpt=lambda text: Markup(abstracts.excerpt_html(text)),
-            card_meta=self.card_meta,
-            **(signals | context),
-        )
+        """A page's Markdown from `template`, with its links relative to `here`; `signal_always=True`: its
+        cards say where no trending signal is known (the trending page's)."""
+        signal_always = bool(context.pop("signal_always", False))
+        shared, macros, signals = self._macros(_Linker(here), signal_always)
+        return self.env.get_template(template).render(m=macros, trending=signals, **shared, **context)
+
+    def _macros(self, link: _Linker, signal_always: bool) -> tuple[dict[str, Any], Any, Any]:
+        """The shared pieces of the pages (_macros.md.j2, _trending.md.j2), made once for all the pages at
+        one depth: imported in each template "with context", they were made again for every page, twice
+        for a paper page (a third of its time)."""
+        key = (link.prefix, signal_always)
+        found = self._modules.get(key)
+        if found is None:
+            # What the pieces may use: the same on every page at this depth (the links' prefix).
+            shared = {
+                "link": link,
+                "site": self.site,
+                "tags": self.feed.tags,
+                "urls": urls,
+                "excerpt": _excerpt,
+                "card_meta": self.card_meta,
+                "trend": self.trend,
+                "signal_words": trending.words,
+                "signal_always": signal_always,
+            }
+            macros = self.env.get_template("_macros.md.j2").make_module(shared)
+            signals = self.env.get_template("_trending.md.j2").make_module(shared)
+            items: dict[tuple[str, bool], Markup] = {}
+
+            def title_item(paper: Paper, dated: bool = False) -> Markup:
+                """A paper's line in a list: the same in its week's, its month's and its tags' lists."""
+                item = items.get((paper.slug, dated))
+                if item is None:
+                    item = macros.title_item(paper, dated=dated)  # type: ignore[attr-defined]
+                    items[paper.slug, dated] = item
+                return item
+
+            found = self._modules[key] = ({**shared, "title_item": title_item}, macros, signals)
+        return found
 
     def card_meta(self, paper: Paper, dated: bool = False, listed: bool = False) -> Markup:
         """A card's line of small items (the day on tag pages, arXiv, PDF and code links; the upvotes in a
@@ -359,6 +387,11 @@ class SiteBuilder:
     def search_page(self) -> Page:
         # The page the header's search box submits to without script, and that a shared search opens.
         return Page("search/index.md", self.render("search.md.j2", "search/"), None)
+
+
+def _excerpt(text: str) -> Markup:
+    """A card's excerpt of an abstract, as HTML."""
+    return Markup(abstracts.excerpt_html(text))
 
 
 def _day_label(key: str) -> str:
