@@ -11,6 +11,7 @@ import os
 import random
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -342,3 +343,21 @@ def test_a_fragment_name_taken_by_another_page_grows_one_character(tmp_path: Pat
         pagefind_order.FormatError, match=r"en_abcdef01\.pf_fragment has the content of another"
     ):
         pagefind_merge._free_name("en_abcdef01ff", 10, taken, tmp_path)
+
+
+def test_an_output_on_another_file_system_than_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shards' bundles are moved into the output: a move across file systems (a /tmp in memory, the
+    site on disk) copies, where a rename fails (EXDEV)."""
+    elsewhere = Path("/dev/shm")
+    if not elsewhere.is_dir() or os.stat(elsewhere).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("no second file system here: /dev/shm is missing or on the same one as the tests' folder")
+    feed, pages = feed_of(30), pages_of(2)
+    with tempfile.TemporaryDirectory(dir=elsewhere) as temporary:
+        monkeypatch.setattr(tempfile, "tempdir", temporary)
+        sharded(feed, pages, tmp_path / "merged", shard_size=10)
+        # The single run's documents on the same file system: Pagefind numbers pages in the order it
+        # lists a folder, which is the file system's.
+        single = single_run(feed, pages, Path(temporary), shard_size=10)
+        assert_same_index(tmp_path / "merged", single)

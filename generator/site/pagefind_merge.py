@@ -15,7 +15,6 @@ own, beside the pages it writes); the bundles are used up.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -90,7 +89,9 @@ def _fragments(bundles: Sequence[Bundle], output: Path) -> list[list[Any]]:
                     raise FormatError(f"{path.name} is not named by its content")
                 name = _free_name(full, shortest, taken, folder)
             taken[name] = full
-            os.replace(path, folder / f"{name}.pf_fragment")
+            # Moved, which copies where the bundles are on another file system than the output (a /tmp
+            # in memory): a rename cannot cross them.
+            shutil.move(path, folder / f"{name}.pf_fragment")
             pages.append([name, word_count])
     return pages
 
