@@ -3,14 +3,20 @@
 
 Budgets (issue 12), at 10,000 papers: our build without the search index no slower than Hugo's, with it at
 most 2.5 times Hugo's; t(10k) / t(1k) at most 11 (with the index, the build a deploy runs); peak memory of
-the build at most 1 GB. Each build runs once (the machine is shared): compare the figures of one run.
+the build at most 1 GB.
+
+At 10,000 papers and more the three builds run in turn, ROUNDS times, and each one's best time counts; every
+time is printed too. On this machine's disk (ext4) a build of 12,000 files sometimes spends 10 s more in the
+kernel than the same build a minute later, ours and Hugo's alike (`perf` shows ext4's inode allocator), so
+one run's ratio swung from 0.95 to 1.3. No output is deleted until every build has run: ext4 allocates new
+inodes slowly for some seconds after many are deleted (`recently_deleted`), which charged each build for
+the deletion of the one before.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,6 +27,7 @@ import corpus_config
 
 NAME = "speed"
 SIZES = [1000, 10000]
+ROUNDS = 3  # at 10,000 papers and more; once below
 HUGO_RATIO_MAX = 1.0
 SEARCH_RATIO_MAX = 2.5
 LINEAR_MAX = 11.0
@@ -125,15 +132,22 @@ def run(corpus: Path, n: int) -> dict[str, float | int | str]:
         config = str(corpus_config.write(tmp, corpus))
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         build = ["build", "--strict", "-q", "-f", config, "-d"]
-        ours, peak = _timed([sys.executable, "-m", "mkdocs", *build, str(tmp / "ours")], env, "our build")
-        pages = sum(1 for _ in (tmp / "ours").rglob("index.html"))
-        shutil.rmtree(tmp / "ours")
-        bare, _ = _timed([sys.executable, "-c", WITHOUT_INDEX, *build, str(tmp / "bare")], env, "our build")
-        shutil.rmtree(tmp / "bare")
-        site = hugo_site(tmp, corpus)
-        hugo_args = [hugo_binary(), "--quiet", "--source", str(site), "--destination", str(tmp / "public")]
-        hugo, hugo_peak = _timed(hugo_args, env, "hugo")
-        hugo_pages = sum(1 for _ in (tmp / "public").rglob("index.html"))
+        hugo_build = [hugo_binary(), "--quiet", "--source", str(hugo_site(tmp, corpus)), "--destination"]
+        times: dict[str, list[float]] = {"ours": [], "bare": [], "hugo": []}
+        peaks: dict[str, int] = {}
+        for i in range(ROUNDS if n >= 10000 else 1):
+            commands = {
+                "ours": [sys.executable, "-m", "mkdocs", *build, str(tmp / f"ours{i}")],
+                "bare": [sys.executable, "-c", WITHOUT_INDEX, *build, str(tmp / f"bare{i}")],
+                "hugo": [*hugo_build, str(tmp / f"hugo{i}")],
+            }
+            for what, args in commands.items():
+                seconds, peak = _timed(args, env, what)
+                times[what].append(seconds)
+                peaks[what] = max(peak, peaks.get(what, 0))
+        pages = sum(1 for _ in (tmp / "ours0").rglob("index.html"))
+        hugo_pages = sum(1 for _ in (tmp / "hugo0").rglob("index.html"))
+    ours, bare, hugo = min(times["ours"]), min(times["bare"]), min(times["hugo"])
     result: dict[str, float | int | str] = {
         "ours_s": round(ours, 1),
         "ours_without_search_s": round(bare, 1),
@@ -141,12 +155,17 @@ def run(corpus: Path, n: int) -> dict[str, float | int | str]:
         "hugo_s": round(hugo, 1),
         "ratio_without_search": round(bare / hugo, 2),
         "ratio": round(ours / hugo, 2),
-        "peak_mb": peak,
-        "hugo_peak_mb": hugo_peak,
+        "peak_mb": max(peaks["ours"], peaks["bare"]),
+        "hugo_peak_mb": peaks["hugo"],
         "pages": pages,
         "hugo_pages": hugo_pages,
     }
-    ok = peak <= PEAK_MB_MAX
+    if len(times["ours"]) > 1:
+        result["rounds"] = " | ".join(
+            f"ours {o:.1f} bare {b:.1f} hugo {h:.1f}"
+            for o, b, h in zip(times["ours"], times["bare"], times["hugo"], strict=True)
+        )
+    ok = max(peaks["ours"], peaks["bare"]) <= PEAK_MB_MAX
     if n >= 10000:
         ok = ok and bare / hugo <= HUGO_RATIO_MAX and ours / hugo <= SEARCH_RATIO_MAX
     smaller = [m for m in _seen if m < n]
