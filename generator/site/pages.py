@@ -221,19 +221,27 @@ class SiteBuilder:
                 "signal_words": trending.words,
                 "signal_always": signal_always,
             }
-            macros = self.env.get_template("_macros.md.j2").make_module(shared)
-            signals = self.env.get_template("_trending.md.j2").make_module(shared)
             items: dict[tuple[str, bool], Markup] = {}
+            tag_lists: dict[tuple[str, ...], Markup] = {}
 
             def title_item(paper: Paper, dated: bool = False) -> Markup:
                 """A paper's line in a list: the same in its week's, its month's and its tags' lists."""
                 item = items.get((paper.slug, dated))
                 if item is None:
-                    item = macros.title_item(paper, dated=dated)  # type: ignore[attr-defined]
-                    items[paper.slug, dated] = item
+                    item = items[paper.slug, dated] = macros.title_item(paper, dated=dated)
                 return item
 
-            found = self._modules[key] = ({**shared, "title_item": title_item}, macros, signals)
+            def paper_tags(slugs: tuple[str, ...]) -> Markup:
+                """A paper's tags, as its page and its card list them: the same for every paper so tagged."""
+                made = tag_lists.get(slugs)
+                if made is None:
+                    made = tag_lists[slugs] = macros.tag_list(slugs)
+                return made
+
+            shared |= {"title_item": title_item, "paper_tags": paper_tags}
+            macros: Any = self.env.get_template("_macros.md.j2").make_module(shared)
+            signals = self.env.get_template("_trending.md.j2").make_module(shared)
+            found = self._modules[key] = (shared, macros, signals)
         return found
 
     def card_meta(self, paper: Paper, dated: bool = False, listed: bool = False) -> Markup:
