@@ -31,7 +31,7 @@ from generator.data.starfile import StarData
 from generator.model import Feed, Paper
 from generator.periods import Period, long_date, month_label, short_date, week_label
 from generator.records import abstracts
-from generator.site import related, wording
+from generator.site import page_parts, related, wording
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ class SiteBuilder:
         self.months = _group(feed.papers, lambda p: urls.month_key(p.date))
         self.slugs = feed.by_slug()
         self._card_meta: dict[tuple[str, bool, bool], Markup] = {}
-        self._modules: dict[tuple[str, bool], tuple[dict[str, Any], Any, Any]] = {}
+        self.parts = page_parts.PageParts(self.env, self._common)
 
     @cached_property
     def keys(self) -> dict[str, str]:
@@ -198,51 +198,22 @@ class SiteBuilder:
     def render(self, template: str, here: str, **context: Any) -> str:
         """A page's Markdown from `template`, with its links relative to `here`; `signal_always=True`: its
         cards say where no trending signal is known (the trending page's)."""
-        signal_always = bool(context.pop("signal_always", False))
-        shared, macros, signals = self._macros(_Linker(here), signal_always)
-        return self.env.get_template(template).render(m=macros, trending=signals, **shared, **context)
+        parts = self.parts.at(_Linker(here), bool(context.pop("signal_always", False)))
+        return self.env.get_template(template).render(
+            m=parts.macros, trending=parts.signals, **parts.values, **context
+        )
 
-    def _macros(self, link: _Linker, signal_always: bool) -> tuple[dict[str, Any], Any, Any]:
-        """The shared pieces of the pages (_macros.md.j2, _trending.md.j2), made once for all the pages at
-        one depth: imported in each template "with context", they were made again for every page, twice
-        for a paper page (a third of its time)."""
-        key = (link.prefix, signal_always)
-        found = self._modules.get(key)
-        if found is None:
-            # What the pieces may use: the same on every page at this depth (the links' prefix).
-            shared = {
-                "link": link,
-                "site": self.site,
-                "tags": self.feed.tags,
-                "urls": urls,
-                "excerpt": _excerpt,
-                "card_meta": self.card_meta,
-                "trend": self.trend,
-                "signal_words": trending.words,
-                "signal_always": signal_always,
-            }
-            items: dict[tuple[str, bool], Markup] = {}
-            tag_lists: dict[tuple[str, ...], Markup] = {}
-
-            def title_item(paper: Paper, dated: bool = False) -> Markup:
-                """A paper's line in a list: the same in its week's, its month's and its tags' lists."""
-                item = items.get((paper.slug, dated))
-                if item is None:
-                    item = items[paper.slug, dated] = macros.title_item(paper, dated=dated)
-                return item
-
-            def paper_tags(slugs: tuple[str, ...]) -> Markup:
-                """A paper's tags, as its page and its card list them: the same for every paper so tagged."""
-                made = tag_lists.get(slugs)
-                if made is None:
-                    made = tag_lists[slugs] = macros.tag_list(slugs)
-                return made
-
-            shared |= {"title_item": title_item, "paper_tags": paper_tags}
-            macros: Any = self.env.get_template("_macros.md.j2").make_module(shared)
-            signals = self.env.get_template("_trending.md.j2").make_module(shared)
-            found = self._modules[key] = (shared, macros, signals)
-        return found
+    def _common(self) -> dict[str, Any]:
+        """What the pages' shared pieces use, the same on every page (site/page_parts.py)."""
+        return {
+            "site": self.site,
+            "tags": self.feed.tags,
+            "urls": urls,
+            "excerpt": _excerpt,
+            "card_meta": self.card_meta,
+            "trend": self.trend,
+            "signal_words": trending.words,
+        }
 
     def card_meta(self, paper: Paper, dated: bool = False, listed: bool = False) -> Markup:
         """A card's line of small items (the day on tag pages, arXiv, PDF and code links; the upvotes in a
