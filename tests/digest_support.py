@@ -13,11 +13,12 @@ import ssl
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
@@ -406,3 +407,24 @@ def states(origin: Origin) -> dict[str, list[str]]:
     if text is None:
         return {}
     return {pid: list(s.recipients.values()) for pid, s in Ledger.parse(text, "ledger").digests.items()}
+
+
+# The SMTP server's fixtures, for the digest tests to import: a certificate authority for the module, and
+# for each test a recorder of what the server received and the server itself, on loopback.
+
+
+@pytest.fixture(scope="module")
+def authority(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
+    return CertificateAuthority(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def server(recorder: Recorder, authority: CertificateAuthority) -> Iterator[Any]:
+    controller = start_server(recorder, authority)
+    yield controller
+    controller.stop()

@@ -9,12 +9,12 @@ import email
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import digest_support
 import pytest
 import yaml
 from digest_support import (
@@ -52,21 +52,8 @@ DAY_SLUGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def authority(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
-    return CertificateAuthority(tmp_path_factory.mktemp("ca"))
-
-
-@pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-def server(recorder: Recorder, authority: CertificateAuthority) -> Iterator[Any]:
-    controller = start_server(recorder, authority)
-    yield controller
-    controller.stop()
+# The SMTP server's fixtures (a certificate authority, what the server received, the server on loopback).
+authority, recorder, server = digest_support.authority, digest_support.recorder, digest_support.server
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ due (2025-03-03 and 2025-03-04), so what happens to the second one shows what th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import digest_support
 import pytest
 from digest_support import (
     LIST,
@@ -23,7 +23,6 @@ from digest_support import (
     outcome,
     send,
     smtp_env,
-    start_server,
     states,
 )
 from smtp_script import HANG_UP, Reply, Script, scripted_server
@@ -38,21 +37,8 @@ SENDER = "the SMTP server refused the sender digest@example.org"
 CLOSING = "421 4.3.2 Service shutting down, closing transmission channel"
 
 
-@pytest.fixture(scope="module")
-def authority(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
-    return CertificateAuthority(tmp_path_factory.mktemp("ca"))
-
-
-@pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-def server(recorder: Recorder, authority: CertificateAuthority) -> Iterator[Any]:
-    controller = start_server(recorder, authority)
-    yield controller
-    controller.stop()
+# The SMTP server's fixtures (a certificate authority, what the server received, the server on loopback).
+authority, recorder, server = digest_support.authority, digest_support.recorder, digest_support.server
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import digest_support
 import pytest
 import yaml
 from digest_support import (
@@ -22,7 +22,6 @@ from digest_support import (
     git,
     make_repo,
     record_on,
-    start_server,
 )
 from workflow_support import Job, load, once_a_day, run_job
 
@@ -93,21 +92,8 @@ LIST = "papers@lists.example.org"
 SENT = "sent"
 
 
-@pytest.fixture(scope="module")
-def authority(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
-    return CertificateAuthority(tmp_path_factory.mktemp("ca"))
-
-
-@pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-def server(recorder: Recorder, authority: CertificateAuthority) -> Iterator[Any]:
-    controller = start_server(recorder, authority)
-    yield controller
-    controller.stop()
+# The SMTP server's fixtures (a certificate authority, what the server received, the server on loopback).
+authority, recorder, server = digest_support.authority, digest_support.recorder, digest_support.server
 
 
 @pytest.fixture
