@@ -71,7 +71,7 @@ def test_every_error_a_user_reads_is_a_paperfeed_error() -> None:
         "generator.data.github.GitHubError",
         "generator.data.github.RepoError",
         "generator.site.pagefind_run.SearchIndexError",
-        "generator.site.pagefind_order.FormatError",
+        "generator.site.pagefind_files.FormatError",
         "generator.records.gitbase.GitBaseError",
     ):
         assert issubclass(classes[name], PaperfeedError), name

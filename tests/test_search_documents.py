@@ -1,6 +1,6 @@
 """The search index's documents are written by the first process of its chain, not by the build's: the
 same documents as write_documents here, a failure to write them named and the chain stopped, and the
-shards' bundles merged in the order Pagefind walks their folders, whatever order they are given in."""
+shards' bundles merged into the same index whatever order they are given in."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_documents_that_cannot_be_written_stop_the_chain(tmp_path: Path) -> None
     assert indexing.ran == 1 and not (tmp_path / "index").exists()  # Pagefind never started
 
 
-def test_bundles_given_in_another_order_merge_in_the_walks(tmp_path: Path) -> None:
+def test_bundles_given_in_another_order_merge_into_the_same_index(tmp_path: Path) -> None:
     feed, pages = feed_of(9), pages_of(1)
     documents = tmp_path / "documents"
     search.write_documents(feed, pages, documents, shard_size=4)
@@ -54,7 +54,7 @@ def test_bundles_given_in_another_order_merge_in_the_walks(tmp_path: Path) -> No
     assert len(names) == 3
     steps = [pagefind_step(documents, tmp_path / "b" / n, "en", f"{n}/**/*.{{html}}") for n in names]
     backwards = [tmp_path / "b" / n for n in reversed(names)]
-    steps.append(merge_step(backwards, tmp_path / "merged", walked=documents))
+    steps.append(merge_step(backwards, tmp_path / "merged"))
     Indexing(steps, tmp_path / "merged", documents).wait()
     assert_same_index(tmp_path / "merged", single_run(feed, pages, tmp_path / "one", shard_size=4))
 
@@ -69,7 +69,7 @@ def test_a_shards_documents_failing_beside_a_run_stop_the_chain(tmp_path: Path) 
         first,
         dataclasses.replace(pagefind_step(documents, bundles[0], "en", "0/**/*.{html}"), beside=second),
         pagefind_step(documents, bundles[1], "en", "1/**/*.{html}"),
-        merge_step(bundles, tmp_path / "index", walked=documents),
+        merge_step(bundles, tmp_path / "index"),
     ]
     indexing = Indexing(steps, tmp_path / "index", documents)
     with pytest.raises(search.SearchIndexError) as caught:

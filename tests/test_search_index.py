@@ -10,7 +10,7 @@ import pytest
 
 from generator import records
 from generator.model import Feed
-from generator.site import pagefind_order, search
+from generator.site import search
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
 ABOUT = search.Document("about/", "About", "<p>A feed of papers.</p>")
@@ -105,31 +105,3 @@ def test_a_failing_pagefind_stops_with_its_message(tmp_path: Path) -> None:
     assert str(caught.value).startswith(
         "pagefind could not build the search index: Error: Pagefind was not able to build an index."
     )
-
-
-# A filter file as Pagefind writes it: its signature, then CBOR ["tag", [["Vision", [1]], ["Audio", [0, 2]]]]
-UNSORTED = b"pagefind_dcd\x82ctag\x82\x82fVision\x81\x01\x82eAudio\x82\x00\x02"
-SORTED = b"pagefind_dcd\x82ctag\x82\x82eAudio\x82\x00\x02\x82fVision\x81\x01"
-
-
-def test_filter_values_are_put_in_order_of_their_text() -> None:
-    assert pagefind_order.sorted_filter(UNSORTED) == SORTED
-    assert pagefind_order.sorted_filter(SORTED) == SORTED
-
-
-@pytest.mark.parametrize(
-    ("raw", "message"),
-    [
-        (b"pagefind_xyz\x82ctag\x80", "does not start with Pagefind's signature"),
-        (b"pagefind_dcd\x83ctag\x80\x80", "is not a [name, values] pair"),
-        (b"pagefind_dcd\x82ctagctag", "has no list of values"),
-        (b"pagefind_dcd\x82ctag\x81\x81\x00", "has a value that is not a [text, pages] pair"),
-        (b"pagefind_dcd\x82ctag\x81\x82\x01\x80", "has no text at byte 19"),
-        (SORTED + b"\x00", "has bytes after its values"),
-        (SORTED[:-1], "ends inside an item"),
-    ],
-)
-def test_a_filter_file_of_another_shape_is_refused(raw: bytes, message: str) -> None:
-    with pytest.raises(pagefind_order.FormatError) as caught:
-        pagefind_order.sorted_filter(raw)
-    assert str(caught.value) == message

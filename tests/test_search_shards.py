@@ -1,10 +1,10 @@
 """The search index made in shards: Pagefind over each shard of the documents, one run after another, and
-the bundles merged into the bundle one run over all of them writes; the chain's failures and its cancel."""
+the bundles merged into the index that one run over all of them gives; the merge's order of the pages,
+whatever the order Pagefind found them in; the chain's failures and its cancel."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import itertools
 import json
 import os
@@ -19,7 +19,7 @@ import cbor2
 import pytest
 
 from generator.model import Feed, Paper, Tag
-from generator.site import pagefind_files, pagefind_merge, pagefind_order, pagefind_words, search
+from generator.site import pagefind_files, pagefind_merge, pagefind_words, search
 from generator.site.pagefind_run import Indexing, merge_step, pagefind_step
 
 TAGS = {slug: Tag(slug, slug.capitalize()) for slug in ["audio", "robots", "vision"]}
@@ -54,7 +54,8 @@ def pages_of(count: int) -> list[search.Document]:
 
 
 def single_run(feed: Feed, pages: list[search.Document], folder: Path, shard_size: int) -> Path:
-    """The index of one Pagefind run over the documents as they are laid out in shards of `shard_size`."""
+    """The index of one Pagefind run over the documents as they are laid out in shards of `shard_size`
+    (merged alone: the merge orders every index)."""
     search.write_documents(feed, pages, folder / "documents", shard_size=shard_size)
     search.run_pagefind(folder / "documents", folder / "single")
     return folder / "single"
@@ -72,19 +73,10 @@ def files_of(bundle: Path) -> dict[str, bytes]:
 
 
 def assert_same_index(merged: Path, single: Path) -> None:
-    """Every file of the two bundles the same, by name and bytes; a word index file by its content.
-
-    The word index is the one part the merge writes anew that stabilize leaves as Pagefind wrote it, and
-    Pagefind gzips with miniz_oxide, the merge with zlib: the same content compresses to other bytes. A
-    word index file's name is the SHA-1 of its content, so the same names are the same contents, which
-    this checks too."""
+    """Every file of the two bundles the same, by name and bytes."""
     ours, theirs = files_of(merged), files_of(single)
     assert sorted(ours) == sorted(theirs)
-    for name in ours:
-        if name.startswith("index/"):
-            assert gzip.decompress(ours[name]) == gzip.decompress(theirs[name]), name
-        else:
-            assert ours[name] == theirs[name], name
+    assert [name for name in ours if ours[name] != theirs[name]] == []
 
 
 def meta_of(bundle: Path) -> list:  # type: ignore[type-arg]
@@ -108,7 +100,15 @@ def test_sixty_documents_in_shards_of_twenty_index_as_one_run(tmp_path: Path) ->
     muller = next(w for w in words if w[0] == "muller")
     assert [form for form, _ in muller[2]] == ["müller"]
     numbers = list(itertools.accumulate(page[0] for page in muller[2][0][1]))  # from differences
-    assert len({number // 20 for number in numbers}) >= 2  # pages of more than one shard
+    urls = [fragment_of(single, meta[1][number][0])["url"] for number in numbers]
+    assert len({url.split("/")[1] for url in urls}) >= 2  # pages of more than one shard
+    # The pages in order of their fragments' hashes: of their names, where no two begin alike.
+    names = [name for name, _ in meta[1]]
+    assert names == sorted(names) and len({name[:10] for name in names}) == len(names)
+
+
+def fragment_of(bundle: Path, name: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(pagefind_files.read(bundle / "fragment" / f"{name}.pf_fragment"))  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize(
@@ -119,8 +119,8 @@ def test_sixty_documents_in_shards_of_twenty_index_as_one_run(tmp_path: Path) ->
 def test_shard_boundaries(tmp_path: Path, papers: int, shard_size: int, runs: int) -> None:
     feed, pages = feed_of(papers), pages_of(1)
     indexing = sharded(feed, pages, tmp_path / "merged", shard_size)
-    # The documents (one process, or one a shard), then Pagefind (one run, or one a shard and the merge).
-    assert indexing.ran == (2 if runs == 1 else 2 * runs - 1)
+    # The documents (one process, or one a shard), Pagefind (one run, or one a shard), and the merge.
+    assert indexing.ran == (3 if runs == 1 else 2 * runs - 1)
     documents = tmp_path / "documents"
     search.write_documents(feed, pages, documents, shard_size=shard_size)
     laid_out = sorted(str(p.relative_to(documents)) for p in documents.rglob("*.html"))
@@ -269,14 +269,14 @@ BREAKS = {
 def test_a_bundle_of_another_shape_stops_the_merge(shards: list[Path], tmp_path: Path, broken: str) -> None:
     change, message = BREAKS[broken]
     change(shards[1])
-    with pytest.raises(pagefind_order.FormatError) as caught:
+    with pytest.raises(pagefind_files.FormatError) as caught:
         pagefind_merge.merge(shards, tmp_path / "out")
     assert message in str(caught.value)
 
 
 def test_a_page_in_two_bundles_stops_the_merge(shards: list[Path], tmp_path: Path) -> None:
     shutil.copytree(shards[0], tmp_path / "again")
-    with pytest.raises(pagefind_order.FormatError, match="has the content of another page"):
+    with pytest.raises(pagefind_files.FormatError, match="has the content of another page"):
         pagefind_merge.merge([shards[0], tmp_path / "again"], tmp_path / "out")
 
 
@@ -332,24 +332,57 @@ def test_heads_are_cbors_shortest(major: int, value: int, encoded: bytes) -> Non
     )
 
 
-def test_a_fragment_name_taken_by_another_page_grows_one_character(tmp_path: Path) -> None:
-    earlier = tmp_path / "en_abcdef0.pf_fragment"
-    earlier.write_bytes(gzip.compress(pagefind_order.SIGNATURE + b'{"url":"/earlier.html"}'))
-    taken: dict[str, str | None] = {"en_abcdef0": None}  # its hash read from the file when needed
-    assert pagefind_merge._free_name("en_abcdef0123", 10, taken, tmp_path) == "en_abcdef01"
-    taken["en_abcdef01"] = "en_abcdef01ff"
-    assert pagefind_merge._free_name("en_abcdef0123", 10, taken, tmp_path) == "en_abcdef012"
-    with pytest.raises(
-        pagefind_order.FormatError, match=r"en_abcdef01\.pf_fragment has the content of another"
-    ):
-        pagefind_merge._free_name("en_abcdef01ff", 10, taken, tmp_path)
+def _colliding_fragments() -> tuple[bytes, bytes]:
+    """Two fragments whose hashes begin with the same 7 characters, Pagefind's shortest name (found by
+    the birthday bound: about 2^14 tries for 28 bits)."""
+    seen: dict[str, bytes] = {}
+    for i in range(1 << 17):
+        content = json.dumps({"url": f"/{i}.html"}).encode()
+        start = pagefind_files.full_hash(content)[: pagefind_files.SHORT]
+        if start in seen:
+            return seen[start], content
+        seen[start] = content
+    raise AssertionError("no two fragments' hashes begin alike")
+
+
+def _bundle_of(folder: Path, fragments: list[bytes]) -> pagefind_merge.Bundle:
+    """A bundle of these fragments, each named as Pagefind names the first of its name (7 characters)."""
+    (folder / "fragment").mkdir(parents=True)
+    pages = []
+    for content in fragments:
+        name = f"en_{pagefind_files.full_hash(content)[: pagefind_files.SHORT]}"
+        pagefind_files.write(folder / "fragment" / f"{name}.pf_fragment", content)
+        pages.append([name, 1])
+    return pagefind_merge.Bundle(folder, {}, "en", ["1.5.2", pages, [], [], [], []])
+
+
+@pytest.mark.parametrize("given", ["in-order", "backwards"])
+def test_pages_whose_names_collide_are_ordered_by_their_whole_hash(tmp_path: Path, given: str) -> None:
+    one, two = sorted(_colliding_fragments(), key=pagefind_files.full_hash)
+    other = json.dumps({"url": "/other.html"}).encode()
+    first, second = [one, other], [two]
+    if given == "backwards":
+        first, second = second, first
+    bundles = [_bundle_of(tmp_path / "a", first), _bundle_of(tmp_path / "b", second)]
+    pages, numbers = pagefind_merge._pages(bundles, tmp_path / "out")
+    hashes = {content: f"en_{pagefind_files.full_hash(content)}" for content in [one, two, other]}
+    # The first of the two in order of the whole hash keeps the short name; the second's grows.
+    expected = sorted([hashes[one][:10], hashes[two][:11], hashes[other][:10]])
+    assert [name for name, _ in pages] == expected
+    # Each bundle's pages get the numbers of those names, and each fragment its file under its name.
+    for bundle, contents in zip(bundles, [first, second], strict=True):
+        for content, number in zip(contents, numbers[bundles.index(bundle)], strict=True):
+            name = pages[number][0]
+            assert hashes[content].startswith(name)
+            assert pagefind_files.read(tmp_path / "out" / "fragment" / f"{name}.pf_fragment") == content
 
 
 def test_an_output_on_another_file_system_than_the_temporary_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The shards' bundles are moved into the output: a move across file systems (a /tmp in memory, the
-    site on disk) copies, where a rename fails (EXDEV)."""
+    site on disk) copies, where a rename fails (EXDEV). And the index is the one made on the other file
+    system."""
     elsewhere = Path("/dev/shm")
     if not elsewhere.is_dir() or os.stat(elsewhere).st_dev == os.stat(tmp_path).st_dev:
         pytest.skip("no second file system here: /dev/shm is missing or on the same one as the tests' folder")
@@ -357,7 +390,60 @@ def test_an_output_on_another_file_system_than_the_temporary_folder(
     with tempfile.TemporaryDirectory(dir=elsewhere) as temporary:
         monkeypatch.setattr(tempfile, "tempdir", temporary)
         sharded(feed, pages, tmp_path / "merged", shard_size=10)
-        # The single run's documents on the same file system: Pagefind numbers pages in the order it
-        # lists a folder, which is the file system's.
-        single = single_run(feed, pages, Path(temporary), shard_size=10)
-        assert_same_index(tmp_path / "merged", single)
+    monkeypatch.undo()
+    # The single run's documents on the tests' file system: Pagefind lists the folders in another order
+    # there, and the merge gives the same index all the same.
+    assert_same_index(tmp_path / "merged", single_run(feed, pages, tmp_path, shard_size=10))
+
+
+def _contents(bundle: Path) -> dict[str, object]:
+    """What an index says, whatever its pages' numbers: each page's fragment, each filter value's pages
+    and each word's pages with its positions (its variants' too), every page named by its URL."""
+    meta = meta_of(bundle)
+    fragments = [fragment_of(bundle, name) for name, _ in meta[1]]
+    urls = [fragment["url"] for fragment in fragments]
+
+    def pages(listed: list) -> list:  # type: ignore[type-arg]
+        numbers = itertools.accumulate(page[0] for page in listed)
+        return sorted((urls[n], page[1], page[2]) for n, page in zip(numbers, listed, strict=True))
+
+    words = {}
+    for _, _, name in meta[2]:
+        for word, listed, variants in pagefind_files.decode(bundle / "index" / f"{name}.pf_index")[0]:
+            words[word] = (pages(listed), {form: pages(some) for form, some in variants})
+    filters = {}
+    for _, name in meta[3]:
+        found, values = pagefind_files.decode(bundle / "filter" / f"{name}.pf_filter")
+        filters[found] = {value: sorted(urls[n] for n in numbers) for value, numbers in values}
+    return {"fragments": sorted(map(json.dumps, fragments)), "words": words, "filters": filters}
+
+
+def test_the_index_says_what_pagefind_found_in_its_own_order(tmp_path: Path) -> None:
+    """The merge renumbers the pages of Pagefind's own bundle and writes its files anew: every word, filter
+    and fragment says what Pagefind's did, of the same pages."""
+    documents = tmp_path / "documents"
+    search.write_documents(feed_of(30, words=300), pages_of(2), documents)
+    step = pagefind_step(documents, tmp_path / "pagefind", "en")
+    subprocess.run(step.command, cwd=documents, env=step.env, check=True)
+    shutil.copytree(tmp_path / "pagefind", tmp_path / "used")  # the merge uses its bundles up
+    pagefind_merge.merge([tmp_path / "used"], tmp_path / "merged")
+    theirs, ours = _contents(tmp_path / "pagefind"), _contents(tmp_path / "merged")
+    assert len(theirs["words"]) > 100 and any(variants for _, variants in theirs["words"].values())  # type: ignore[attr-defined]
+    assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    "positions", [[1, 30, 300], [70_000, 2], [-300, 5]], ids=["in-the-tables", "past-them", "below-them"]
+)
+def test_a_words_pages_are_encoded_as_cbor_in_the_merged_order(positions: list[int]) -> None:
+    # Two bundles' pages of a word: numbered 4 and 1 in the merged index, then 2.
+    first = pagefind_words._Pages([[0, positions, [-1, 7]], [3, [2], []]], [4, 1])
+    second = pagefind_words._Pages([[0, [9], [-2, 0]]], [2])
+    expected = [[1, [2], []], [1, [9], [-2, 0]], [2, positions, [-1, 7]]]  # differences from the one before
+    assert pagefind_words._encoded_pages([first, second]) == cbor2.dumps(expected)
+
+
+def test_a_position_that_is_not_a_number_stops_the_merge() -> None:
+    pages = pagefind_words._Pages([[0, [1, "two"], []]], [0])
+    with pytest.raises(pagefind_files.FormatError, match="positions are not all integers"):
+        pagefind_words._encoded_pages([pages])

@@ -6,6 +6,7 @@ import gzip
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,27 @@ def test_two_builds_of_the_same_content_are_byte_identical(
     # Pagefind's filter index, whose order Pagefind itself does not keep (generator/site/pagefind_order.py).
     assert [path for path in one if path.startswith("pagefind/filter/")] != []
     assert gzip.decompress(one["sitemap.xml.gz"]) == one["sitemap.xml"]
+
+
+def test_the_search_index_is_the_same_on_another_file_system(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind numbers the pages in the order it lists its documents' folder, which is the file
+    system's (a hash of each name on ext4, the order of writing on tmpfs): the index is renumbered in an
+    order of its own (generator/site/pagefind_merge.py), so that another machine gives the same bytes."""
+    elsewhere = Path("/dev/shm")
+    if not elsewhere.is_dir() or os.stat(elsewhere).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("no second file system here: /dev/shm is missing or on the same one as the tests' folder")
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    first = build(tmp_path / "one", SMALL, SITE_URL)
+    with tempfile.TemporaryDirectory(dir=elsewhere) as temporary:
+        monkeypatch.setenv("TMPDIR", temporary)  # the search index's documents and bundles go there
+        second = build(tmp_path / "two", SMALL, SITE_URL)
+    one, two = _files(first), _files(second)
+    assert sorted(one) == sorted(two)
+    assert [path for path in one if one[path] != two[path]] == []
 
 
 def test_the_sitemap_dates_pages_by_their_content_not_the_build_day(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import os
 import zlib
 from pathlib import Path
@@ -17,7 +18,14 @@ from typing import Any
 
 import cbor2
 
-from generator.site.pagefind_order import SIGNATURE, FormatError
+from generator.errors import PaperfeedError
+
+SIGNATURE = b"pagefind_dcd"  # the start of every file's content, before its CBOR
+
+
+class FormatError(PaperfeedError):
+    """Pagefind's output is not in the format this module knows; the message says which file."""
+
 
 # Pagefind's names are the language, "_" and 7 characters of the hash (10 for the metadata file); a name
 # already taken in the same index grows, one character at a time for fragments, two for word and filter
@@ -29,9 +37,8 @@ INDEX_STEP = 2
 
 
 def shards(folder: Path) -> list[str]:
-    """The shard folders of `folder` in the order that Pagefind walks them (that of the file system: one
-    run over the whole folder numbers the pages so); none when the documents are not sharded."""
-    return [entry.name for entry in os.scandir(folder) if entry.name.isdigit()]
+    """The shard folders of `folder`, in order; none when the documents are not sharded."""
+    return sorted((entry.name for entry in os.scandir(folder) if entry.name.isdigit()), key=int)
 
 
 def full_hash(content: bytes) -> str:
@@ -66,10 +73,15 @@ def read(path: Path) -> bytes:
 
 def decode(path: Path) -> Any:
     """A Pagefind file's CBOR content, as lists, integers and text."""
+    content = read(path)
+    stream = io.BytesIO(content)
     try:
-        return cbor2.loads(read(path))
+        data = cbor2.CBORDecoder(stream).decode()
     except cbor2.CBORDecodeError as err:
         raise FormatError(f"{path.name} is not CBOR ({err})") from None
+    if stream.tell() != len(content):
+        raise FormatError(f"{path.name} has bytes after its CBOR item")
+    return data
 
 
 def encode(data: Any) -> bytes:

@@ -1,12 +1,15 @@
-"""Several Pagefind bundles merged into one, the bundle that one run over all their pages writes.
+"""Pagefind bundles merged into one, its pages in an order of their own: the same content, the same bytes.
 
-A feed too large to index in one run of Pagefind (its memory grows with the documents: 1.5 GB at 10,000
-papers) is indexed in shards, one run after another, and the shards' bundles merged here, in the order in
-which one run would have walked their documents (generator/site/search.py lays them out so). Each page
-keeps its fragment file, renamed if its name is taken by a page of an earlier bundle; the filters are
-joined, value by value; the word index is merged as a stream (generator/site/pagefind_words.py); the
-metadata file and `pagefind-entry.json` are written anew, and the rest of Pagefind's files, the same in
-every bundle, taken from the first. A file of a shape this module does not know stops the merge.
+Pagefind numbers the pages in the order in which it walks its documents' folder, which is the file
+system's (a hash of each name on ext4, the order of writing on tmpfs), and lists each filter's values in
+the order of a hash map: the same documents give other bytes on another machine, or in another run. Every
+index is made here from Pagefind's bundles, one, or one a shard of a feed too large to index in one run
+(its memory grows with the documents: 1.5 GB at 10,000 papers): the pages are numbered in order of their
+fragments' hashes, whatever bundle they come from, and each fragment named as one run names them in that
+order; the filters are joined, value by value, in order of their text; the word index is merged as a
+stream (generator/site/pagefind_words.py); the metadata file and `pagefind-entry.json` are written anew,
+and the rest of Pagefind's files, the same in every bundle, taken from the first. A file of a shape this
+module does not know stops the merge.
 
 Run as `python -m generator.site.pagefind_merge OUTPUT BUNDLE...` (the build runs it in a process of its
 own, beside the pages it writes); the bundles are used up.
@@ -17,6 +20,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +28,7 @@ from typing import Any
 
 from generator.site import pagefind_files as files
 from generator.site import pagefind_words
-from generator.site.pagefind_order import FormatError
+from generator.site.pagefind_files import FormatError
 
 ENTRY = "pagefind-entry.json"
 VERSIONS = ("1.5.",)  # the Pagefind versions whose format this module knows
@@ -71,51 +75,48 @@ def _entry_text(entry: dict[str, Any]) -> str:
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 
-def _fragments(bundles: Sequence[Bundle], output: Path) -> list[list[Any]]:
-    """Move every page's fragment into `output`, named as one run names them (a name taken by an earlier
-    page grows); the metadata's pages, `[name, word count]`, in order."""
+def _pages(bundles: Sequence[Bundle], output: Path) -> tuple[list[list[Any]], list[list[int]]]:
+    """Move every page's fragment into `output`, the pages in order of their fragments' hashes and named
+    as one run names them in that order (a name taken by an earlier page grows); the metadata's pages,
+    `[name, word count]`, in order, and the merged index's number of each page of each bundle."""
+    language = bundles[0].language
+    shortest = len(language) + 1 + files.SHORT
+    starts = Counter(name[:shortest] for bundle in bundles for name, _ in bundle.meta[1])
+    found = []  # (the fragment's hash, or the prefix of it that names it alone; bundle; page; words; path)
+    for b, bundle in enumerate(bundles):
+        for page, (old, word_count) in enumerate(bundle.meta[1]):
+            path = bundle.folder / "fragment" / f"{old}.pf_fragment"
+            key = old
+            if len(old) != shortest or starts[old[:shortest]] > 1:  # a collision: its whole hash orders it
+                key = f"{language}_{files.full_hash(files.read(path))}"
+                if not key.startswith(old):
+                    raise FormatError(f"{path.name} is not named by its content")
+            found.append((key, b, page, word_count, path))
+    found.sort()
     folder = output / "fragment"
     folder.mkdir(parents=True)
-    taken: dict[str, str | None] = {}  # each name given, and its page's hash where it was needed
+    numbers = [[0] * len(bundle.meta[1]) for bundle in bundles]
     pages: list[list[Any]] = []
-    for bundle in bundles:
-        shortest = len(bundle.language) + 1 + files.SHORT
-        for old, word_count in bundle.meta[1]:
-            path = bundle.folder / "fragment" / f"{old}.pf_fragment"
-            name, full = old, None
-            if len(old) != shortest or old in taken:  # a collision, in the bundle or across bundles
-                full = f"{bundle.language}_{files.full_hash(files.read(path))}"
-                if not full.startswith(old):
-                    raise FormatError(f"{path.name} is not named by its content")
-                name = _free_name(full, shortest, taken, folder)
-            taken[name] = full
-            # Moved, which copies where the bundles are on another file system than the output (a /tmp
-            # in memory): a rename cannot cross them.
-            shutil.move(path, folder / f"{name}.pf_fragment")
-            pages.append([name, word_count])
-    return pages
+    taken: set[str] = set()
+    for number, (key, b, page, word_count, path) in enumerate(found):
+        if number and key == found[number - 1][0]:
+            raise FormatError(f"{path.name} has the content of another page")
+        name = files.short_name(language, key.split("_", 1)[1], taken, files.FRAGMENT_STEP)
+        taken.add(name)
+        # Moved, which copies where the bundles are on another file system than the output (a /tmp in
+        # memory): a rename cannot cross them.
+        shutil.move(path, folder / f"{name}.pf_fragment")
+        pages.append([name, word_count])
+        numbers[b][page] = number
+    return pages, numbers
 
 
-def _free_name(full: str, length: int, taken: dict[str, str | None], folder: Path) -> str:
-    """The shortest prefix of `full`, of `length` characters or more, that no page before has."""
-    while full[:length] in taken:
-        name = full[:length]
-        other = taken[name]
-        if other is None:  # the page before kept its name, unchecked: its hash is needed now
-            content = files.read(folder / f"{name}.pf_fragment")
-            other = f"{full.split('_', 1)[0]}_{files.full_hash(content)}"
-        if other == full:
-            raise FormatError(f"{name}.pf_fragment has the content of another page")
-        length += files.FRAGMENT_STEP
-    return full[:length]
-
-
-def _filters(bundles: Sequence[Bundle], offsets: Sequence[int], output: Path) -> list[list[str]]:
-    """Write the filters, each value's pages from every bundle in turn; the metadata's `[filter, name]`.
-    Values and filters are in order of their text (Pagefind's order is its hash map's: see
-    pagefind_order, which puts them in this order too)."""
+def _filters(bundles: Sequence[Bundle], numbers: Sequence[Sequence[int]], output: Path) -> list[list[str]]:
+    """Write the filters, each value's pages renumbered; the metadata's `[filter, name]`. Values and
+    filters are in order of their text (Pagefind's order is its hash map's, which changes from run to
+    run)."""
     merged: dict[str, dict[str, list[int]]] = {}
-    for bundle, offset in zip(bundles, offsets[:-1], strict=True):
+    for bundle, renumber in zip(bundles, numbers, strict=True):
         for filter_name, name in bundle.meta[3]:
             path = bundle.folder / "filter" / f"{name}.pf_filter"
             data = files.decode(path)
@@ -124,8 +125,9 @@ def _filters(bundles: Sequence[Bundle], offsets: Sequence[int], output: Path) ->
                 if found != filter_name:
                     raise ValueError(f"is the filter {found!r}, not {filter_name!r}")
                 for value, pages in values:
-                    merged.setdefault(found, {}).setdefault(value, []).extend(offset + p for p in pages)
-            except (TypeError, ValueError) as err:
+                    listed = merged.setdefault(found, {}).setdefault(value, [])
+                    listed.extend(map(renumber.__getitem__, pages))
+            except (TypeError, ValueError, IndexError) as err:
                 raise FormatError(f"{path.name} is not a [name, [[value, pages], ...]] pair: {err}") from None
     folder = output / "filter"
     folder.mkdir(parents=True)
@@ -134,7 +136,7 @@ def _filters(bundles: Sequence[Bundle], offsets: Sequence[int], output: Path) ->
     taken: set[str] = set()
     for filter_name in sorted(merged):
         values = merged[filter_name]
-        content = files.encode([filter_name, [[value, values[value]] for value in sorted(values)]])
+        content = files.encode([filter_name, [[value, sorted(values[value])] for value in sorted(values)]])
         name = files.short_name(language, files.full_hash(content), taken, files.INDEX_STEP)
         taken.add(name)
         files.write(folder / f"{name}.pf_filter", content)
@@ -143,29 +145,26 @@ def _filters(bundles: Sequence[Bundle], offsets: Sequence[int], output: Path) ->
 
 
 def merge(folders: Sequence[Path], output: Path) -> None:
-    """Merge the Pagefind bundles in `folders`, in their pages' order, into a bundle at `output` (which
-    must not exist); the bundles' files are moved, not copied."""
+    """Merge the Pagefind bundles in `folders` (one or more, in any order) into a bundle at `output`
+    (which must not exist); the bundles' files are moved, not copied."""
     bundles = [Bundle.read(folder) for folder in folders]
     first = bundles[0]
     for bundle in bundles[1:]:
         same = (bundle.entry["version"], bundle.language, bundle.entry["include_characters"])
         if same != (first.entry["version"], first.language, first.entry["include_characters"]):
             raise FormatError(f"{bundle.folder.name} is of another version or language than the first")
-    offsets = [0]
-    for bundle in bundles:
-        offsets.append(offsets[-1] + len(bundle.meta[1]))
     fields = sorted({field for bundle in bundles for field in bundle.meta[5]})
     output.mkdir(parents=True)
-    pages = _fragments(bundles, output)
-    filters = _filters(bundles, offsets, output)
+    pages, numbers = _pages(bundles, output)
+    filters = _filters(bundles, numbers, output)
     shards = [
         pagefind_words.Shard(
             bundle.folder,
             [name for _, _, name in bundle.meta[2]],
-            offset,
+            renumber,
             None if bundle.meta[5] == fields else [fields.index(f) for f in bundle.meta[5]],
         )
-        for bundle, offset in zip(bundles, offsets[:-1], strict=True)
+        for bundle, renumber in zip(bundles, numbers, strict=True)
     ]
     chunks = pagefind_words.write_index(shards, output / "index", first.language)
     meta = files.encode([first.meta[0], pages, chunks, filters, [], fields])
@@ -182,18 +181,11 @@ def merge(folders: Sequence[Path], output: Path) -> None:
 
 def main(argv: Sequence[str]) -> int:
     """The command line: OUTPUT BUNDLE...; a failure is one line on stderr and exit status 1."""
-    if len(argv) < 2 or (argv[1] == "--in-the-order-of" and len(argv) < 4):
-        usage = (
-            "usage: python -m generator.site.pagefind_merge OUTPUT [--in-the-order-of DOCUMENTS] BUNDLE..."
-        )
-        print(usage, file=sys.stderr)
+    if len(argv) < 2:
+        print("usage: python -m generator.site.pagefind_merge OUTPUT BUNDLE...", file=sys.stderr)
         return 2
-    bundles = [Path(folder) for folder in argv[1:]]
-    if argv[1] == "--in-the-order-of":  # bundles named as the shard folders of DOCUMENTS: in its order
-        walked = {name: i for i, name in enumerate(files.shards(Path(argv[2])))}
-        bundles = sorted(bundles[2:], key=lambda bundle: walked.get(bundle.name, len(walked)))
     try:
-        merge(bundles, Path(argv[0]))
+        merge([Path(folder) for folder in argv[1:]], Path(argv[0]))
     except FormatError as err:
         print(f"pagefind wrote an index this version of paperfeed cannot read: {err}", file=sys.stderr)
         return 1

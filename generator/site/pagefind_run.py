@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from pathlib import Path
 
 import generator
 from generator.errors import PaperfeedError
-from generator.site import pagefind_order
 
 # What Pagefind writes that the site's search script never loads: its ready-made interfaces, and its web
 # worker (the script searches on the page's own thread: see theme/assets/javascripts/paperfeed-search-ui.js).
@@ -67,14 +67,13 @@ def pagefind_step(source: Path, output: Path, language: str, glob: str | None = 
     return Step(command, f"pagefind could not build the search index{what}", _environment())
 
 
-def merge_step(bundles: Sequence[Path], output: Path, walked: Path | None = None) -> Step:
-    """The merge of the shards' bundles (generator/site/pagefind_merge.py), in a Python process of its
-    own: its memory is not the build's, and it runs on the other core. With `walked`, the bundles (named
-    as their shard folders) are merged in the order Pagefind walks that folder's shards, once it exists."""
-    order = ["--in-the-order-of", str(walked)] if walked is not None else []
-    arguments = [str(output), *order, *map(str, bundles)]
+def merge_step(bundles: Sequence[Path], output: Path) -> Step:
+    """The merge of Pagefind's bundles into the index (generator/site/pagefind_merge.py), in a Python
+    process of its own: its memory is not the build's, and it runs on the other core."""
     return python_step(
-        "generator.site.pagefind_merge", arguments, "the search index's shards could not be merged"
+        "generator.site.pagefind_merge",
+        [str(output), *map(str, bundles)],
+        "the search index's shards could not be merged",
     )
 
 
@@ -120,12 +119,13 @@ class Indexing:
         self._thread.start()
 
     @classmethod
-    def start(
-        cls, source: Path, output: Path, language: str = "en", cleanup: Callable[[], None] = lambda: None
-    ) -> Indexing:
-        """Start indexing every document under `source` into `output` (which is replaced), in one run."""
-        cwd = source if source.is_dir() else source.parent
-        return cls([pagefind_step(source, output, language)], output, cwd, cleanup)
+    def start(cls, source: Path, output: Path, language: str = "en") -> Indexing:
+        """Start indexing every document under `source` into `output` (which is replaced): one run of
+        Pagefind, into a temporary bundle, and the merge that orders it."""
+        tmp = tempfile.TemporaryDirectory(prefix="paperfeed-search-")
+        bundle = Path(tmp.name) / "bundle"
+        steps = [pagefind_step(source, bundle, language), merge_step([bundle], output)]
+        return cls(steps, output, source if source.is_dir() else source.parent, tmp.cleanup)
 
     @property
     def process(self) -> subprocess.Popen[bytes] | None:
@@ -188,7 +188,7 @@ class Indexing:
                     process.kill()
 
     def wait(self) -> None:
-        """Wait for the chain, then keep only what the site loads, in a stable order."""
+        """Wait for the chain, then keep only what the site loads."""
         try:
             self._thread.join()
         finally:
@@ -198,12 +198,6 @@ class Indexing:
         if self._stopped:
             raise SearchIndexError("the search index was stopped before it was done")
         _prune(self.output)
-        try:
-            pagefind_order.stabilize(self.output)
-        except pagefind_order.FormatError as err:
-            raise SearchIndexError(
-                f"pagefind wrote an index this version of paperfeed cannot read: {err}"
-            ) from None
 
     def cancel(self) -> None:
         """Stop the chain (the build failed), wait for its thread, and remove what it was given."""

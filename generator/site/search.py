@@ -10,8 +10,9 @@ generated pages), and waits for it when the pages are written. The documents are
 the index's chain too (site/search_documents.py), not by the build's own.
 
 Pagefind's memory grows with the documents (1.5 GB at 10,000 papers), so more than SHARD_SIZE of them are
-written into numbered folders of at most that many each, indexed one folder after another, and the
-bundles merged into the one bundle a single run over them all writes (pagefind_merge.py).
+written into numbered folders of at most that many each, indexed one folder after another. The bundles,
+one or many, are merged into the index (pagefind_merge.py), which numbers the pages in an order of its
+own: Pagefind's is the file system's.
 """
 
 from __future__ import annotations
@@ -188,16 +189,16 @@ def start_index(
         # The documents are written by the chain's processes: this one goes on with the build.
         writes = documents_steps(feed, pages, source, language, shard_size)
         count = len(writes)
+        bundles = [Path(tmp.name) / "bundles" / str(k) for k in range(count)]
         if count == 1:
-            steps = [writes[0], pagefind_step(source, output, language)]
+            steps = [writes[0], pagefind_step(source, bundles[0], language)]
         else:
-            bundles = [Path(tmp.name) / "bundles" / str(k) for k in range(count)]
             steps = [writes[0]]
             for k, bundle in enumerate(bundles):
                 what = f" (shard {k + 1} of {count})"
                 run = pagefind_step(source, bundle, language, f"{k}/**/*.{{html}}", what)
                 steps.append(dataclasses.replace(run, beside=writes[k + 1] if k + 1 < count else None))
-            steps.append(merge_step(bundles, output, walked=source))
+        steps.append(merge_step(bundles, output))  # which orders the index, however many bundles
         return total, Indexing(steps, output, source, tmp.cleanup, niceness)
     except BaseException:
         tmp.cleanup()
