@@ -4,6 +4,7 @@ whatever the order Pagefind found them in; the chain's failures and its cancel."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -419,10 +420,10 @@ def _contents(bundle: Path) -> dict[str, object]:
 
 
 def test_the_index_says_what_pagefind_found_in_its_own_order(tmp_path: Path) -> None:
-    """The merge renumbers the pages of Pagefind's own bundle and writes its files anew: every word, filter
-    and fragment says what Pagefind's did, of the same pages."""
+    """The merge renumbers the pages of Pagefind's own bundle and writes its files anew, in two halves at
+    once: every word, filter and fragment says what Pagefind's did, of the same pages."""
     documents = tmp_path / "documents"
-    search.write_documents(feed_of(30, words=300), pages_of(2), documents)
+    search.write_documents(feed_of(120, words=1000), pages_of(2), documents)
     step = pagefind_step(documents, tmp_path / "pagefind", "en")
     subprocess.run(step.command, cwd=documents, env=step.env, check=True)
     shutil.copytree(tmp_path / "pagefind", tmp_path / "used")  # the merge uses its bundles up
@@ -430,6 +431,13 @@ def test_the_index_says_what_pagefind_found_in_its_own_order(tmp_path: Path) -> 
     theirs, ours = _contents(tmp_path / "pagefind"), _contents(tmp_path / "merged")
     assert len(theirs["words"]) > 100 and any(variants for _, variants in theirs["words"].values())  # type: ignore[attr-defined]
     assert ours == theirs
+    # Pagefind's chunks, several on each side of the halves' split (which a half skips, or reads for its
+    # words alone), and a chunk of the merged index ends where the halves meet.
+    chunks = meta_of(tmp_path / "pagefind")[2]
+    assert sum(end < pagefind_words.SPLIT for _, end, _ in chunks) >= 2
+    assert sum(start > pagefind_words.SPLIT for start, _, _ in chunks) >= 2
+    ranges = meta_of(tmp_path / "merged")[2]
+    assert any(a[1] < pagefind_words.SPLIT <= b[0] for a, b in itertools.pairwise(ranges))
 
 
 @pytest.mark.parametrize(
@@ -447,3 +455,22 @@ def test_a_position_that_is_not_a_number_stops_the_merge() -> None:
     pages = pagefind_words._Pages([[0, [1, "two"], []]], [0])
     with pytest.raises(pagefind_files.FormatError, match="positions are not all integers"):
         pagefind_words._encoded_pages([pages])
+
+
+def test_a_half_of_the_merge_reads_only_the_chunks_that_may_hold_its_words(tmp_path: Path) -> None:
+    # Chunk "held" has words on both sides of SPLIT ("m"); its range ends with "m", the prefix that tells
+    # "mor" from the next chunk's first word. The chunks "before" and "after" have no file: reading one
+    # would fail.
+    (tmp_path / "index").mkdir()
+    words = [["kal", [[0, [1], []]], []], ["mor", [[0, [2], []]], []]]
+    pagefind_files.write(tmp_path / "index" / "held.pf_index", cbor2.dumps([words]))
+    chunks = [["a", "ka", "before"], ["kal", "m", "held"], ["n", "z", "after"]]
+    shard = pagefind_words.Shard(tmp_path, chunks, [0], None)
+
+    def half(low: str, high: str | None, chunks: list[list[str]]) -> list[str]:
+        return [w.word for w in pagefind_words._words(dataclasses.replace(shard, chunks=chunks), low, high)]
+
+    assert half("m", None, chunks[:2]) == ["mor"]  # "before" is skipped
+    assert half("", "m", chunks[1:]) == ["kal"]  # "after" is not reached
+    with pytest.raises(pagefind_files.FormatError, match=r"before\.pf_index"):
+        half("", "m", chunks)

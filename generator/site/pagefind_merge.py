@@ -160,7 +160,7 @@ def merge(folders: Sequence[Path], output: Path) -> None:
     shards = [
         pagefind_words.Shard(
             bundle.folder,
-            [name for _, _, name in bundle.meta[2]],
+            bundle.meta[2],
             renumber,
             None if bundle.meta[5] == fields else [fields.index(f) for f in bundle.meta[5]],
         )

@@ -7,7 +7,7 @@ words are streamed in order, one chunk of each at a time, so that memory does no
 word's pages, from every bundle that has it, are given their numbers in the merged index and put in that
 order, and the words are cut into chunks and named by Pagefind's own rules (pagefind/src/index/mod.rs in
 1.5): a chunk ends at the first word that brings its size, the count of every page's positions and meta
-positions plus one, to CHUNK_SIZE.
+positions plus one, to CHUNK_SIZE (and where the two halves that are merged at once meet: see SPLIT).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import operator
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from generator import forked
 from generator.site import pagefind_files as files
 from generator.site.pagefind_files import FormatError
 
@@ -34,13 +36,19 @@ _POSITIONS = itemgetter(1)
 _META_POSITIONS = itemgetter(2)
 
 
+# The word index is merged in two halves at once, one on each core: the words before SPLIT in this process,
+# the others in a forked child (generator/forked.py). A chunk ends where the halves meet.
+SPLIT = "m"
+
+
 @dataclass(frozen=True)
 class Shard:
-    """A bundle's word index to merge: its chunk files in order, the merged index's number of each of its
-    pages, and the merged index's number of each of its meta fields (None: the same numbers)."""
+    """A bundle's word index to merge: its chunks in order (`[from, to, name]`, as its metadata lists them),
+    the merged index's number of each of its pages, and the merged index's number of each of its meta
+    fields (None: the same numbers)."""
 
     folder: Path
-    chunks: Sequence[str]
+    chunks: Sequence[Sequence[str]]
     numbers: Sequence[int]
     fields: Sequence[int] | None
 
@@ -97,10 +105,16 @@ def _pages(pages: list[Any], shard: Shard) -> _Pages:
     return _Pages(pages, list(map(shard.numbers.__getitem__, itertools.accumulate(map(_FIRST, pages)))))
 
 
-def _words(shard: Shard) -> Iterator[_Word]:
-    """A bundle's words in order, one chunk file read at a time."""
+def _words(shard: Shard, low: str, high: str | None) -> Iterator[_Word]:
+    """A bundle's words from `low` up to `high` (None: to the last) in order, one chunk file read at a
+    time (and only those that may hold such words: a chunk's first and last words begin with its `from`
+    and `to`)."""
     before = ""
-    for name in shard.chunks:
+    for start, end, name in shard.chunks:
+        if high is not None and start >= high:
+            break
+        if end < low and not low.startswith(end):
+            continue
         path = shard.folder / "index" / f"{name}.pf_index"
         try:
             (words,) = files.decode(path)
@@ -108,6 +122,8 @@ def _words(shard: Shard) -> Iterator[_Word]:
                 if not (isinstance(word, str) and word > before):
                     raise ValueError("a word out of order")
                 before = word
+                if word < low or (high is not None and word >= high):
+                    continue
                 size = _size(pages)
                 for _, vpages in variants:
                     _size(vpages)
@@ -169,9 +185,12 @@ def _encoded(group: list[_Word]) -> bytes:
     )
 
 
-def merged_chunks(shards: Sequence[Shard], chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[list[str], bytes]]:
-    """The merged index's chunks in order: each one's words, and its content as Pagefind encodes it."""
-    streams = [_words(shard) for shard in shards]
+def merged_chunks(
+    shards: Sequence[Shard], low: str = "", high: str | None = None, chunk_size: int = CHUNK_SIZE
+) -> Iterator[tuple[list[str], bytes]]:
+    """The merged index's chunks of the words from `low` up to `high` (None: to the last), in order: each
+    one's words, and its content as Pagefind encodes it."""
+    streams = [_words(shard, low, high) for shard in shards]
     words: list[str] = []
     entries: list[bytes] = []
     size = 0
@@ -200,22 +219,35 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
     return a[: common + 1], b[: common + 1]
 
 
+def _write_chunks(shards: Sequence[Shard], folder: Path, low: str, high: str | None) -> list[list[str]]:
+    """Write the merged chunks of the words from `low` up to `high` into `folder`, each named by the hash
+    of its content alone (write_index names them); each one's first and last words and that hash."""
+    chunks: list[list[str]] = []
+    # Each chunk is compressed and written by another thread while this one merges the next.
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        writes = []
+        for words, content in merged_chunks(shards, low, high):
+            full = files.full_hash(content)
+            writes.append(writer.submit(files.write, folder / full, content, LEVEL))
+            chunks.append([words[0], words[-1], full])
+        for write in writes:
+            write.result()  # raises what the write raised
+    return chunks
+
+
 def write_index(shards: Sequence[Shard], folder: Path, language: str) -> list[list[str]]:
     """Write the merged word index into `folder`; the metadata's list of chunks, `[from, to, name]`."""
     folder.mkdir(parents=True, exist_ok=True)
+    upper, lower = forked.split(
+        lambda: _write_chunks(shards, folder, SPLIT, None), lambda: _write_chunks(shards, folder, "", SPLIT)
+    )
     ranges: list[list[str]] = []
     names: set[str] = set()
-    # Each chunk is compressed and written by another thread, on the other core, while this one merges
-    # the next: at the end of a build, the merge is all that runs.
-    with ThreadPoolExecutor(max_workers=1) as writer:
-        writes = []
-        for words, content in merged_chunks(shards):
-            name = files.short_name(language, files.full_hash(content), names, files.INDEX_STEP)
-            names.add(name)
-            writes.append(writer.submit(files.write, folder / f"{name}.pf_index", content, LEVEL))
-            ranges.append([words[0], words[-1], name])
-        for write in writes:
-            write.result()  # raises what the write raised
+    for first, last, full in lower + upper:  # named in order, as Pagefind names them
+        name = files.short_name(language, full, names, files.INDEX_STEP)
+        names.add(name)
+        os.replace(folder / full, folder / f"{name}.pf_index")
+        ranges.append([first, last, name])
     # Each range ends and the next starts with the shortest prefixes that tell them apart; a range's end
     # is left whole where its prefix would sort before the range's start.
     for this, following in itertools.pairwise(ranges):
