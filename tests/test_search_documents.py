@@ -1,10 +1,12 @@
 """The search index's documents are written by the first process of its chain, not by the build's: the
 same documents as write_documents here, a failure to write them named and the chain stopped, and the
-shards' bundles merged into the same index whatever order they are given in."""
+shards' bundles merged into the same index whatever order they are given in; the scratch files in memory
+where it has room, and deleted."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,36 @@ def test_a_shards_documents_failing_beside_a_run_stop_the_chain(tmp_path: Path) 
     # Shard 1's documents, its run and shard 2's documents beside it; shard 2's run and the merge never.
     assert indexing.ran == 3 and (bundles[0] / "pagefind-entry.json").exists()
     assert not bundles[1].exists() and not (tmp_path / "index").exists()
+
+
+def test_the_scratch_files_go_to_memory_where_it_has_room_and_are_deleted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    monkeypatch.setattr(search, "MEMORY", memory)
+    monkeypatch.delenv("TMPDIR", raising=False)
+    feed, pages = feed_of(7), pages_of(2)
+    count, indexing = search.start_index(feed, pages, tmp_path / "index", shard_size=4)
+    assert count == 9 and indexing is not None
+    (scratch,) = memory.iterdir()
+    assert scratch.name.startswith("paperfeed-search-")
+    indexing.wait()
+    assert list(memory.iterdir()) == []
+    assert_same_index(tmp_path / "index", single_run(feed, pages, tmp_path / "one", shard_size=4))
+
+
+def test_the_scratch_files_stay_out_of_memory_without_room_or_where_tmpdir_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "MEMORY", tmp_path)
+    monkeypatch.delenv("TMPDIR", raising=False)
+    stats = os.statvfs(tmp_path)
+    room = stats.f_bavail * stats.f_frsize // search.SCRATCH_BYTES
+    assert search.scratch_folder(min(room, 10_000)) == str(tmp_path)
+    assert search.scratch_folder(room + 1000) is None  # more documents than the room for them
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "chosen"))
+    assert search.scratch_folder(1) is None  # the user's folder: the system's temporary folder is it
+    monkeypatch.delenv("TMPDIR")
+    monkeypatch.setattr(search, "MEMORY", tmp_path / "missing")
+    assert search.scratch_folder(1) is None
