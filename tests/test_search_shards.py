@@ -474,3 +474,19 @@ def test_a_half_of_the_merge_reads_only_the_chunks_that_may_hold_its_words(tmp_p
     assert half("", "m", chunks[1:]) == ["kal"]  # "after" is not reached
     with pytest.raises(pagefind_files.FormatError, match=r"before\.pf_index"):
         half("", "m", chunks)
+
+
+@pytest.mark.parametrize("where", ["same-file-system", "another-file-system"])
+def test_a_file_moved_is_at_its_target_alone(tmp_path: Path, where: str) -> None:
+    elsewhere = Path("/dev/shm")
+    if where == "another-file-system" and (
+        not elsewhere.is_dir() or os.stat(elsewhere).st_dev == os.stat(tmp_path).st_dev
+    ):
+        pytest.skip("no second file system here: /dev/shm is missing or on the same one as the tests' folder")
+    with tempfile.TemporaryDirectory(dir=elsewhere if where == "another-file-system" else tmp_path) as folder:
+        source = Path(folder) / "en_abcdef0.pf_fragment"
+        source.write_bytes(b"\x1f\x8b fragment")
+        target = tmp_path / "site" / source.name
+        target.parent.mkdir()
+        pagefind_files.move(source, target)
+        assert target.read_bytes() == b"\x1f\x8b fragment" and not source.exists()

@@ -18,7 +18,6 @@ own, beside the pages it writes); the bundles are used up.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -103,9 +102,7 @@ def _pages(bundles: Sequence[Bundle], output: Path) -> tuple[list[list[Any]], li
             raise FormatError(f"{path.name} has the content of another page")
         name = files.short_name(language, key.split("_", 1)[1], taken, files.FRAGMENT_STEP)
         taken.add(name)
-        # Moved, which copies where the bundles are on another file system than the output (a /tmp in
-        # memory): a rename cannot cross them.
-        shutil.move(path, folder / f"{name}.pf_fragment")
+        files.move(path, folder / f"{name}.pf_fragment")  # a copy from a bundle in memory
         pages.append([name, word_count])
         numbers[b][page] = number
     return pages, numbers
@@ -176,7 +173,7 @@ def merge(folders: Sequence[Path], output: Path) -> None:
     # Pagefind's script, its word stemmers and its interfaces: the same files in every bundle.
     for path in first.folder.iterdir():
         if path.is_file() and path.name != ENTRY and not path.name.endswith(".pf_meta"):
-            shutil.move(path, output / path.name)
+            files.move(path, output / path.name)
 
 
 def main(argv: Sequence[str]) -> int:
