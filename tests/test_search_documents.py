@@ -90,7 +90,8 @@ def test_the_scratch_files_go_to_memory_where_it_has_room_and_are_deleted(
     memory = tmp_path / "memory"
     memory.mkdir()
     monkeypatch.setattr(search, "MEMORY", memory)
-    monkeypatch.delenv("TMPDIR", raising=False)
+    for name in search.CHOSEN:
+        monkeypatch.delenv(name, raising=False)
     feed, pages = feed_of(7), pages_of(2)
     count, indexing = search.start_index(feed, pages, tmp_path / "index", shard_size=4)
     assert count == 9 and indexing is not None
@@ -105,13 +106,15 @@ def test_the_scratch_files_stay_out_of_memory_without_room_or_where_tmpdir_is_se
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "MEMORY", tmp_path)
-    monkeypatch.delenv("TMPDIR", raising=False)
+    for name in search.CHOSEN:
+        monkeypatch.delenv(name, raising=False)
     stats = os.statvfs(tmp_path)
     room = stats.f_bavail * stats.f_frsize // search.SCRATCH_BYTES
     assert search.scratch_folder(min(room, 10_000)) == str(tmp_path)
     assert search.scratch_folder(room + 1000) is None  # more documents than the room for them
-    monkeypatch.setenv("TMPDIR", str(tmp_path / "chosen"))
-    assert search.scratch_folder(1) is None  # the user's folder: the system's temporary folder is it
-    monkeypatch.delenv("TMPDIR")
+    for name in search.CHOSEN:
+        monkeypatch.setenv(name, str(tmp_path / "chosen"))
+        assert search.scratch_folder(1) is None  # the user's folder: the system's temporary folder is it
+        monkeypatch.delenv(name)
     monkeypatch.setattr(search, "MEMORY", tmp_path / "missing")
     assert search.scratch_folder(1) is None

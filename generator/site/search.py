@@ -165,16 +165,18 @@ def run_pagefind(source: Path, output: Path, language: str = "en") -> None:
 
 # The index's scratch files, its documents and Pagefind's bundles, are written once, read once and deleted:
 # in memory they took 2 to 3 s less of a build of 10,000 papers than on an ext4 disk, where creating their
-# 20,000 files, most of them in a few folders, is half of Pagefind's time. So they go to MEMORY where it has
-# room for them, SCRATCH_BYTES a document (twice what they take at 10,000 papers), and TMPDIR does not name
-# a folder of the user's choice. (The index's bytes are the same wherever it is made: pagefind_merge.py.)
+# 20,000 files, most of them in a few folders, was half of Pagefind's time in a profile (perf). So they go
+# to MEMORY where it has room for them, SCRATCH_BYTES a document (twice what they take at 10,000 papers),
+# unless TMPDIR (or TEMP, or TMP) names a folder of the user's choice. (The index's bytes are the same
+# wherever it is made: pagefind_merge.py.)
 MEMORY = Path("/dev/shm")
 SCRATCH_BYTES = 20_000
+CHOSEN = ("TMPDIR", "TEMP", "TMP")  # what tempfile reads
 
 
 def scratch_folder(documents: int) -> str | None:
     """Where the index's scratch files go: MEMORY, or None (the system's temporary folder)."""
-    if os.environ.get("TMPDIR") or not MEMORY.is_dir() or not os.access(MEMORY, os.W_OK | os.X_OK):
+    if any(map(os.environ.get, CHOSEN)) or not MEMORY.is_dir() or not os.access(MEMORY, os.W_OK | os.X_OK):
         return None
     stats = os.statvfs(MEMORY)
     return str(MEMORY) if stats.f_bavail * stats.f_frsize >= documents * SCRATCH_BYTES else None
