@@ -255,6 +255,10 @@ BREAKS = {
         lambda b: _rewrite_first_index(b, lambda d: d[0].reverse()),
         "has a word of another shape: a word out of order",
     ),
+    "a-missing-chunk": (
+        lambda b: (b / "index" / f"{meta_of(b)[2][0][2]}.pf_index").unlink(),
+        ".pf_index is named in the index but missing",
+    ),
     "not-gzipped": (
         lambda b: next((b / "filter").iterdir()).write_bytes(b"pagefind_dcd"),
         ".pf_filter is not gzipped",
@@ -287,7 +291,7 @@ def test_a_failed_merge_surfaces_as_its_message(shards: list[Path], tmp_path: Pa
     with pytest.raises(search.SearchIndexError) as caught:
         indexing.wait()
     assert str(caught.value) == (
-        "the search index's shards could not be merged: pagefind wrote an index this version of paperfeed "
+        "the search index's bundles could not be merged: pagefind wrote an index this version of paperfeed "
         "cannot read: pagefind-entry.json is of Pagefind 1.4.0, not of 1.5.x"
     )
 
@@ -472,7 +476,9 @@ def test_a_half_of_the_merge_reads_only_the_chunks_that_may_hold_its_words(tmp_p
 
     assert half("m", None, chunks[:2]) == ["mor"]  # "before" is skipped
     assert half("", "m", chunks[1:]) == ["kal"]  # "after" is not reached
-    with pytest.raises(pagefind_files.FormatError, match=r"before\.pf_index"):
+    with pytest.raises(
+        pagefind_files.FormatError, match=r"before\.pf_index is named in the index but missing"
+    ):
         half("", "m", chunks)
 
 

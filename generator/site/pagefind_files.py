@@ -78,7 +78,11 @@ def meta_name(language: str, content: bytes) -> str:
 def read(path: Path) -> bytes:
     """A Pagefind file's content: decompressed, its signature checked and taken off."""
     try:
-        raw = gzip.decompress(path.read_bytes())
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FormatError(f"{path.name} is named in the index but missing") from None
+    try:
+        raw = gzip.decompress(data)
     except (OSError, EOFError, zlib.error) as err:
         raise FormatError(f"{path.name} is not gzipped ({err})") from None
     if not raw.startswith(SIGNATURE):

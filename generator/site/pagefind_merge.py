@@ -187,7 +187,7 @@ def main(argv: Sequence[str]) -> int:
         print(f"pagefind wrote an index this version of paperfeed cannot read: {err}", file=sys.stderr)
         return 1
     except (OSError, ValueError, KeyError, TypeError) as err:
-        print(f"the search index's shards could not be merged: {err}", file=sys.stderr)
+        print(f"the search index's bundles could not be merged: {err}", file=sys.stderr)
         return 1
     return 0
 

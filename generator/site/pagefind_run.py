@@ -73,7 +73,7 @@ def merge_step(bundles: Sequence[Path], output: Path) -> Step:
     return python_step(
         "generator.site.pagefind_merge",
         [str(output), *map(str, bundles)],
-        "the search index's shards could not be merged",
+        "the search index's bundles could not be merged",
     )
 
 
