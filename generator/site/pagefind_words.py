@@ -124,11 +124,9 @@ def _words(shard: Shard, low: str, high: str | None) -> Iterator[_Word]:
                 before = word
                 if word < low or (high is not None and word >= high):
                     continue
-                size = _size(pages)
-                for _, vpages in variants:
-                    _size(vpages)
+                # (A page of another shape stops the merge where the word is encoded: merged_chunks.)
                 forms = [(form, _pages(vpages, shard)) for form, vpages in variants]
-                yield _Word(word, _pages(pages, shard), forms, size)
+                yield _Word(word, _pages(pages, shard), forms, _size(pages))
         except (TypeError, ValueError, IndexError) as err:
             raise FormatError(f"{path.name} has a word of another shape: {err}") from None
 
