@@ -11,8 +11,9 @@ import gc
 import os
 import pickle
 import signal
+import struct
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Generic, TypeVar
 
@@ -118,6 +119,38 @@ class Child(Generic[_T]):
         _, status = os.waitpid(pid, 0)
         gc.unfreeze()
         return os.waitstatus_to_exitcode(status)
+
+
+class Turns:
+    """The numbers 0 to count-1, each taken once, by whichever process asks first: this one or a child
+    forked after they were made. Work split in turns this way ends on both sides about together, however
+    long each side's other work took. They are written into a pipe that both sides read, 4 bytes at a
+    time: a read holds the pipe's lock until done (Linux, the BSDs), so two readers never get the same
+    number, and a read of an empty pipe whose writer is closed ends at once."""
+
+    _NUMBER = struct.Struct("<I")
+    # Numbers a pipe holds for sure (its smallest buffer, a page): all are written before any is read.
+    LIMIT = 1024
+
+    def __init__(self, count: int) -> None:
+        if not 0 <= count <= self.LIMIT:
+            raise ValueError(f"{count} turns: at most {self.LIMIT}")
+        self.count = count
+        self._read, write = os.pipe()
+        try:
+            os.write(write, b"".join(self._NUMBER.pack(n) for n in range(count)))
+        finally:
+            os.close(write)
+
+    def take(self) -> Iterator[int]:
+        """The numbers still left, one at a time, as this process takes them."""
+        while number := os.read(self._read, self._NUMBER.size):
+            yield self._NUMBER.unpack(number)[0]
+
+    def close(self) -> None:
+        """Forget the numbers left (each process closes its own copy)."""
+        with contextlib.suppress(OSError):
+            os.close(self._read)
 
 
 def _send(result: object, out: IO[bytes]) -> None:

@@ -2,7 +2,7 @@
 full; no child left behind when this side fails while the child is still sending. forked.Child: a child
 cancelled is stopped at once; where none can be forked, the work is done as it is started; the collector
 leaves the objects both sides share alone while a child runs, and a first result waiting to be read does
-not hold the child up."""
+not hold the child up. forked.Turns: each number taken once, by whichever side asks first."""
 
 from __future__ import annotations
 
@@ -174,3 +174,50 @@ def test_the_collector_leaves_the_shared_objects_alone_while_the_child_runs(one_
     cancelled = forked.Child(lambda: time.sleep(30))
     cancelled.cancel()
     assert gc.get_freeze_count() == 0
+
+
+def test_turns_give_each_number_once_to_whichever_side_asks(one_thread: None, tmp_path: Path) -> None:
+    started = tmp_path / "started"  # the child's first number is taken: this side starts then
+    turns = forked.Turns(400)
+
+    def slowly() -> list[int]:
+        taken = []
+        for number in turns.take():
+            taken.append(number)
+            started.touch()
+            time.sleep(0.002)
+        return taken
+
+    try:
+        child = forked.Child(slowly)
+        deadline = time.monotonic() + 10
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.001)
+        mine = list(turns.take())
+        theirs = child.result()
+    finally:
+        turns.close()
+    assert theirs and mine
+    assert sorted(theirs + mine) == list(range(400))  # each number once
+    assert len(mine) > len(theirs)  # the side with less else to do takes more
+
+
+def test_turns_taken_by_one_side_alone_are_all_its(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    turns = forked.Turns(5)
+    child = forked.Child(lambda: list(turns.take()))  # run here, at once
+    assert child.result() == [0, 1, 2, 3, 4] and list(turns.take()) == []
+    turns.close()
+    turns.close()  # twice is harmless (a failed build closes what it opened)
+
+
+@pytest.mark.parametrize("count", [-1, forked.Turns.LIMIT + 1])
+def test_turns_beyond_what_a_pipe_holds_for_sure_are_refused(count: int) -> None:
+    with pytest.raises(ValueError, match=f"^{count} turns: at most {forked.Turns.LIMIT}$"):
+        forked.Turns(count)
+
+
+def test_as_many_turns_as_allowed_are_all_given() -> None:
+    turns = forked.Turns(forked.Turns.LIMIT)  # written whole before any is read: must not block
+    assert list(turns.take()) == list(range(forked.Turns.LIMIT))
+    turns.close()

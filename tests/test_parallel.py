@@ -1,6 +1,7 @@
 """The generated pages made on two cores are the pages made on one, in the same order, with the rest of
 the site made in this process meanwhile; the related papers are ranked once, in the child, and sent here
-for this process's share of the paper pages; a failure in the child is the error of the page that failed;
+for this process's paper pages; both sides take runs of paper pages in turn, each made once, and a child
+that dies leaves its runs to this side; a failure in the child is the error of the page that failed;
 a build's objects are left out of the collections at exit."""
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import os
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -92,22 +95,53 @@ def test_a_paper_page_that_fails_in_the_child_raises_its_error_here(
         parallel.build_pages(_Broken(feed, SITE), lambda: None)
 
 
-def test_the_childs_share_and_this_processs_are_both_made(
-    feed: Feed, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
-    counted(monkeypatch)
-    made_here: list[int] = []
-    real_page = pages.SiteBuilder.paper_page
+def _made_by(monkeypatch: pytest.MonkeyPatch, log: Path, child_page: Callable[[], None]) -> None:
+    """Each paper page made logs its process and slug to `log` (both sides append to the one file);
+    `child_page()` runs before each the child makes."""
+    parent, real_page = os.getpid(), pages.SiteBuilder.paper_page
 
     def paper_page(self, papers, i):  # type: ignore[no-untyped-def]
-        made_here.append(os.getpid())  # the child's appends stay in its copy
+        if os.getpid() != parent:
+            child_page()
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{'here' if os.getpid() == parent else 'child'} {papers[i].slug}\n")
         return real_page(self, papers, i)
 
     monkeypatch.setattr(pages.SiteBuilder, "paper_page", paper_page)
+
+
+def test_both_sides_take_runs_of_paper_pages_each_made_once(
+    feed: Feed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    monkeypatch.setattr(parallel, "RUN", 1)
+    counted(monkeypatch)
+    log = tmp_path / "made"
+    _made_by(monkeypatch, log, lambda: time.sleep(0.05))  # a slow child: this side takes runs too
     made, _ = parallel.build_pages(pages.SiteBuilder(feed, SITE), lambda: None)
-    papers = [p for p in made if p.src.startswith("papers/")]
-    assert len(made_here) == len(papers) - round(len(feed.papers) * parallel.CHILD_SHARE) > 0
+    lines = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    assert {side for side, _ in lines} == {"here", "child"}
+    assert sorted(slug for _, slug in lines) == sorted(p.slug for p in feed.papers)  # each once
+    assert [p.text for p in made] == [p.text for p in pages.SiteBuilder(feed, SITE).pages()]
+
+
+def test_the_runs_of_a_child_that_died_are_made_here(
+    feed: Feed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    monkeypatch.setattr(parallel, "RUN", 2)
+    counted(monkeypatch)
+    log, dies = tmp_path / "made", tmp_path / "dies"
+
+    def child_page() -> None:
+        if dies.exists():  # its second page: the child has taken one run and started another
+            os._exit(1)
+        dies.touch()
+
+    _made_by(monkeypatch, log, child_page)
+    made, _ = parallel.build_pages(pages.SiteBuilder(feed, SITE), lambda: None)
+    assert [p.text for p in made] == [p.text for p in pages.SiteBuilder(feed, SITE).pages()]
+    assert [line.split()[0] for line in log.read_text(encoding="utf-8").splitlines()].count("child") == 1
 
 
 # Registered before the build's own exit handler, this one runs after it (atexit runs the last first).

@@ -17,7 +17,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import groupby, islice
+from itertools import groupby
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -254,9 +254,13 @@ class SiteBuilder:
 
     def paper_pages(self, part: slice = slice(None)) -> Iterable[Page]:
         """The paper pages, newest day first (`part` of them: generator/site/parallel.py shares them out)."""
-        each = ((papers, i) for _, papers in self.days for i in range(len(papers)))
-        for papers, i in islice(each, part.start, part.stop):
+        for papers, i in self._places[part]:
             yield self.paper_page(papers, i)
+
+    @cached_property
+    def _places(self) -> list[tuple[Sequence[Paper], int]]:
+        """Each paper as its day's papers and its place among them, newest day first."""
+        return [(papers, i) for _, papers in self.days for i in range(len(papers))]
 
     def paper_page(self, papers: Sequence[Paper], i: int) -> Page:
         """The page of `papers[i]`, one of the papers of a day (its neighbours there are linked)."""

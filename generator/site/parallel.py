@@ -1,9 +1,12 @@
 """Both cores for the generated pages: a forked child ranks the related papers, sends them at once, and
-makes the first share of the paper pages, while this process makes every other page and file of the site,
-then (with the related papers) the other paper pages; in the order SiteBuilder.pages() gives the pages."""
+makes paper pages, while this process makes every other page and file of the site, then (with the
+related papers) paper pages too. The paper pages are made in runs that each side takes in turn as it gets
+free, so both end about together however long the related papers or the other pages took; they come out
+in the order SiteBuilder.pages() gives them."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TypeVar, cast
 
@@ -12,12 +15,11 @@ from generator.site.pages import Page, SiteBuilder
 
 # Below this many papers a fork costs more than it saves.
 MIN_PAPERS = 500
-# The child's share of the paper pages. At 10,000 papers the related papers take the child about 1.6 s, the
-# listing pages, feeds, digests and data files this process about 2.1 s, the paper pages 2 s in all: both
-# then end within a few tenths of a second of each other.
-CHILD_SHARE = 0.7
+# Paper pages a side takes at a time (about 15 ms of work): the later side ends at most one run after.
+RUN = 100
 
 _T = TypeVar("_T")
+_Runs = dict[int, list[Page]]
 
 
 def build_pages(builder: SiteBuilder, rest: Callable[[], _T]) -> tuple[list[Page], _T]:
@@ -28,14 +30,27 @@ def build_pages(builder: SiteBuilder, rest: Callable[[], _T]) -> tuple[list[Page
         return list(builder.pages()), rest()
     # Both sides show each paper's trending signal: ranked once, before the fork.
     _ = builder.trend
-    theirs = slice(0, round(count * CHILD_SHARE))
-    child = forked.Child(lambda: list(builder.paper_pages(theirs)), first=lambda: builder.related)
+    size = max(RUN, math.ceil(count / forked.Turns.LIMIT))
+    turns = forked.Turns(math.ceil(count / size))
+
+    def runs() -> _Runs:
+        return {n: list(builder.paper_pages(slice(n * size, (n + 1) * size))) for n in turns.take()}
+
+    child = forked.Child(runs, first=lambda: builder.related)
     try:
         listings, made = list(builder.listing_pages()), rest()
         builder.related = cast(dict[str, tuple[str, ...]], child.first_result())
-        mine = list(builder.paper_pages(slice(theirs.stop, None)))
-        papers = child.result()
+        mine = runs()
+        done = {**child.result(), **mine}
     except BaseException:
         child.cancel()
         raise
-    return [*papers, *mine, *listings], made
+    finally:
+        turns.close()
+    # The runs of a child that failed are made here (which raises its error here, in full).
+    papers = [
+        page
+        for n in range(turns.count)
+        for page in (done[n] if n in done else builder.paper_pages(slice(n * size, (n + 1) * size)))
+    ]
+    return [*papers, *listings], made
