@@ -292,8 +292,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         """A page of the largest kind, filled and written (by forked_pages' child)."""
         page = cast(Page, self.files.src_uris[src_uri].page)  # every page has one, since get_navigation
         values = fastpath.page_values(page, self._head(page).html())
-        filled = self.kinds.fill_unchecked(src_uri, values)
-        forked_pages.write(page.file.abs_dest_path, htmlmin.minify(filled))
+        forked_pages.write(page.file.abs_dest_path, self.kinds.fill_unchecked(src_uri, values))
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
@@ -318,6 +317,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
                 log.debug(f"{src}: its kind's pages go through the theme (no exact chrome)")
             elif self.serving is None:  # serving, only what changed is written, and by this process
                 self.forked.start(self.kinds.unchecked(src), self._write_filled, len(self.kinds.kinds))
+        elif self.kinds.made_small(src):
+            return output
         return htmlmin.minify(output)
 
     def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:

@@ -14,7 +14,10 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, cast
+
+from generator.site import htmlmin
 
 # Slots that hold text: each marker is unique and changes under any escaping, stripping or quoting.
 TEXT_SLOTS = ("title", "description", "body", "head", "anchor")
@@ -91,6 +94,19 @@ class Chrome:
         parts = list(self.parts)
         parts[1::2] = [values[slot] for slot in self.slots()]
         return "".join(parts)
+
+    def small(self, values: Mapping[str, str]) -> str:
+        """One page as it is written: fill(values) made small (htmlmin.minify), the middle of the chrome's
+        text made small once for the kind, the page's values with the text around them."""
+        fixed = self._cut
+        made = None if fixed is None else htmlmin.joined(fixed, [values[slot] for slot in self.slots()])
+        return htmlmin.minify(self.fill(values)) if made is None else made
+
+    @cached_property
+    def _cut(self) -> list[htmlmin.Cut | str] | None:
+        """The chrome's text cut for htmlmin.joined; None if it holds a <pre> or <textarea>."""
+        cut = [htmlmin.cut(text) for text in self.literals()]
+        return None if None in cut else cast(list[htmlmin.Cut | str], cut)
 
 
 def slot_values(url: str, title: str, description: str, body: str, head: str, anchor: str) -> dict[str, str]:
@@ -205,17 +221,26 @@ class Kinds:
         self.chromes[kind] = Chrome.cut(probe_output)
 
     def fill(self, src_uri: str, values: dict[str, str], render: Callable[[], str]) -> tuple[str, bool]:
-        """Any other page: its chrome filled with its values, or `render` (the theme's) for a kind without
-        one; and whether the page is its kind's last and its fill differs from the theme's render."""
+        """Any other page: its chrome filled with its values and made small (htmlmin), or `render` (the
+        theme's, to be made small yet) for a kind without one; and whether the page is its kind's last
+        and its fill differs from the theme's render."""
         kind = self.kinds[src_uri]
         chrome = self.chromes.get(kind)
         if chrome is None:
             return render(), False
-        filled = chrome.fill(values)
+        page = chrome.small(values)
         self.filled += 1
+        if self.last.get(kind) != src_uri:
+            return page, False
         # The kind's last page is rendered by the theme too: a value of the page's own that the probe
         # took from the first page would show here, and means the pages between are wrong.
-        return filled, self.last.get(kind) == src_uri and render() != filled
+        themed = render()
+        return page, themed != chrome.fill(values) or page != htmlmin.minify(themed)
+
+    def made_small(self, src_uri: str) -> bool:
+        """Whether `fill` gave the page made small already (filled into its kind's chrome)."""
+        kind = self.kinds.get(src_uri)
+        return kind is not None and self.chromes.get(kind) is not None and not self.first(src_uri)
 
     def check_first(self, src_uri: str, output: str) -> bool:
         """The kind's first page, rendered by the theme: its chrome must give it exactly, or the kind goes
@@ -237,11 +262,12 @@ class Kinds:
         return [src for src, its in self.kinds.items() if its == kind and src not in ends]
 
     def fill_unchecked(self, src_uri: str, values: dict[str, str]) -> str:
-        """A page of a kind with a chrome, filled (written by another process: not counted here)."""
+        """A page of a kind with a chrome, filled and made small (written by another process: not counted
+        here)."""
         chrome = self.chromes[self.kinds[src_uri]]
         if chrome is None:
             raise ValueError(f"{src_uri}: its kind has no chrome")
-        return chrome.fill(values)
+        return chrome.small(values)
 
     def summary(self, elsewhere: int = 0) -> str:
         return summary(self.filled + elsewhere, len(self.kinds), self.chromes)
