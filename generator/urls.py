@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
+from urllib.parse import urljoin, urlsplit
 
 
 def paper(slug: str) -> str:
@@ -74,3 +77,19 @@ def papers_bib(tag_slug: str | None = None) -> str:
 def absolute(site_url: str, path: str) -> str:
     """`path` under the site's URL, which may itself have a path (https://user.github.io/repo/)."""
     return site_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+# A page URL of plain segments: unreserved characters, each segment ending with a slash ("" the home page).
+PLAIN_PAGE = re.compile(r"(?:[A-Za-z0-9_~-]+/)*")
+
+
+@functools.cache
+def joined_prefixes(site_url: str) -> tuple[str, str] | None:
+    """What joining a PLAIN_PAGE URL to the site's URL puts before it (urllib's urljoin, as MkDocs joins
+    each page's), in the absolute URL and in that URL's path; None where joining does more than append
+    (dots in the site's path, a query), which is then left to urljoin."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    joined = urljoin(base, "x/")
+    if joined != base + "x/":
+        return None
+    return base, urlsplit(joined).path[: -len("x/")]

@@ -241,3 +241,31 @@ def test_generated_pages_skip_markdowns_parser(tmp_path: Path, monkeypatch: pyte
     handwritten = sorted((ROOT / "content" / "pages").rglob("*.md"))
     assert (tmp_path / "site" / "papers" / "year-end-paper" / "index.html").is_file()
     assert len(made) == len(handwritten), handwritten
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        SITE_URL,
+        "https://example.org",
+        "http://localhost:8000/f%20g/",
+        "https://example.org/a/../b/",  # urljoin takes the dots out: left to it
+        "https://example.org/feed/?q=1",  # and the query
+        None,
+    ],
+)
+@pytest.mark.parametrize("src", ["papers/x.md", "tags/a-b/page/2/index.md", "index.md", "odd name.md"])
+def test_a_generated_page_has_the_urls_mkdocs_gives_a_page(site_url: str | None, src: str) -> None:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    from generator.plugin import _GeneratedPage
+
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "x", "site_url": site_url, "docs_dir": str(ROOT / "content" / "pages")})
+    assert config.validate() == ([], [])
+    theirs = Page(None, File(src, config.docs_dir, "site", use_directory_urls=True), config)
+    ours = _GeneratedPage(None, File(src, config.docs_dir, "site", use_directory_urls=True), config)
+    assert (ours.url, ours.canonical_url, ours.abs_url) == (theirs.url, theirs.canonical_url, theirs.abs_url)
+    assert vars(ours).keys() == vars(theirs).keys()

@@ -2,7 +2,8 @@
 full; no child left behind when this side fails while the child is still sending. forked.Child: a child
 cancelled is stopped at once; where none can be forked, the work is done as it is started; the collector
 leaves the objects both sides share alone while a child runs, and a first result waiting to be read does
-not hold the child up. forked.Turns: each number taken once, by whichever side asks first."""
+not hold the child up, and what a fork froze stays frozen while a build holds it. forked.Turns: each
+number taken once, by whichever side asks first."""
 
 from __future__ import annotations
 
@@ -221,3 +222,20 @@ def test_as_many_turns_as_allowed_are_all_given() -> None:
     turns = forked.Turns(forked.Turns.LIMIT)  # written whole before any is read: must not block
     assert list(turns.take()) == list(range(forked.Turns.LIMIT))
     turns.close()
+
+
+def test_what_a_fork_froze_stays_frozen_while_held(one_thread: None) -> None:
+    # A build holds its objects to its end: the collections between its children leave them alone.
+    gc.collect()
+    forked.hold_frozen()
+    try:
+        assert forked.Child(lambda: 1).result() == 1
+        assert gc.get_freeze_count() > 0
+        assert forked.Child(lambda: 2).result() == 2
+        assert gc.get_freeze_count() > 0
+    finally:
+        forked.release_frozen()
+    assert gc.get_freeze_count() == 0
+    forked.release_frozen()  # once more: nothing held, nothing to do
+    assert forked.Child(lambda: 3).result() == 3
+    assert gc.get_freeze_count() == 0

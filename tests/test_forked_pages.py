@@ -1,9 +1,11 @@
 """The largest kind's pages written by a forked child (generator/site/forked_pages.py): the same site as
 MkDocs' own per-page render, byte for byte; no "Page skipped" line for them; a child that fails leaves its
-pages to the build's process; a build that fails stops the child. Real builds, made in this process."""
+pages to the build's process; a build that fails stops the child; what the forks froze is thawed once the
+build ends. Real builds, made in this process."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -81,6 +83,7 @@ def test_the_childs_pages_are_those_mkdocs_writes(
     assert {path for path in by_mkdocs if path.endswith("index.html")} == pages - set(written)
     assert {int(pid) for pid in marks.values()} == {forks[0]}
     assert fast == slow
+    assert gc.get_freeze_count() == 0  # what the build's forks froze is collected again once it ends
     assert not [r for r in caplog.records if "Page skipped" in r.getMessage()]
     found = [SUMMARY.search(r.getMessage()) for r in caplog.records]
     filled = [int(match.group(1)) for match in found if match]
@@ -126,6 +129,7 @@ def test_a_build_that_fails_stops_the_child(
     with pytest.raises(Exception, match="a day page cannot be written"):
         _build(tmp_path / "fast", content, True, monkeypatch)
     assert forks
+    assert gc.get_freeze_count() == 0
     assert time.monotonic() - start < 8  # the child was stopped, not waited for
     with pytest.raises(ChildProcessError):
         os.waitpid(forks[0], os.WNOHANG)  # and it was reaped: no child of that pid is left

@@ -19,7 +19,7 @@ import logging
 import os
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import jinja2.bccache
@@ -33,6 +33,8 @@ from generator.records.cache import RecordCache
 from generator.site import assemble, reindex, related, search
 from generator.site.assemble import Content
 from generator.site.pages import Page, SiteBuilder, src_of
+
+_F = TypeVar("_F")
 
 # Templates whose render is not kept: the one page that shows the whole trending ranking, made on every
 # build, and a paper's page, which MemoBuilder.paper_page keeps before its abstract is rendered.
@@ -188,6 +190,17 @@ class Incremental:
         value = (data, self.papers.get(path))  # a paper's page shows all of it (in its head too)
         self.pending[path] = value
         return self.written.get(path) != value
+
+    def file(self, path: str, data: str | bytes, make: Callable[[], _F], kind: type[_F]) -> _F:
+        """The adapter's file for `path`: the last build's (`kind`, with its page) if its bytes are the same,
+        said to be unmodified (MkDocs, with --dirty, then neither reads nor writes it, nor makes a page for
+        it); otherwise `make()`."""
+        changed, file = self.changed(path, data), self.files.get(path)
+        if changed or not isinstance(file, kind):
+            file = self.files[path] = make()
+        if not changed:
+            file.is_modified = lambda: False  # type: ignore[attr-defined]
+        return file
 
     def built(self, site_dir: Path, dests: Iterable[str]) -> list[str]:
         """The build went well: keep what it wrote, and delete the files of the last build that this one
