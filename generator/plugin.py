@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 import logging
 import os
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
 
 from jinja2 import ChoiceLoader, DictLoader, Environment
+from mkdocs.commands import build
 from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -77,15 +77,15 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.feed: Feed | None = None
         self.bodies: dict[str, str] = {}
         self.papers: dict[str, Paper] = {}
-        self.handwritten: list[search.Document] = []
-        self.index = search.BuildIndex(Path())
-        self.handwritten_due = 0  # hand-written pages the build reads, which the search index waits for
+        self.index = search.BuildIndex(Path())  # and the hand-written pages read, which it indexes too
         self.fast = True  # generated pages filled into their kind's chrome (generator/site/fastpath.py)
         self.env: Environment | None = None
         self.kinds = fastpath.Kinds()  # this build's kinds of generated pages, their chromes
         self.forked = forked_pages.ForkedPages()  # the largest kind's pages, written by a forked child
         self.serving: incremental.Incremental | None = None  # `mkdocs serve --dirty`: rebuilds what changed
         self.files = Files([])
+        self.nav = Navigation([], [])
+        self.sitemap_due: Callable[[Navigation], None] | None = None  # see on_env
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -115,8 +115,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # Environment settings are checked on every build, before anything else is done (a bad
         # SOURCE_DATE_EPOCH is otherwise found only when some feed turns out empty, or by scipy's import).
         feeds.empty_feed_date()
-        # The theme's icon file and its script are templates, rendered with mkdocs.yml's icons and palettes;
-        # only a theme's own configuration could name them otherwise.
+        # The theme's icon file and script are templates, rendered with mkdocs.yml's icons and palettes.
         config.theme.static_templates.update(THEME_TEMPLATES)
         self.fast = os.environ.get(FAST_PAGES_ENV, "1") != "0"
         return config
@@ -135,7 +134,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.papers = {pages.src_of(urls.paper(p.slug)): p for p in feed.papers}
         # Hand-written pages (About) have no date of their own: the feed's newest day stands for it.
         self.newest = feed.papers[0].date.isoformat() if feed.papers else _EPOCH
-        self.updated, self.handwritten, self.kinds = {}, [], fastpath.Kinds()
+        self.updated, self.kinds = {}, fastpath.Kinds()
         for page in content.pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = self._file(config, page.src, page.text, inclusion)
@@ -147,19 +146,16 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         for path, data in content.data.items():
             files.append(self._file(config, path, data, InclusionLevel.UNDEFINED))
         self.files = files
-        # The search index starts as soon as the last hand-written page has been read (MkDocs reads them
-        # before the pages generated here), so that Pagefind runs beside MkDocs reading and writing the
-        # thousands of generated pages, not only beside their writing.
+        # The search index starts once the last hand-written page is read (MkDocs reads them before the
+        # generated pages): Pagefind runs beside MkDocs reading and writing them. (Serving: after the build.)
         language, output = str(config.theme.get("language") or "en"), Path(config.site_dir) / "pagefind"
-        serving = self.serving is not None  # then made after the build, by on_post_build
+        serving = self.serving is not None
         self.index = search.BuildIndex(output, language, self.site.search_shard_size, started=serving)
         handwritten = [f for f in files.documentation_pages() if f.generated_by is None]
-        self.handwritten_due = len([f for f in handwritten if f.inclusion.is_included()])  # type: ignore[no-untyped-call]
         if self.serving is not None:
             for file in handwritten:  # read each time: the search index and the sitemap need them
                 file.is_modified = lambda: True  # type: ignore[method-assign]
-        if not self.handwritten_due:
-            self._start_index()
+        self.index.expect(feed, len([f for f in handwritten if f.inclusion.is_included()]))  # type: ignore[no-untyped-call]
         return files
 
     def _file(self, config: MkDocsConfig, src: str, data: str | bytes, inclusion: InclusionLevel) -> File:
@@ -168,6 +164,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         return make() if self.serving is None else self.serving.file(src, data, make, File)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
         for file in files.documentation_pages():
             if file.generated_by != GENERATED_BY:
                 continue
@@ -194,16 +191,21 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         if env.loader is not None:
             env.loader = ChoiceLoader([DictLoader({FILLED: "{{ paperfeed_filled }}"}), env.loader])
         self.env = env
+        # The sitemap (every page's URL) is rendered once the child writing the largest kind's pages has
+        # started, not on one core before any page as MkDocs renders it.
+        if self.fast and self.serving is None and SITEMAP in config.theme.static_templates:
+            config.theme.static_templates.discard(SITEMAP)
+            self.sitemap_due = functools.partial(build._build_theme_template, SITEMAP, env, files, config)
         # Every page's content is known now, if the index has not started yet (a hand-written page that
         # another plugin left out).
-        self._start_index()
+        self.index.start_now()
         return env
 
-    def _start_index(self) -> None:
-        """Start Pagefind on the papers and the hand-written pages read so far (once a build): it runs on
-        another core while MkDocs works on, and on_post_build waits for it."""
-        if self.feed is not None:
-            self.index.start(self.feed, self.handwritten)
+    def _build_sitemap(self) -> None:
+        """The sitemap, as MkDocs renders it, if on_env left it for later (once a build)."""
+        build_it, self.sitemap_due = self.sitemap_due, None
+        if build_it is not None:
+            build_it(self.nav)
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
         # The sitemap prints each page's update_date, which MkDocs sets to the build day: use the day the
@@ -228,9 +230,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         if page.file.generated_by != GENERATED_BY:
             # Hand-written pages are searched too (papers are indexed from the model, listings not at
             # all): the index starts with the last of them.
-            self.handwritten.append(search.Document(page.url, str(page.title or page.url), html))
-            if len(self.handwritten) >= self.handwritten_due:
-                self._start_index()
+            self.index.add(search.Document(page.url, str(page.title or page.url), html))
             return html
         # Material's "Skip to content" link goes to the first entry of the page's table of contents, which
         # a generated page (its body is HTML, not Markdown headings) does not have: its heading.
@@ -300,10 +300,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         return context
 
     def _head(self, page: Page) -> metadata.Head:
-        """The page's metadata for other programs (generated front matter holds its title escaped)."""
-        title = html.unescape(str((page.meta or {}).get("title") or page.title or self.site.site_name))
-        url = urls.absolute(self.site.site_url, page.url)
-        return metadata.head_of(self.papers.get(page.file.src_uri), title, url, self.site.site_name)
+        paper = self.papers.get(page.file.src_uri)
+        return metadata.of_page(paper, page.meta, page.title, page.url, self.site)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         src = page.file.src_uri
@@ -314,6 +312,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
                 log.debug(f"{src}: its kind's pages go through the theme (no exact chrome)")
             elif self.serving is None:  # serving, only what changed is written, and by this process
                 self.forked.start(self.kinds.unchecked(src), self._write_filled, len(self.kinds.kinds))
+                self._build_sitemap()  # while the child writes
         elif self.kinds.made_small(src):
             return output
         return htmlmin.minify(output)
@@ -324,12 +323,13 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     @_readable
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._build_sitemap()
         written = self.forked.finish()
         forked.release_frozen()
         if self.serving is not None and self.feed is not None:
             site_dir = Path(config.site_dir)
             for line in self.serving.finish(
-                site_dir, self.files, self.feed, self.handwritten, self.index.language
+                site_dir, self.files, self.feed, self.index.pages, self.index.language
             ):
                 log.info(line)
             return
@@ -395,5 +395,6 @@ log = logging.getLogger("mkdocs.plugins.paperfeed")
 GENERATED_BY = "paperfeed"  # MkDocs marks the files a plugin generates with the plugin's name
 THEME_TEMPLATES = ("assets/images/paperfeed-icons.svg", "assets/javascripts/paperfeed.js")
 _EPOCH = dt.date(1970, 1, 1).isoformat()
+SITEMAP = "sitemap.xml"
 FILLED = "paperfeed-filled.html"  # the one-slot template of a page filled into its kind's chrome
 FAST_PAGES_ENV = "PAPERFEED_FAST_PAGES"  # "0": every page through the theme, as MkDocs renders it

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from generator import urls
+from generator.config import SiteConfig
 from generator.data import citations, paperlinks
 from generator.model import Paper
 
@@ -110,6 +114,14 @@ def paper_head(paper: Paper, url: str, site_name: str) -> Head:
         article["identifier"] = f"arXiv:{arxiv}"
         article["sameAs"] = paperlinks.arxiv_abs(arxiv)
     return Head(cite + graph, script_json(article))
+
+
+def of_page(
+    paper: Paper | None, meta: Mapping[str, Any] | None, title: object, path: str, site: SiteConfig
+) -> Head:
+    """A built page's metadata, from its front matter's title (held escaped) or its own, and its path."""
+    shown = html.unescape(str((meta or {}).get("title") or title or site.site_name))
+    return head_of(paper, shown, urls.absolute(site.site_url, path), site.site_name)
 
 
 def head_of(paper: Paper | None, title: str, url: str, site_name: str) -> Head:

@@ -248,6 +248,27 @@ class BuildIndex:
     count: int = 0
     seconds: float = 0.0  # what starting it took the build
     indexing: Indexing | None = None
+    feed: Feed | None = None
+    due: int = 0  # hand-written pages the build reads, which the index waits for
+    pages: list[Document] = dataclasses.field(default_factory=list)  # those read so far
+
+    def expect(self, feed: Feed, due: int) -> None:
+        """The build's feed, and how many hand-written pages it will read (`add`) before the index starts
+        (none: it starts now)."""
+        self.feed, self.due, self.pages = feed, due, []
+        if not due:
+            self.start_now()
+
+    def add(self, page: Document) -> None:
+        """A hand-written page the build has read: the index starts with the last one due."""
+        self.pages.append(page)
+        if len(self.pages) >= self.due:
+            self.start_now()
+
+    def start_now(self) -> None:
+        """Start with the pages read so far (once; not before `expect`)."""
+        if self.feed is not None:
+            self.start(self.feed, self.pages)
 
     def start(self, feed: Feed, pages: Iterable[Document]) -> None:
         if self.started:
