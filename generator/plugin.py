@@ -126,7 +126,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             files.remove(unused)
         if self.serving is None:
             forked.hold_frozen()  # until on_post_build: the build's objects are its own to its end
-            content = assemble.full(self.site)
+            front = functools.partial(front_matter.front, pattern=meta.YAML_RE, yaml_read=meta.get_data)
+            content = assemble.full(self.site, front if self.fast else None)
         else:
             settings = incremental.settings_key(self.site, config.config_file_path, config.theme.custom_dir)
             content = self.serving.content(self.site, settings)
@@ -140,7 +141,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             file = self._file(config, page.src, page.text, inclusion)
             files.append(file)
             if self.fast and not page.in_nav and file.page is None:
-                _GeneratedPage(None, file, config)  # made here, get_navigation makes the others
+                _GeneratedPage(None, file, config).front = page.front  # get_navigation makes the others
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
         for path, data in content.data.items():
@@ -165,12 +166,9 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
-        for file in files.documentation_pages():
-            if file.generated_by != GENERATED_BY:
-                continue
-            # MkDocs has made a Page of every file by now (get_navigation, before this event): a generated
-            # one becomes a _GeneratedPage, which differs only in how it is read and rendered, where nav
-            # links to it.
+        for file in (f for f in files.documentation_pages() if f.generated_by == GENERATED_BY):
+            # Every file has a Page by now (get_navigation's, or on_files'): a generated one in the nav (the
+            # home page) becomes a _GeneratedPage too, which differs only in how it is read and rendered.
             if self.fast and type(file.page) is Page:
                 file.page.__class__ = _GeneratedPage
             if self.serving and file.page is not None:  # the sitemap's date of a page not read again
@@ -347,12 +345,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        # MkDocs watches the theme only with --watch-theme, and then Material's installed files too; the
-        # site's own overrides are what a maintainer edits, so a change there rebuilds like content does.
-        for path in [str(self.site.content_dir), *filter(None, [config.theme.custom_dir])]:
-            server.watch(path)
-        if self.serving is not None:
-            watching.watch_natively(server)
+        folders = [str(self.site.content_dir), *filter(None, [config.theme.custom_dir])]
+        watching.watch(server, folders, natively=self.serving is not None)
         return server
 
     def on_shutdown(self) -> None:
@@ -374,10 +368,16 @@ class _GeneratedPage(Page):
             return super()._set_canonical_url(base)
         self.canonical_url, self.abs_url = prefixes[0] + self.url, prefixes[1] + self.url
 
+    front: front_matter.Front | None = None  # its front matter, read where the page was made
+
     def read_source(self, config: MkDocsConfig) -> None:
         source = config.plugins.on_page_read_source(page=self, config=config)
         text = self.file.content_string if source is None else source
-        self.markdown, self.meta = front_matter.read(text, meta.YAML_RE, meta.get_data)
+        if source is None and self.front is not None:  # read where the page was made
+            (start, self.meta), self.front = self.front, None
+            self.markdown = text[start:]
+        else:
+            self.markdown, self.meta = front_matter.read(text, meta.YAML_RE, meta.get_data)
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         if self.markdown:

@@ -107,3 +107,30 @@ def test_a_tag_page_names_its_tag_whatever_its_slug(slug: str) -> None:
     tagged = Feed.of([paper], {slug: Tag(slug, slug.title())})
     read = [meta.get_data(page.text)[1] for page in pages.SiteBuilder(tagged, _site(SMALL)).tag_pages()]
     assert [data["feed_tag"] for data in read if "feed_tag" in data] == [slug]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '---\ntitle: "A"\nhide: [toc]\n---\n\n<p>body</p>\n',  # the fast reader's
+        "---\ntitle: [a, b]\nother: {x: 1}\n---\n<p>body</p>\n",  # YAML's
+        "<p>no front matter</p>\n",
+        "---\ntitle: unclosed\n<p>body</p>\n",
+    ],
+)
+def test_front_says_where_the_markdown_starts_and_what_the_data_is(text: str) -> None:
+    # What the build's children send for each page instead of the page read again (site/parallel.py).
+    start, data = front_matter.front(text, meta.YAML_RE, meta.get_data)
+    assert (text[start:], data) == front_matter.read(text, meta.YAML_RE, meta.get_data)
+
+
+def test_the_pages_of_a_build_carry_their_front_matter_read_where_they_were_made(tmp_path: Path) -> None:
+    content = write_content(tmp_path)
+
+    def read(text: str) -> front_matter.Front:
+        return front_matter.front(text, meta.YAML_RE, meta.get_data)
+
+    made = assemble.full(_site(content), read).pages
+    generated = [page for page in made if not page.src.startswith("digests/")]
+    assert generated and all(page.front == read(page.text) for page in generated)
+    assert all(page.front is None for page in assemble.full(_site(content)).pages)

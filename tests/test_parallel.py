@@ -165,3 +165,21 @@ def test_a_build_leaves_its_objects_out_of_the_collections_at_exit() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert lines == ["frozen before: False", "frozen after: False", "frozen at exit: True"]
+
+
+def test_each_pages_front_matter_is_read_where_it_is_made(
+    feed: Feed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    forks = counted(monkeypatch)
+    parent = os.getpid()
+
+    def read(text: str) -> tuple[int, dict[str, object]]:
+        return len(text) // 2, {"read in": "this process" if os.getpid() == parent else "the child"}
+
+    # The rest takes this side a while: the child takes the one run of paper pages.
+    made, _ = parallel.build_pages(pages.SiteBuilder(feed, SITE), lambda: time.sleep(0.3), read)
+    assert forks and all(page.front is not None and page.front[0] == len(page.text) // 2 for page in made)
+    assert {page.front[1]["read in"] for page in made if page.front} == {"this process", "the child"}
+    listings = [page for page in made if not page.src.startswith("papers/")]
+    assert {page.front[1]["read in"] for page in listings if page.front} == {"this process"}

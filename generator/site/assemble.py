@@ -7,7 +7,7 @@ import atexit
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import TypeAlias
 
 from generator import records, urls
@@ -16,6 +16,7 @@ from generator.data import citations, exports, feeds, starfile
 from generator.mail import digest, ledger
 from generator.model import Feed, Paper
 from generator.site import parallel
+from generator.site.front_matter import Front
 from generator.site.pages import Page, SiteBuilder
 
 # What `content` makes beside the pages: the feeds, the digests' pages, the data files.
@@ -40,11 +41,13 @@ class Content:
     data: dict[str, bytes]
 
 
-def full(site: SiteConfig) -> Content:
-    """Every page and file of the feed in content/, made anew."""
+def full(site: SiteConfig, read: Callable[[str], Front] | None = None) -> Content:
+    """Every page and file of the feed in content/, made anew (the pages' front matter read by `read`,
+    if given, on both cores)."""
     _no_collection_at_exit()
     feed = records.load_feed(site.content_dir)
-    return content(site, feed, SiteBuilder(feed, site, stars(site)), parallel.build_pages)
+    make_pages = partial(parallel.build_pages, read=read)
+    return content(site, feed, SiteBuilder(feed, site, stars(site)), make_pages)
 
 
 @cache
@@ -70,14 +73,15 @@ def content(
     """The feed's pages, made by `make_pages` with `builder` (given what else to make, beside the pages:
     parallel.build_pages makes it while a child makes the paper pages), the digests' pages, the feeds
     (made by `make_feeds`) and the data files; `kept`, what is kept from one build to the next."""
-    bases = kept.citation_bases if kept else None
-    builder.keys = keys = citations.citation_keys(feed, bases)  # for the paper pages and papers.bib alike
+    if kept is not None:  # a session keeps each paper's key; a build makes them where first needed
+        builder.keys = citations.citation_keys(feed, kept.citation_bases)  # (on both cores: parallel.py)
     ledger_copy = ledger.default_path(site.content_dir)  # fetched by the deploy, if any
 
     def rest() -> _Rest:
         feed_files = make_feeds(feed, site)
         digests = digest.digest_pages(feed, site, ledger_copy, builder)
-        return feed_files, digests, exports.render_exports(feed, site, keys, kept.exports if kept else None)
+        data = exports.render_exports(feed, site, builder.keys, kept.exports if kept else None)
+        return feed_files, digests, data
 
     made, (feed_files, digests, data) = make_pages(builder, rest)
     feed_files[urls.TRENDING_FEED] = feeds.trending_feed(builder.trend, site, feed.tags)

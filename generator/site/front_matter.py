@@ -30,6 +30,8 @@ _AS_JSON = re.compile('"[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\u
 
 
 Read = Callable[[str], tuple[str, dict[str, Any]]]
+# A page's front matter as `front` gives it: where its Markdown starts in its text, and its data.
+Front = tuple[int, dict[str, Any]]
 
 
 def read(source: str, pattern: re.Pattern[str], yaml_read: Read) -> tuple[str, dict[str, Any]]:
@@ -40,6 +42,13 @@ def read(source: str, pattern: re.Pattern[str], yaml_read: Read) -> tuple[str, d
     if found is None or data is None:
         return yaml_read(source)
     return source[found.end() :].lstrip("\n"), data
+
+
+def front(source: str, pattern: re.Pattern[str], yaml_read: Read) -> Front:
+    """What `read` gives, as where the Markdown starts in `source` and the front matter's data: sent from
+    the process that made the page to the one that builds it (site/parallel.py), without its text."""
+    markdown, data = read(source, pattern, yaml_read)
+    return len(source) - len(markdown), data
 
 
 def _data(block: str) -> dict[str, Any] | None:

@@ -31,7 +31,7 @@ from generator.data.starfile import StarData
 from generator.model import Feed, Paper
 from generator.periods import Period, long_date, month_label, short_date, week_label
 from generator.records import abstracts
-from generator.site import page_parts, related, wording
+from generator.site import front_matter, page_parts, related, wording
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Page:
     text: str
     updated: dt.date | None
     in_nav: bool = False
+    front: front_matter.Front | None = None  # read where the page was made, if it was (site/parallel.py)
 
 
 @dataclass(frozen=True)
@@ -254,8 +255,7 @@ class SiteBuilder:
 
     def paper_pages(self, part: slice = slice(None)) -> Iterable[Page]:
         """The paper pages, newest day first (`part` of them: generator/site/parallel.py shares them out)."""
-        for papers, i in self._places[part]:
-            yield self.paper_page(papers, i)
+        return (self.paper_page(papers, i) for papers, i in self._places[part])
 
     @cached_property
     def _places(self) -> list[tuple[Sequence[Paper], int]]:

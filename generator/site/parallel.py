@@ -7,10 +7,12 @@ in the order SiteBuilder.pages() gives them."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TypeVar, cast
 
 from generator import forked
+from generator.site.front_matter import Front
 from generator.site.pages import Page, SiteBuilder
 
 # Below this many papers a fork costs more than it saves.
@@ -22,23 +24,29 @@ _T = TypeVar("_T")
 _Runs = dict[int, list[Page]]
 
 
-def build_pages(builder: SiteBuilder, rest: Callable[[], _T]) -> tuple[list[Page], _T]:
+def build_pages(
+    builder: SiteBuilder, rest: Callable[[], _T], read: Callable[[str], Front] | None = None
+) -> tuple[list[Page], _T]:
     """builder.pages(), and `rest()` (what else the site needs), made on both cores where a child can be
-    forked safely."""
+    forked safely; each page's front matter read by `read`, if given, where the page is made."""
+
+    def made(pages: Iterable[Page]) -> list[Page]:
+        return [replace(page, front=read(page.text)) for page in pages] if read else list(pages)
+
     count = len(builder.feed.papers)
     if count < MIN_PAPERS or not forked.can_fork():
-        return list(builder.pages()), rest()
+        return made(builder.pages()), rest()
     # Both sides show each paper's trending signal: ranked once, before the fork.
     _ = builder.trend
     size = max(RUN, math.ceil(count / forked.Turns.LIMIT))
     turns = forked.Turns(math.ceil(count / size))
 
     def runs() -> _Runs:
-        return {n: list(builder.paper_pages(slice(n * size, (n + 1) * size))) for n in turns.take()}
+        return {n: made(builder.paper_pages(slice(n * size, (n + 1) * size))) for n in turns.take()}
 
     child = forked.Child(runs, first=lambda: builder.related)
     try:
-        listings, made = list(builder.listing_pages()), rest()
+        listings, other = made(builder.listing_pages()), rest()
         builder.related = cast(dict[str, tuple[str, ...]], child.first_result())
         mine = runs()
         done = {**child.result(), **mine}
@@ -51,6 +59,6 @@ def build_pages(builder: SiteBuilder, rest: Callable[[], _T]) -> tuple[list[Page
     papers = [
         page
         for n in range(turns.count)
-        for page in (done[n] if n in done else builder.paper_pages(slice(n * size, (n + 1) * size)))
+        for page in (done[n] if n in done else made(builder.paper_pages(slice(n * size, (n + 1) * size))))
     ]
-    return [*papers, *listings], made
+    return [*papers, *listings], other

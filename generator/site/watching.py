@@ -10,6 +10,16 @@ from typing import Any
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 
 
+def watch(server: Any, folders: list[str], natively: bool) -> None:
+    """Have the server (MkDocs' LiveReloadServer) watch the content and the theme's overrides too: MkDocs
+    watches the theme only with --watch-theme, and then Material's installed files too, but the site's own
+    overrides are what a maintainer edits. `natively`: with the system's watcher (watch_natively)."""
+    for folder in folders:
+        server.watch(folder)
+    if natively:
+        watch_natively(server)
+
+
 def watch_natively(server: Any) -> bool:
     """Move the watches of MkDocs' LiveReloadServer (1.x, whose internals no longer change) to the system's
     own watcher; whether they moved (if not, polling goes on, as MkDocs does it)."""
