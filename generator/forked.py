@@ -172,6 +172,36 @@ class Turns:
             os.close(self._read)
 
 
+def in_turns(
+    count: int,
+    run: Callable[[int], _T],
+    first: Callable[[], object] | None = None,
+    here: Callable[[Callable[[], object]], None] | None = None,
+) -> list[_T]:
+    """run(0) to run(count - 1), each made once, in order: by this process or by a forked child, whichever
+    takes its turn first (Turns). The child runs `first()` before its turns, if given, and sends what it
+    gives at once; this process does `here(first_result)` before its own, given how to wait for it. A
+    child's runs that never came (it failed) are made here, which raises their error in full."""
+    turns = Turns(count)
+
+    def runs() -> dict[int, _T]:
+        return {n: run(n) for n in turns.take()}
+
+    try:
+        child = Child(runs, first=first)
+        try:
+            if here is not None:
+                here(child.first_result if first is not None else lambda: None)
+            mine = runs()
+            done = {**child.result(), **mine}
+        except BaseException:
+            child.cancel()
+            raise
+    finally:
+        turns.close()
+    return [done[n] if n in done else run(n) for n in range(count)]
+
+
 def _send(result: object, out: IO[bytes]) -> None:
     pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
     out.flush()

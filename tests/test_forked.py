@@ -239,3 +239,30 @@ def test_what_a_fork_froze_stays_frozen_while_held(one_thread: None) -> None:
     forked.release_frozen()  # once more: nothing held, nothing to do
     assert forked.Child(lambda: 3).result() == 3
     assert gc.get_freeze_count() == 0
+
+
+def test_runs_in_turns_come_back_in_order_each_made_once(one_thread: None, tmp_path: Path) -> None:
+    log = tmp_path / "made"  # both sides append: which run each made
+
+    def run(n: int) -> int:
+        with log.open("a", encoding="ascii") as out:
+            out.write(f"{n}\n")
+        time.sleep(0.002)
+        return n * n
+
+    seen: list[object] = []
+    made = forked.in_turns(30, run, first=lambda: "first", here=lambda first: seen.append(first()))
+    assert made == [n * n for n in range(30)]
+    assert sorted(int(line) for line in log.read_text(encoding="ascii").split()) == list(range(30))
+    assert seen == ["first"]  # the child's first result, given to this side before its turns
+
+
+def test_the_runs_of_a_child_that_fails_are_made_here(one_thread: None) -> None:
+    parent = os.getpid()
+
+    def run(n: int) -> int:
+        if os.getpid() != parent:
+            os._exit(1)  # the child dies in its first run
+        return n
+
+    assert forked.in_turns(5, run, here=lambda first: time.sleep(0.2)) == [0, 1, 2, 3, 4]

@@ -1,5 +1,6 @@
-"""A large content tree is read on two cores (records/content.py): the report is the one a single core
-gives, problems and cross-record checks included, whichever half a record fell in."""
+"""A large content tree is read on two cores (records/content.py), in runs each side takes in turn: the
+report is the one a single core gives, problems and cross-record checks included, whichever run a record
+fell in."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    """The small fixture, with a record broken in each half and a title repeated across the halves."""
+    """The small fixture, with a record broken at each end and a title repeated across them."""
     root = tmp_path / "content"
     shutil.copytree(FIXTURE, root)
     papers = sorted((root / "papers").rglob("*.md"))
@@ -32,6 +33,7 @@ def tree(tmp_path: Path) -> Path:
 
 def _report(tree: Path, monkeypatch: pytest.MonkeyPatch, minimum: int) -> tuple[content.Report, int]:
     monkeypatch.setattr(content, "PARALLEL_MIN", minimum)
+    monkeypatch.setattr(content, "READ_RUN", 2)  # runs of two records: several on each side
     forks = counted(monkeypatch)
     return content.check(tree), len(forks)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from generator.records.vocabulary import read_vocabulary
 
 # Below this many records, a fork costs more than reading half of them saves.
 PARALLEL_MIN = 2000
+READ_RUN = 250  # records a side reads at a time (about 30 ms)
 
 # read_record's signature: a record's path, the vocabulary, the collector, the tags declared, and today.
 Reader = Callable[..., Record | None]
@@ -101,16 +103,17 @@ def _read_all(
     declared: Collection[str] | None,
     today: dt.date,
 ) -> tuple[list[Record], list[Problem]]:
-    """Every record read, in path order, and their problems; a large tree's second half is read by a forked
-    child meanwhile (not with a `reader`: records/cache.py's keeps what it read, in this process)."""
-    if reader is not None or len(paths) < PARALLEL_MIN:
+    """Every record read, in path order, and their problems; a large tree's read in runs that this process
+    and a forked child take in turn (not with a `reader`: records/cache.py's keeps what it read, in this
+    process)."""
+    if reader is not None or len(paths) < PARALLEL_MIN or not forked.can_fork():
         return _read(paths, reader or read_record, tags, declared, today)
-    half = len(paths) // 2
-    (late, late_found), (early, early_found) = forked.split(
-        lambda: _read(paths[half:], read_record, tags, declared, today),
-        lambda: _read(paths[:half], read_record, tags, declared, today),
+    size = max(READ_RUN, math.ceil(len(paths) / forked.Turns.LIMIT))
+    runs = forked.in_turns(
+        math.ceil(len(paths) / size),
+        lambda n: _read(paths[n * size : (n + 1) * size], read_record, tags, declared, today),
     )
-    return early + late, early_found + late_found
+    return [r for records, _ in runs for r in records], [p for _, found in runs for p in found]
 
 
 def _read(

@@ -21,7 +21,6 @@ MIN_PAPERS = 500
 RUN = 100
 
 _T = TypeVar("_T")
-_Runs = dict[int, list[Page]]
 
 
 def build_pages(
@@ -39,26 +38,17 @@ def build_pages(
     # Both sides show each paper's trending signal: ranked once, before the fork.
     _ = builder.trend
     size = max(RUN, math.ceil(count / forked.Turns.LIMIT))
-    turns = forked.Turns(math.ceil(count / size))
+    made_here: list[tuple[list[Page], _T]] = []
 
-    def runs() -> _Runs:
-        return {n: made(builder.paper_pages(slice(n * size, (n + 1) * size))) for n in turns.take()}
+    def listings_and_rest(related: Callable[[], object]) -> None:
+        made_here.append((made(builder.listing_pages()), rest()))
+        builder.related = cast(dict[str, tuple[str, ...]], related())
 
-    child = forked.Child(runs, first=lambda: builder.related)
-    try:
-        listings, other = made(builder.listing_pages()), rest()
-        builder.related = cast(dict[str, tuple[str, ...]], child.first_result())
-        mine = runs()
-        done = {**child.result(), **mine}
-    except BaseException:
-        child.cancel()
-        raise
-    finally:
-        turns.close()
-    # The runs of a child that failed are made here (which raises its error here, in full).
-    papers = [
-        page
-        for n in range(turns.count)
-        for page in (done[n] if n in done else made(builder.paper_pages(slice(n * size, (n + 1) * size))))
-    ]
-    return [*papers, *listings], other
+    runs = forked.in_turns(
+        math.ceil(count / size),
+        lambda n: made(builder.paper_pages(slice(n * size, (n + 1) * size))),
+        first=lambda: builder.related,
+        here=listings_and_rest,
+    )
+    ((listings, other),) = made_here
+    return [*(page for run in runs for page in run), *listings], other
