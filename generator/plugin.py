@@ -361,14 +361,14 @@ class _GeneratedPage(Page):
     and whose Markdown on_page_markdown takes whole: rendering nothing through Markdown gives nothing, with
     no table of contents, title or anchors, and costs a parser made for each page."""
 
+    front: front_matter.Front | None = None  # its front matter, read where the page was made
+
     def _set_canonical_url(self, base: str | None) -> None:
         # Page's own joins each page's URL to the site's (urljoin): a tenth of a second per 1,000 pages.
         prefixes = urls.joined_prefixes(base) if base and urls.PLAIN_PAGE.fullmatch(self.url) else None
         if prefixes is None:
             return super()._set_canonical_url(base)
         self.canonical_url, self.abs_url = prefixes[0] + self.url, prefixes[1] + self.url
-
-    front: front_matter.Front | None = None  # its front matter, read where the page was made
 
     def read_source(self, config: MkDocsConfig) -> None:
         source = config.plugins.on_page_read_source(page=self, config=config)
