@@ -15,11 +15,10 @@ from collections import defaultdict
 from itertools import count
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from generator.model import Feed, Paper
 
 if TYPE_CHECKING:
+    import numpy as np
     import scipy.sparse as sp
 
 LIMIT = 5  # related papers per paper
@@ -67,6 +66,8 @@ class Words:
         self.papers: dict[Paper, np.ndarray] = {}
 
     def of(self, paper: Paper) -> np.ndarray:
+        import numpy as np  # imported where the arithmetic is done: see _weights
+
         found = self.papers.get(paper)
         if found is None:
             found = self.papers[paper] = np.fromiter(map(self._id, _tokens(paper)), dtype=np.int64)
@@ -82,6 +83,8 @@ class Words:
     def columns(self, papers: tuple[Paper, ...]) -> tuple[np.ndarray, list[int], np.ndarray]:
         """The papers' words as _weights numbers them (by first appearance in `papers`), each paper's
         number of words, and which ids are ignored words."""
+        import numpy as np
+
         arrays = [self.of(p) for p in papers]
         self.papers = dict(zip(papers, arrays, strict=True))  # the papers gone leave
         kept = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
@@ -96,7 +99,9 @@ class Words:
 
 def _weights(papers: tuple[Paper, ...], words: Words | None = None) -> sp.csr_matrix:
     """The papers' tf-idf vectors, each cut to its heaviest words and of unit length, as sparse rows."""
-    # Imported here, not with the module: it takes a fifth of a second, and every command imports pages.
+    # Imported here, not with the module: numpy and scipy take a third of a second, every command imports
+    # pages, and a build ranks the related papers in a forked child (site/parallel.py).
+    import numpy as np
     import scipy.sparse as sp
 
     n = len(papers)
@@ -142,6 +147,7 @@ def related(feed: Feed, limit: int = LIMIT, words: Words | None = None) -> dict[
     papers = feed.papers
     if not papers:
         return {}
+    import numpy as np
     import scipy.sparse as sp
 
     vectors = _weights(papers, words)
