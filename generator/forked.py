@@ -176,12 +176,13 @@ def in_turns(
     count: int,
     run: Callable[[int], _T],
     first: Callable[[], object] | None = None,
-    here: Callable[[Callable[[], object]], None] | None = None,
-) -> list[_T]:
+    here: Callable[[Callable[[], object]], _U] | None = None,
+) -> tuple[list[_T], _U | None]:
     """run(0) to run(count - 1), each made once, in order: by this process or by a forked child, whichever
-    takes its turn first (Turns). The child runs `first()` before its turns, if given, and sends what it
-    gives at once; this process does `here(first_result)` before its own, given how to wait for it. A
-    child's runs that never came (it failed) are made here, which raises their error in full."""
+    takes its turn first (Turns); and what `here` gave. The child runs `first()` before its turns, if
+    given, and sends what it gives at once; this process does `here(first_result)` before its own, given
+    how to wait for it. A child's runs that never came (it failed) are made here, which raises their error
+    in full."""
     turns = Turns(count)
 
     def runs() -> dict[int, _T]:
@@ -190,8 +191,7 @@ def in_turns(
     try:
         child = Child(runs, first=first)
         try:
-            if here is not None:
-                here(child.first_result if first is not None else lambda: None)
+            done_here = None if here is None else here(child.first_result if first else lambda: None)
             mine = runs()
             done = {**child.result(), **mine}
         except BaseException:
@@ -199,7 +199,7 @@ def in_turns(
             raise
     finally:
         turns.close()
-    return [done[n] if n in done else run(n) for n in range(count)]
+    return [done[n] if n in done else run(n) for n in range(count)], done_here
 
 
 def _send(result: object, out: IO[bytes]) -> None:

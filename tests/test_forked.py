@@ -251,8 +251,8 @@ def test_runs_in_turns_come_back_in_order_each_made_once(one_thread: None, tmp_p
         return n * n
 
     seen: list[object] = []
-    made = forked.in_turns(30, run, first=lambda: "first", here=lambda first: seen.append(first()))
-    assert made == [n * n for n in range(30)]
+    made, here = forked.in_turns(30, run, first=lambda: "first", here=lambda first: seen.append(first()) or 7)
+    assert made == [n * n for n in range(30)] and here == 7
     assert sorted(int(line) for line in log.read_text(encoding="ascii").split()) == list(range(30))
     assert seen == ["first"]  # the child's first result, given to this side before its turns
 
@@ -265,4 +265,4 @@ def test_the_runs_of_a_child_that_fails_are_made_here(one_thread: None) -> None:
             os._exit(1)  # the child dies in its first run
         return n
 
-    assert forked.in_turns(5, run, here=lambda first: time.sleep(0.2)) == [0, 1, 2, 3, 4]
+    assert forked.in_turns(5, run, here=lambda first: time.sleep(0.2)) == ([0, 1, 2, 3, 4], None)

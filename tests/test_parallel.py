@@ -110,12 +110,17 @@ def _made_by(monkeypatch: pytest.MonkeyPatch, log: Path, child_page: Callable[[]
     monkeypatch.setattr(pages.SiteBuilder, "paper_page", paper_page)
 
 
+def _forking_in_runs(monkeypatch: pytest.MonkeyPatch, run: int) -> None:
+    """A fork for the small feed, its paper pages in runs of `run`."""
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    monkeypatch.setattr(parallel, "RUN", run)
+    counted(monkeypatch)
+
+
 def test_both_sides_take_runs_of_paper_pages_each_made_once(
     feed: Feed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
-    monkeypatch.setattr(parallel, "RUN", 1)
-    counted(monkeypatch)
+    _forking_in_runs(monkeypatch, 1)
     log = tmp_path / "made"
     _made_by(monkeypatch, log, lambda: time.sleep(0.05))  # a slow child: this side takes runs too
     made, _ = parallel.build_pages(pages.SiteBuilder(feed, SITE), lambda: None)
@@ -128,9 +133,7 @@ def test_both_sides_take_runs_of_paper_pages_each_made_once(
 def test_the_runs_of_a_child_that_died_are_made_here(
     feed: Feed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
-    monkeypatch.setattr(parallel, "RUN", 2)
-    counted(monkeypatch)
+    _forking_in_runs(monkeypatch, 2)
     log, dies = tmp_path / "made", tmp_path / "dies"
 
     def child_page() -> None:

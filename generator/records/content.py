@@ -109,7 +109,7 @@ def _read_all(
     if reader is not None or len(paths) < PARALLEL_MIN or not forked.can_fork():
         return _read(paths, reader or read_record, tags, declared, today)
     size = max(READ_RUN, math.ceil(len(paths) / forked.Turns.LIMIT))
-    runs = forked.in_turns(
+    runs, _ = forked.in_turns(
         math.ceil(len(paths) / size),
         lambda n: _read(paths[n * size : (n + 1) * size], read_record, tags, declared, today),
     )

@@ -38,17 +38,17 @@ def build_pages(
     # Both sides show each paper's trending signal: ranked once, before the fork.
     _ = builder.trend
     size = max(RUN, math.ceil(count / forked.Turns.LIMIT))
-    made_here: list[tuple[list[Page], _T]] = []
 
-    def listings_and_rest(related: Callable[[], object]) -> None:
-        made_here.append((made(builder.listing_pages()), rest()))
+    def listings_and_rest(related: Callable[[], object]) -> tuple[list[Page], _T]:
+        made_here = made(builder.listing_pages()), rest()
         builder.related = cast(dict[str, tuple[str, ...]], related())
+        return made_here
 
-    runs = forked.in_turns(
+    runs, made_here = forked.in_turns(
         math.ceil(count / size),
         lambda n: made(builder.paper_pages(slice(n * size, (n + 1) * size))),
         first=lambda: builder.related,
         here=listings_and_rest,
     )
-    ((listings, other),) = made_here
+    listings, other = cast(tuple[list[Page], _T], made_here)
     return [*(page for run in runs for page in run), *listings], other
