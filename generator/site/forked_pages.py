@@ -40,8 +40,8 @@ class ForkedPages:
 
     def start(self, src_uris: Sequence[str], write_page: Callable[[str], None], pages: int) -> None:
         """Write some of the pages (`write_page` writes one; `pages` are the build's in all) in a forked
-        child, if they are many and a child can be forked safely (not while the search index's thread
-        runs); once a build. It writes the last ones, so that this process starts at once on the others."""
+        child, if they are many and a child can be forked safely (not while another thread runs: mkdocs
+        serve's); once a build. It writes the last ones, so that this process starts at once on the others."""
         src_uris = src_uris[-min(len(src_uris), round(pages * CHILD_SHARE)) :]
         if len(src_uris) < MIN_PAGES or not forked.can_fork() or self.taken:
             return

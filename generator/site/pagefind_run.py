@@ -1,17 +1,19 @@
-"""Pagefind's runs for one index, in a thread beside the build: one run, or one per shard of the documents
-and then their merge, one process after another (two at once would add up their memory, which is what the
-shards are for). `start` it, `wait` for it, or `cancel` it; `stop` only asks it to end."""
+"""Pagefind's runs for one index, beside the build: one run, or one per shard of the documents and then
+their merge, one process after another (two at once would add up their memory, which is what the shards are
+for), run by a process of their own (pagefind_chain.py). `start` it, `wait` for it, or `cancel` it; `stop`
+only asks it to end."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import pickle
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,13 +46,15 @@ def pagefind_binary() -> Path:
 @dataclass(frozen=True)
 class Step:
     """One process of the chain: its command, what its failure is called in the error, what it reads on
-    stdin (none: nothing), and a step run `beside` it (started with it, waited for with it)."""
+    stdin (none: nothing), a step run `beside` it (started with it, waited for with it), and a file it
+    needs that the build writes itself, which the chain waits for (`after`: its path)."""
 
     command: list[str]
     failure: str
     env: dict[str, str]
     input: bytes | None = None
     beside: Step | None = None
+    after: str | None = None
 
 
 def pagefind_step(source: Path, output: Path, language: str, glob: str | None = None, what: str = "") -> Step:
@@ -92,7 +96,8 @@ def _environment() -> dict[str, str]:
 
 
 class Indexing:
-    """The chain of processes under way, in a thread of its own."""
+    """The chain of processes under way, run by a process of its own (pagefind_chain.py): the build
+    starts it and goes on, with no thread of its own."""
 
     def __init__(
         self,
@@ -105,18 +110,27 @@ class Indexing:
         self.steps = list(steps)
         self.output = output
         self.cleanup = cleanup
-        self._cwd = cwd  # Pagefind reads a pagefind.yml of its working folder: this one has none
-        self._niceness = niceness
-        self._lock = threading.Lock()
-        self._process: subprocess.Popen[bytes] | None = None  # the step under way (not one beside it)
-        self._running: set[subprocess.Popen[bytes]] = set()
         self._stopped = False
-        self._error: str | None = None
-        self.ran = 0  # how many processes the chain started
+        self._ended: list[str] | None = None  # the log, once the chain has ended and its folder is gone
         if output.exists():
             shutil.rmtree(output)
-        self._thread = threading.Thread(target=self._run, name="paperfeed-pagefind", daemon=True)
-        self._thread.start()
+        self._folder = Path(tempfile.mkdtemp(prefix="paperfeed-chain-"))
+        try:
+            (self._folder / "steps").write_bytes(pickle.dumps((self.steps, cwd), pickle.HIGHEST_PROTOCOL))
+            chain = python_step("generator.site.pagefind_chain", [str(self._folder), str(niceness)], "")
+            with open(self._folder / "stderr", "wb") as stderr:
+                # A session of its own: stop() ends the chain and every process it started at once.
+                self._driver = subprocess.Popen(
+                    chain.command,
+                    env=chain.env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                    start_new_session=True,
+                )
+        except BaseException:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise
 
     @classmethod
     def start(cls, source: Path, output: Path, language: str = "en") -> Indexing:
@@ -127,83 +141,56 @@ class Indexing:
         steps = [pagefind_step(source, bundle, language), merge_step([bundle], output)]
         return cls(steps, output, source if source.is_dir() else source.parent, tmp.cleanup)
 
+    def started(self) -> list[int]:
+        """The process ids of the chain's steps started so far, in order."""
+        return [int(line.split()[1]) for line in self._log() if line.startswith("start ")]
+
     @property
-    def process(self) -> subprocess.Popen[bytes] | None:
-        """The process under way, if any."""
-        return self._process
+    def ran(self) -> int:
+        """How many processes the chain started."""
+        return len(self.started())
 
-    def _run(self) -> None:
-        for step in self.steps:
-            companion = None
-            if step.beside is not None:
-                companion = threading.Thread(target=self._run_step, args=(step.beside, False), daemon=True)
-                companion.start()
-            ok = self._run_step(step, True)
-            if companion is not None:
-                companion.join()
-            if not ok or self._error is not None:
-                return
-
-    def _run_step(self, step: Step, primary: bool) -> bool:
-        """Run one process to its end; False (the error kept, the first one only) if it failed."""
-        with self._lock:
-            if self._stopped:
-                return False
-            try:
-                process = subprocess.Popen(
-                    step.command,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    stdin=subprocess.DEVNULL if step.input is None else subprocess.PIPE,
-                    env=step.env,
-                    cwd=self._cwd,
-                )
-            except OSError as err:
-                self._error = self._error or f"{step.failure}: {err}"
-                return False
-            self._running.add(process)
-            if primary:
-                self._process = process
-            self.ran += 1
-        if self._niceness:
-            with contextlib.suppress(OSError):  # it may have ended already
-                os.setpriority(os.PRIO_PROCESS, process.pid, self._niceness)
-        raw_out, raw_err = process.communicate(step.input)
-        stdout, stderr = raw_out.decode("utf-8", "replace"), raw_err.decode("utf-8", "replace")
-        with self._lock:
-            self._running.discard(process)
-            if primary:
-                self._process = None
-            if process.returncode and not self._stopped and self._error is None:
-                shown = (stderr or stdout).strip() or f"exit status {process.returncode}"
-                self._error = f"{step.failure}: {shown}"
-        return not process.returncode
+    def _log(self) -> list[str]:
+        if self._ended is not None:
+            return self._ended
+        try:
+            return (self._folder / "log").read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:  # not written yet
+            return []
 
     def stop(self) -> None:
         """Ask the chain to end, at once: the process under way is killed and no other starts."""
-        with self._lock:
-            self._stopped = True
-            for process in self._running:
-                if process.poll() is None:
-                    process.kill()
+        self._stopped = True
+        with contextlib.suppress(ProcessLookupError, PermissionError):  # (it has ended already)
+            os.killpg(self._driver.pid, signal.SIGKILL)
+
+    def _end(self) -> str | None:
+        """Wait for the chain's process and clean up: why it failed (None: it did not)."""
+        try:
+            code = self._driver.wait()
+            errors = [json.loads(line[6:]) for line in self._log() if line.startswith("error ")]
+            if errors or code == 0 or self._stopped:
+                return str(errors[0]) if errors else None
+            shown = (self._folder / "stderr").read_text(encoding="utf-8", errors="replace").strip()
+            return f"the search index's chain of processes failed: {shown or f'exit status {code}'}"
+        finally:
+            self._ended = self._log()
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self.cleanup()
 
     def wait(self) -> None:
         """Wait for the chain, then keep only what the site loads."""
-        try:
-            self._thread.join()
-        finally:
-            self.cleanup()
-        if self._error is not None:
-            raise SearchIndexError(self._error)
+        error = self._end()
+        if error is not None and not self._stopped:
+            raise SearchIndexError(error)
         if self._stopped:
             raise SearchIndexError("the search index was stopped before it was done")
         _prune(self.output)
 
     def cancel(self) -> None:
-        """Stop the chain (the build failed), wait for its thread, and remove what it was given."""
+        """Stop the chain (the build failed), wait for it to end, and remove what it was given."""
         self.stop()
-        self._thread.join()
-        self.cleanup()
+        self._end()
 
 
 def _prune(output: Path) -> None:

@@ -6,7 +6,7 @@ let it parse the theme's pages back, each paper is written as a minimal document
 abstract as text; tags as a filter; the date as metadata) into a temporary folder, beside the hand-written
 pages' content, and the binary runs once over that folder. It runs beside the rest of the build: the
 plugin starts it once the hand-written pages' content is known (MkDocs reads them before the thousands of
-generated pages), and waits for it when the pages are written. The documents are written by processes of
+generated pages), and waits for it when the pages are written (pagefind_run.py, pagefind_chain.py). The documents are written by processes of
 the index's chain too (site/search_documents.py), not by the build's own.
 
 Pagefind's memory grows with the documents (1.5 GB at 10,000 papers), so more than SHARD_SIZE of them are
