@@ -69,7 +69,7 @@ class SiteConfig:
     feed_size: int = field(default=50, metadata=_option(_whole_number))
     # Documents per run of Pagefind, whose memory grows with them (about 150 MB per 1,000 of the benchmark
     # corpus's papers): a larger feed's search index is made in shards and merged (generator/site/search.py).
-    search_shard_size: int = field(default=4000, metadata=_option(_whole_number))
+    search_shard_size: int = field(default=2000, metadata=_option(_whole_number))
     subscribe_url: str | None = field(default=None, metadata=_option(_url))
     subscribe_field: str = field(default="email", metadata=_option(_field_name))
     digest_from: str | None = field(default=None, metadata=_option())

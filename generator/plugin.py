@@ -124,13 +124,23 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for unused in [f for f in files if f.generated_by is None and search.unused_theme_file(f.src_uri)]:
             files.remove(unused)
+        # The search index starts once the records are read (its runs over the hand-written pages wait for
+        # MkDocs to read them): Pagefind runs beside the build. (Serving: after the build.)
+        language, output = str(config.theme.get("language") or "en"), Path(config.site_dir) / "pagefind"
+        handwritten = [f for f in files.documentation_pages() if f.generated_by is None]
+        due = len([f for f in handwritten if f.inclusion.is_included()])  # type: ignore[no-untyped-call]
+        serving = self.serving is not None
+        self.index = search.BuildIndex(output, language, self.site.search_shard_size, serving, due=due)
         if self.serving is None:
             forked.hold_frozen()  # until on_post_build: the build's objects are its own to its end
             front = functools.partial(front_matter.front, pattern=meta.YAML_RE, yaml_read=meta.get_data)
-            content = assemble.full(self.site, front if self.fast else None)
+            content = assemble.full(self.site, front if self.fast else None, self.index.expect)
         else:
             settings = incremental.settings_key(self.site, config.config_file_path, config.theme.custom_dir)
             content = self.serving.content(self.site, settings)
+            self.index.expect(content.feed)
+            for file in handwritten:  # read each time: the search index and the sitemap need them
+                file.is_modified = lambda: True  # type: ignore[method-assign]
         self.feed = feed = content.feed
         self.papers = {pages.src_of(urls.paper(p.slug)): p for p in feed.papers}
         # Hand-written pages (About) have no date of their own: the feed's newest day stands for it.
@@ -147,16 +157,6 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         for path, data in content.data.items():
             files.append(self._file(config, path, data, InclusionLevel.UNDEFINED))
         self.files = files
-        # The search index starts once the last hand-written page is read (MkDocs reads them before the
-        # generated pages): Pagefind runs beside MkDocs reading and writing them. (Serving: after the build.)
-        language, output = str(config.theme.get("language") or "en"), Path(config.site_dir) / "pagefind"
-        serving = self.serving is not None
-        self.index = search.BuildIndex(output, language, self.site.search_shard_size, started=serving)
-        handwritten = [f for f in files.documentation_pages() if f.generated_by is None]
-        if self.serving is not None:
-            for file in handwritten:  # read each time: the search index and the sitemap need them
-                file.is_modified = lambda: True  # type: ignore[method-assign]
-        self.index.expect(feed, len([f for f in handwritten if f.inclusion.is_included()]))  # type: ignore[no-untyped-call]
         return files
 
     def _file(self, config: MkDocsConfig, src: str, data: str | bytes, inclusion: InclusionLevel) -> File:
@@ -194,8 +194,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         if self.fast and self.serving is None and SITEMAP in config.theme.static_templates:
             config.theme.static_templates.discard(SITEMAP)
             self.sitemap_due = functools.partial(build._build_theme_template, SITEMAP, env, files, config)
-        # Every page's content is known now, if the index has not started yet (a hand-written page that
-        # another plugin left out).
+        # Every page's content is known now: the index is given the hand-written pages, if it has not been
+        # yet (one that another plugin left out never came).
         self.index.start_now()
         return env
 

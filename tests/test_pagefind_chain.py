@@ -7,13 +7,13 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from generator import forked
 from generator.site.pagefind_run import Indexing, SearchIndexError, Step
 
 
@@ -41,15 +41,19 @@ def _until(condition: Callable[[], bool], what: str, seconds: float = 30) -> Non
 
 
 def test_a_running_chain_leaves_the_build_without_threads_and_free_to_fork(tmp_path: Path) -> None:
+    threads = threading.active_count()  # (pytest's workers may run threads of their own)
     indexing = Indexing([_python("import time; time.sleep(60)")], tmp_path / "out", tmp_path)
     try:
         _until(lambda: indexing.ran == 1, "the step did not start")
-        assert forked.can_fork()  # a thread running the chain would have made forking unsafe
+        # No thread more: one running the chain would keep forked.can_fork() from forking the page writer.
+        assert threading.active_count() == threads
         sleeper = indexing.started()[0]
         assert _runs(sleeper)
     finally:
         indexing.cancel()
-    assert not _runs(sleeper)
+    _until(
+        lambda: not _runs(sleeper), "the step outlived its chain's cancel", seconds=10
+    )  # (SIGKILL is async)
 
 
 def test_a_step_waits_for_the_file_the_build_writes(tmp_path: Path) -> None:

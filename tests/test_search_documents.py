@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,26 @@ def test_the_scratch_files_stay_out_of_memory_without_room_or_where_tmpdir_is_se
         monkeypatch.delenv(name)
     monkeypatch.setattr(search, "MEMORY", tmp_path / "missing")
     assert search.scratch_folder(1) is None
+
+
+@pytest.mark.parametrize(("papers", "pages", "shard_size"), [(7, 2, 4), (3, 6, 4), (5, 2, 20)])
+def test_pages_given_late_make_the_index_given_them_at_once(
+    tmp_path: Path, papers: int, pages: int, shard_size: int
+) -> None:
+    feed, given = feed_of(papers), pages_of(pages)
+    late = search.LatePages(pages)
+    count, indexing = search.start_index(feed, [], tmp_path / "late", shard_size=shard_size, late=late)
+    assert count == papers + pages and indexing is not None
+    # The runs over the pages wait for them: the first run, if it holds no page, may go on meanwhile.
+    deadline = time.monotonic() + 30
+    while indexing.ran < 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    time.sleep(0.5)
+    assert not (tmp_path / "late").exists()
+    late.write(reversed(given))  # in any order: they are ordered by URL, as start_index orders them
+    indexing.wait()
+    _, at_once = search.start_index(feed, given, tmp_path / "at-once", shard_size=shard_size)
+    assert at_once is not None
+    at_once.wait()
+    assert_same_index(tmp_path / "late", tmp_path / "at-once")

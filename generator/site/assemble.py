@@ -41,11 +41,16 @@ class Content:
     data: dict[str, bytes]
 
 
-def full(site: SiteConfig, read: Callable[[str], Front] | None = None) -> Content:
+def full(
+    site: SiteConfig,
+    read: Callable[[str], Front] | None = None,
+    loaded: Callable[[Feed], object] = lambda feed: None,
+) -> Content:
     """Every page and file of the feed in content/, made anew (the pages' front matter read by `read`,
-    if given, on both cores)."""
+    if given, on both cores); `loaded` is given the feed as soon as its records are read."""
     _no_collection_at_exit()
     feed = records.load_feed(site.content_dir)
+    loaded(feed)
     make_pages = partial(parallel.build_pages, read=read)
     return content(site, feed, SiteBuilder(feed, site, stars(site)), make_pages)
 

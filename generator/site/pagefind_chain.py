@@ -11,6 +11,7 @@ message as JSON), and exits 1 then. If the process that started it ends first, s
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import pickle
@@ -56,6 +57,9 @@ class Chain:
 
     def _run_step(self, step: Step) -> None:
         """Run one process to its end; its failure, the first one only, is kept as the chain's error."""
+        if step.in_chain:
+            self._run_here(step)
+            return
         try:
             process = subprocess.Popen(
                 step.command,
@@ -75,6 +79,19 @@ class Chain:
         if process.returncode:
             shown = (raw_err or raw_out).decode("utf-8", "replace").strip()
             self._fail(f"{step.failure}: {shown or f'exit status {process.returncode}'}")
+
+    def _run_here(self, step: Step) -> None:
+        """Run a step's module in this process (`python -m module arguments...` as module.write)."""
+        with self._lock:
+            self.log.write(f"start {os.getpid()}\n")
+            self.log.flush()
+        module, arguments = step.command[2], step.command[3:]
+        try:
+            error = importlib.import_module(module).write(arguments, step.input)
+        except Exception as err:  # any failure of the step's is the chain's error, not its thread's end
+            error = f"{type(err).__name__}: {err}"
+        if error is not None:
+            self._fail(f"{step.failure}: {error}")
 
     def _fail(self, message: str) -> None:
         with self._lock:

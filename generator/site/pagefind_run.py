@@ -55,6 +55,7 @@ class Step:
     input: bytes | None = None
     beside: Step | None = None
     after: str | None = None
+    in_chain: bool = False  # a module run by the chain's own process, as module.write(arguments, input)
 
 
 def pagefind_step(source: Path, output: Path, language: str, glob: str | None = None, what: str = "") -> Step:
@@ -81,13 +82,16 @@ def merge_step(bundles: Sequence[Path], output: Path) -> Step:
     )
 
 
-def python_step(module: str, arguments: list[str], failure: str, input: bytes | None = None) -> Step:
-    """A module of paperfeed run as a process of the chain (`python -m module arguments...`)."""
+def python_step(
+    module: str, arguments: list[str], failure: str, input: bytes | None = None, in_chain: bool = False
+) -> Step:
+    """A module of paperfeed run as a process of the chain (`python -m module arguments...`), or by the
+    chain's own process (`in_chain`: `module.write(arguments, input)`, which says why it failed)."""
     # The same paperfeed as this process's, wherever it is imported from.
     root = str(Path(generator.__file__).resolve().parent.parent)
     path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
     env = {**_environment(), "PYTHONPATH": path}
-    return Step([sys.executable, "-m", module, *arguments], failure, env, input)
+    return Step([sys.executable, "-m", module, *arguments], failure, env, input, in_chain=in_chain)
 
 
 def _environment() -> dict[str, str]:

@@ -4,10 +4,11 @@ Pagefind splits its index into small files that the browser fetches only for the
 search costs a reader a few hundred kilobytes whatever the size of the feed. It indexes HTML: rather than
 let it parse the theme's pages back, each paper is written as a minimal document (title, authors and
 abstract as text; tags as a filter; the date as metadata) into a temporary folder, beside the hand-written
-pages' content, and the binary runs once over that folder. It runs beside the rest of the build: the
-plugin starts it once the hand-written pages' content is known (MkDocs reads them before the thousands of
-generated pages), and waits for it when the pages are written (pagefind_run.py, pagefind_chain.py). The documents are written by processes of
-the index's chain too (site/search_documents.py), not by the build's own.
+pages' content, and the binary runs once over that folder. It runs beside the rest of the build
+(pagefind_run.py, pagefind_chain.py): the plugin starts it once the records are read, and waits for it when
+the pages are written. The papers' documents are written by processes of the index's chain too
+(site/search_documents.py), not by the build's own; the hand-written pages' by the build once MkDocs has
+read them (LatePages), and the runs over them wait for that.
 
 Pagefind's memory grows with the documents (1.5 GB at 10,000 papers), so more than SHARD_SIZE of them are
 written into numbered folders of at most that many each, indexed one folder after another. The bundles,
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 import html
 import os
 import pickle
@@ -45,8 +47,10 @@ from generator.site.pagefind_run import (
 
 __all__ = ["Document", "Indexing", "SearchIndexError", "build_index", "shards", "start_index"]
 
-# Documents per run of Pagefind (the plugin's option search_shard_size): at most 600 MB of its memory at
-# the benchmark corpus's abstracts (benchmarks/README.md); the build's budget is 1 GB.
+# Documents per run of Pagefind (the plugin's option search_shard_size): about 300 MB of its memory at the
+# benchmark corpus's abstracts (benchmarks/README.md). The build's budget is 1 GB for all its processes, and
+# the first runs go beside the child that makes the paper pages (400 MB at 10,000 papers): 4,000 took the
+# sum to 1.1 GB.
 SHARD_SIZE = SiteConfig.search_shard_size
 
 # The element after the title: Pagefind reports where its text starts (an anchor), which tells the search
@@ -104,17 +108,33 @@ def write_documents(
     language: str = "en",
     shard_size: int = SHARD_SIZE,
     only: int | None = None,
+    pages_later: int = 0,
 ) -> int:
     """Write one document per paper and page into `folder` (`papers/<slug>.html`, `pages/0000.html`);
     how many were written. Over `shard_size`, they go into the folders `0`, `1`... (see shards), as
     evenly as they divide, in the order given: `0/<slug>.html`, `2/pages/0000.html`. (Pagefind's
     fragment of a page names its document: the shorter, the smaller the index.) With `only`, the
-    documents of that shard alone are written."""
+    documents of that shard alone are written; `pages_later` hand-written pages, written afterwards by
+    LatePages, count in the division."""
     pages = list(pages)
-    total = len(feed.papers) + len(pages)
-    count = shard_count(total, shard_size)
+    total = len(feed.papers) + len(pages) + pages_later
+    documents = _documents(feed, pages, language)
+    _write(documents, folder, total, shard_count(total, shard_size), only)
+    return len(feed.papers) + len(pages)
+
+
+def _write(
+    documents: Iterable[tuple[str, str, str]],
+    folder: Path,
+    total: int,
+    count: int,
+    only: int | None,
+    first: int = 0,
+) -> None:
+    """Write the documents, the first of them the `first`-th of `total` in `count` shards (only those of
+    shard `only`, if given)."""
     made: set[Path] = set()
-    for i, (kind, name, text) in enumerate(_documents(feed, pages, language)):
+    for i, (kind, name, text) in enumerate(documents, start=first):
         if only is not None and i * count // total != only:
             continue
         shard = folder / str(i * count // total)
@@ -123,7 +143,37 @@ def write_documents(
             where.mkdir(parents=True, exist_ok=True)
             made.add(where)
         (where / f"{name}.html").write_text(text, encoding="utf-8")
-    return total
+
+
+@dataclass
+class LatePages:
+    """The hand-written pages of an index started before the build had read them (start_index's `late`):
+    their documents are written by the build once it has, and the runs over them wait for the file
+    `ready`, written after them."""
+
+    due: int  # how many the build will read
+    language: str = "en"
+    folder: Path | None = None  # where the documents go, and the rest of the layout: set by start_index
+    papers: int = 0
+    count: int = 1
+    ready: Path | None = None
+
+    def shards(self, papers: int, count: int) -> set[int]:
+        """The shards that hold a page."""
+        total = papers + self.due
+        return {i * count // total for i in range(papers, total)}
+
+    def write(self, pages: Iterable[Document]) -> None:
+        """Write the pages' documents (in order of their URLs, as start_index orders pages) and say they
+        are ready; nothing if the index did not start (or these were written already)."""
+        if self.folder is None or self.ready is None or self.ready.exists():
+            return
+        pages = sorted(pages, key=lambda page: page.url)[: self.due]
+        documents = (
+            ("pages", f"{i:04d}", page_document(page, self.language)) for i, page in enumerate(pages)
+        )
+        _write(documents, self.folder, self.papers + self.due, self.count, None, self.papers)
+        self.ready.write_bytes(b"")
 
 
 def _documents(feed: Feed, pages: list[Document], language: str) -> Iterator[tuple[str, str, str]]:
@@ -140,22 +190,18 @@ def shard_count(total: int, shard_size: int) -> int:
 
 
 def documents_steps(
-    feed: Feed, pages: list[Document], folder: Path, language: str, shard_size: int
+    feed: Feed, pages: list[Document], folder: Path, language: str, shard_size: int, pages_later: int = 0
 ) -> list[Step]:
     """write_documents as processes of the index's chain (site/search_documents.py): one for all the
     documents, or one a shard (each shard's written while Pagefind indexes the one before)."""
     data = pickle.dumps((feed, pages), protocol=pickle.HIGHEST_PROTOCOL)
-    count = shard_count(len(feed.papers) + len(pages), shard_size)
-    arguments = [str(folder), language, str(shard_size)]
+    count = shard_count(len(feed.papers) + len(pages) + pages_later, shard_size)
+    arguments = [str(folder), language, str(shard_size), str(pages_later)]
     failure = "the search index's documents could not be written"
+    write = functools.partial(python_step, "generator.site.search_documents", input=data, in_chain=True)
     if count == 1:
-        return [python_step("generator.site.search_documents", arguments, failure, data)]
-    return [
-        python_step(
-            "generator.site.search_documents", [*arguments, str(k)], f"{failure} (shard {k + 1})", data
-        )
-        for k in range(count)
-    ]
+        return [write(arguments, failure)]
+    return [write([*arguments, str(k)], f"{failure} (shard {k + 1})") for k in range(count)]
 
 
 def run_pagefind(source: Path, output: Path, language: str = "en") -> None:
@@ -189,15 +235,17 @@ def start_index(
     language: str = "en",
     shard_size: int = SHARD_SIZE,
     niceness: int = 0,
+    late: LatePages | None = None,
 ) -> tuple[int, Indexing | None]:
     """Write the documents into a scratch folder (see scratch_folder) and start indexing them into
-    `output`, in one run
-    or, over `shard_size` documents, one run a shard then their merge (each process at `niceness`); how
-    many documents there are, and the indexing to wait for (None when there is nothing to index: Pagefind
-    refuses to run on nothing, so no index is written, and the search box says there is nothing to
-    search)."""
+    `output`, in one run or, over `shard_size` documents, one run a shard then their merge (each process
+    at `niceness`); how many documents there are, and the indexing to wait for (None when there is
+    nothing to index: Pagefind refuses to run on nothing, so no index is written, and the search box says
+    there is nothing to search). With `late`, the hand-written pages are not known yet: the runs over
+    them wait for the build to write them (LatePages.write)."""
     pages = list(pages)
-    total = len(feed.papers) + len(pages)
+    later = late.due if late is not None else 0
+    total = len(feed.papers) + len(pages) + later
     tmp = tempfile.TemporaryDirectory(prefix="paperfeed-search-", dir=scratch_folder(total))
     try:
         if not total:
@@ -208,8 +256,13 @@ def start_index(
         source = Path(tmp.name) / "documents"
         source.mkdir()
         # The documents are written by the chain's processes: this one goes on with the build.
-        writes = documents_steps(feed, pages, source, language, shard_size)
+        writes = documents_steps(feed, pages, source, language, shard_size, later)
         count = len(writes)
+        waiting: set[int] = set()
+        if late is not None:
+            late.folder, late.papers, late.count = source, len(feed.papers), count
+            late.ready = Path(tmp.name) / "pages-ready"
+            waiting = late.shards(len(feed.papers), count) if late.due else set()
         bundles = [Path(tmp.name) / "bundles" / str(k) for k in range(count)]
         if count == 1:
             steps = [writes[0], pagefind_step(source, bundles[0], language)]
@@ -219,6 +272,8 @@ def start_index(
                 what = f" (shard {k + 1} of {count})"
                 run = pagefind_step(source, bundle, language, f"{k}/**/*.{{html}}", what)
                 steps.append(dataclasses.replace(run, beside=writes[k + 1] if k + 1 < count else None))
+        for k in waiting:
+            steps[1 + k] = dataclasses.replace(steps[1 + k], after=str(late.ready))  # type: ignore[union-attr]
         steps.append(merge_step(bundles, output))  # which orders the index, however many bundles
         return total, Indexing(steps, output, source, tmp.cleanup, niceness)
     except BaseException:
@@ -238,8 +293,9 @@ def build_index(
 
 @dataclass
 class BuildIndex:
-    """A build's search index: started once (Pagefind then runs on another core while the build goes on),
-    waited for at the build's end."""
+    """A build's search index: started once the records are read (Pagefind then runs on another core
+    while the build goes on), given the hand-written pages once MkDocs has read them, waited for at the
+    build's end."""
 
     output: Path
     language: str = "en"
@@ -251,36 +307,38 @@ class BuildIndex:
     feed: Feed | None = None
     due: int = 0  # hand-written pages the build reads, which the index waits for
     pages: list[Document] = dataclasses.field(default_factory=list)  # those read so far
+    late: LatePages | None = None  # where they go, once read
 
-    def expect(self, feed: Feed, due: int) -> None:
-        """The build's feed, and how many hand-written pages it will read (`add`) before the index starts
-        (none: it starts now)."""
-        self.feed, self.due, self.pages = feed, due, []
-        if not due:
-            self.start_now()
+    def expect(self, feed: Feed) -> None:
+        """The build's feed: the index starts now, and its runs over the hand-written pages `due` wait for
+        the build to read them (`add`)."""
+        self.feed, self.pages = feed, []
+        if self.started:
+            return
+        self.started = True
+        start = time.perf_counter()
+        self.late = LatePages(self.due, self.language)
+        self.count, self.indexing = start_index(
+            feed, [], self.output, self.language, self.shard_size, late=self.late
+        )
+        self.seconds = time.perf_counter() - start
 
     def add(self, page: Document) -> None:
-        """A hand-written page the build has read: the index starts with the last one due."""
+        """A hand-written page the build has read: they go to the index with the last one due."""
         self.pages.append(page)
         if len(self.pages) >= self.due:
             self.start_now()
 
     def start_now(self) -> None:
-        """Start with the pages read so far (once; not before `expect`)."""
-        if self.feed is not None:
-            self.start(self.feed, self.pages)
-
-    def start(self, feed: Feed, pages: Iterable[Document]) -> None:
-        if self.started:
-            return
-        self.started = True
-        start = time.perf_counter()
-        pages = sorted(pages, key=lambda page: page.url)
-        self.count, self.indexing = start_index(feed, pages, self.output, self.language, self.shard_size)
-        self.seconds = time.perf_counter() - start
+        """Give the index the pages read so far (once), all there will be."""
+        if self.late is not None:
+            start = time.perf_counter()
+            self.late.write(self.pages)
+            self.seconds += time.perf_counter() - start
 
     def wait(self) -> str:
         """Wait for the index to be written: the build log's line about it."""
+        self.start_now()  # (done already, unless the pages due never came: the index waits for them)
         indexing, self.indexing = self.indexing, None
         start = time.perf_counter()
         if indexing is not None:
