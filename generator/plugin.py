@@ -196,7 +196,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             self.sitemap_due = functools.partial(build._build_theme_template, SITEMAP, env, files, config)
         # Every page's content is known now: the index is given the hand-written pages, if it has not been
         # yet (one that another plugin left out never came).
-        self.index.start_now()
+        self.index.give_pages()
         return env
 
     def _build_sitemap(self) -> None:

@@ -17,7 +17,7 @@ import pytest
 from generator.site.pagefind_run import Indexing, SearchIndexError, Step
 
 
-def _runs(pid: int) -> bool:
+def runs(pid: int) -> bool:
     """Whether the process runs (one killed may stay a zombie until its new parent reaps it)."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
@@ -33,7 +33,7 @@ def _python(code: str, failure: str = "the step", after: Path | None = None) -> 
     return Step([sys.executable, "-c", code], failure, ENV, after=None if after is None else str(after))
 
 
-def _until(condition: Callable[[], bool], what: str, seconds: float = 30) -> None:
+def until(condition: Callable[[], bool], what: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, what
@@ -44,16 +44,14 @@ def test_a_running_chain_leaves_the_build_without_threads_and_free_to_fork(tmp_p
     threads = threading.active_count()  # (pytest's workers may run threads of their own)
     indexing = Indexing([_python("import time; time.sleep(60)")], tmp_path / "out", tmp_path)
     try:
-        _until(lambda: indexing.ran == 1, "the step did not start")
+        until(lambda: indexing.ran == 1, "the step did not start")
         # No thread more: one running the chain would keep forked.can_fork() from forking the page writer.
         assert threading.active_count() == threads
         sleeper = indexing.started()[0]
-        assert _runs(sleeper)
+        assert runs(sleeper)
     finally:
         indexing.cancel()
-    _until(
-        lambda: not _runs(sleeper), "the step outlived its chain's cancel", seconds=10
-    )  # (SIGKILL is async)
+    until(lambda: not runs(sleeper), "the step outlived its chain's cancel", seconds=10)  # (SIGKILL is async)
 
 
 def test_a_step_waits_for_the_file_the_build_writes(tmp_path: Path) -> None:
@@ -99,4 +97,4 @@ def test_the_chain_ends_when_the_process_that_started_it_does(tmp_path: Path) ->
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     sleeper = int(done.stdout)
-    _until(lambda: not _runs(sleeper), "the chain's step outlived the process that started it", seconds=10)
+    until(lambda: not runs(sleeper), "the chain's step outlived the process that started it", seconds=10)

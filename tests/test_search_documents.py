@@ -14,6 +14,7 @@ import pytest
 
 from generator.site import search
 from generator.site.pagefind_run import Indexing, merge_step, pagefind_step
+from tests.test_pagefind_chain import until
 from tests.test_search_shards import assert_same_index, feed_of, pages_of, single_run
 
 
@@ -130,10 +131,7 @@ def test_pages_given_late_make_the_index_given_them_at_once(
     count, indexing = search.start_index(feed, [], tmp_path / "late", shard_size=shard_size, late=late)
     assert count == papers + pages and indexing is not None
     # The runs over the pages wait for them: the first run, if it holds no page, may go on meanwhile.
-    deadline = time.monotonic() + 30
-    while indexing.ran < 1:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    until(lambda: indexing.ran >= 1, "the chain did not start")
     time.sleep(0.5)
     assert not (tmp_path / "late").exists()
     late.write(reversed(given))  # in any order: they are ordered by URL, as start_index orders them

@@ -13,7 +13,6 @@ import random
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import cbor2
@@ -22,6 +21,7 @@ import pytest
 from generator.model import Feed, Paper, Tag
 from generator.site import pagefind_files, pagefind_merge, pagefind_words, search
 from generator.site.pagefind_run import Indexing, merge_step, pagefind_step
+from tests.test_pagefind_chain import runs, until
 
 TAGS = {slug: Tag(slug, slug.capitalize()) for slug in ["audio", "robots", "vision"]}
 VOCABULARY = [
@@ -175,30 +175,15 @@ def test_cancel_while_a_later_shard_runs_kills_it_and_starts_nothing_more(tmp_pa
     ]
     cleaned: list[bool] = []
     indexing = Indexing(steps, tmp_path / "out", source, lambda: cleaned.append(True))
-    deadline = time.monotonic() + 60
-    while indexing.ran < 2:
-        assert time.monotonic() < deadline, "the second shard's run did not start"
-        time.sleep(0.02)
+    until(lambda: indexing.ran >= 2, "the second shard's run did not start", seconds=60)
     running = indexing.started()[1]
-    assert _runs(running)
+    assert runs(running)
     indexing.cancel()
-    deadline = time.monotonic() + 10
-    while _runs(running):  # killed (a signal is delivered when the process next runs)
-        assert time.monotonic() < deadline, "the run outlived the chain's cancel"
-        time.sleep(0.02)
+    until(lambda: not runs(running), "the run outlived the chain's cancel", seconds=10)  # (SIGKILL is async)
     assert indexing.ran == 2 and cleaned == [True]
     assert not (tmp_path / "out").exists()
     with pytest.raises(search.SearchIndexError, match="stopped before it was done"):
         indexing.wait()
-
-
-def _runs(pid: int) -> bool:
-    """Whether the process runs (a process killed may stay a zombie until its new parent reaps it)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state not in ("Z", "X")
 
 
 @pytest.fixture

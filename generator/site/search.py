@@ -327,9 +327,9 @@ class BuildIndex:
         """A hand-written page the build has read: they go to the index with the last one due."""
         self.pages.append(page)
         if len(self.pages) >= self.due:
-            self.start_now()
+            self.give_pages()
 
-    def start_now(self) -> None:
+    def give_pages(self) -> None:
         """Give the index the pages read so far (once), all there will be."""
         if self.late is not None:
             start = time.perf_counter()
@@ -338,7 +338,7 @@ class BuildIndex:
 
     def wait(self) -> str:
         """Wait for the index to be written: the build log's line about it."""
-        self.start_now()  # (done already, unless the pages due never came: the index waits for them)
+        self.give_pages()  # (done already, unless the pages due never came: the index waits for them)
         indexing, self.indexing = self.indexing, None
         start = time.perf_counter()
         if indexing is not None:
