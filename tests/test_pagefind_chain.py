@@ -93,8 +93,10 @@ def test_the_chain_ends_when_the_process_that_started_it_does(tmp_path: Path) ->
         os._exit(0)  # no clean-up, as a build that is killed ends
         """
     )
+    # Its temporary folders in tmp_path: the process leaves them behind, as a build that is killed would.
+    env = {**ENV, "TMPDIR": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True, env=env
     )
     sleeper = int(done.stdout)
     until(lambda: not runs(sleeper), "the chain's step outlived the process that started it", seconds=10)
