@@ -158,10 +158,10 @@ class LatePages:
     count: int = 1
     ready: Path | None = None
 
-    def shards(self, papers: int, count: int) -> set[int]:
-        """The shards that hold a page."""
-        total = papers + self.due
-        return {i * count // total for i in range(papers, total)}
+    def shards(self) -> set[int]:
+        """The shards that hold a page (once start_index has laid them out)."""
+        total = self.papers + self.due
+        return {i * self.count // total for i in range(self.papers, total)}
 
     def write(self, pages: Iterable[Document]) -> None:
         """Write the pages' documents (in order of their URLs, as start_index orders pages) and say they
@@ -262,7 +262,7 @@ def start_index(
         if late is not None:
             late.folder, late.papers, late.count = source, len(feed.papers), count
             late.ready = Path(tmp.name) / "pages-ready"
-            waiting = late.shards(len(feed.papers), count) if late.due else set()
+            waiting = late.shards()
         bundles = [Path(tmp.name) / "bundles" / str(k) for k in range(count)]
         if count == 1:
             steps = [writes[0], pagefind_step(source, bundles[0], language)]
