@@ -146,17 +146,23 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # Hand-written pages (About) have no date of their own: the feed's newest day stands for it.
         self.newest = feed.papers[0].date.isoformat() if feed.papers else _EPOCH
         self.updated, self.kinds = {}, fastpath.Kinds()
+        unread: list[forked_pages.Unread] = []  # pages the fork may write, which MkDocs is not to read
         for page in content.pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = self._file(config, page.src, page.text, inclusion)
             files.append(file)
-            if self.fast and not page.in_nav and file.page is None:
-                _GeneratedPage(None, file, config).front = page.front  # get_navigation makes the others
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
+            if self.fast and not page.in_nav and file.page is None and page.front is not None:
+                made = _GeneratedPage(None, file, config)  # get_navigation makes the others
+                made.front, made.update_date = page.front, self.updated.get(page.src, self.newest)
+                unread.append((page.src, made.url, page.text, page.front, [made.edit_url, made.is_homepage]))
         for path, data in content.data.items():
             files.append(self._file(config, path, data, InclusionLevel.UNDEFINED))
         self.files = files
+        if self.serving is None and forked_pages.hooked_alone(config.plugins.events):
+            for src in self.forked.withhold(unread):
+                files.src_uris[src].inclusion = InclusionLevel.EXCLUDED  # (in the sitemap: _build_sitemap)
         return files
 
     def _file(self, config: MkDocsConfig, src: str, data: str | bytes, inclusion: InclusionLevel) -> File:
@@ -177,25 +183,21 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     @_readable
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        # Templates do not change during a build; without this, Jinja stats every template file on
-        # every page (MkDocs serve makes a new environment for each rebuild).
+        # Templates do not change during a build: Jinja would stat every template file on every page.
         env.auto_reload = False
         if self.serving is not None:
             env.bytecode_cache = self.serving.bytecode
-        # The theme's JSON (Material's page configuration, the palette switch's options) without the spaces
-        # of json.dumps' defaults: bytes on every page.
+        # The theme's JSON (Material's page configuration, palette options) without json.dumps' spaces.
         env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
         # A page of a kind already probed renders this one-slot template; on_page_context fills it.
         if env.loader is not None:
             env.loader = ChoiceLoader([DictLoader({FILLED: "{{ paperfeed_filled }}"}), env.loader])
         self.env = env
-        # The sitemap (every page's URL) is rendered once the child writing the largest kind's pages has
-        # started, not on one core before any page as MkDocs renders it.
+        # The sitemap is rendered once the child writing paper pages has started, not before any page.
         if self.fast and self.serving is None and SITEMAP in config.theme.static_templates:
             config.theme.static_templates.discard(SITEMAP)
             self.sitemap_due = functools.partial(build._build_theme_template, SITEMAP, env, files, config)
-        # Every page's content is known now: the index is given the hand-written pages, if it has not been
-        # yet (one that another plugin left out never came).
+        # Every page is read: the index is given the hand-written pages (one another plugin left out).
         self.index.give_pages()
         return env
 
@@ -203,12 +205,12 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         """The sitemap, as MkDocs renders it, if on_env left it for later (once a build)."""
         build_it, self.sitemap_due = self.sitemap_due, None
         if build_it is not None:
-            build_it(self.nav)
+            with self.forked.shown(self.files.src_uris, InclusionLevel.NOT_IN_NAV, InclusionLevel.EXCLUDED):
+                build_it(self.nav)
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
-        # The sitemap prints each page's update_date, which MkDocs sets to the build day: use the day the
-        # page's content last changed instead, so that two builds of the same content match. It must be
-        # set here: MkDocs renders sitemap.xml after reading the pages but before on_page_context.
+        # The sitemap prints each page's update_date, which MkDocs sets to the build day: the day the page's
+        # content last changed instead, so that two builds of the same content match (set before it is).
         page.update_date = self.updated.get(page.file.src_uri, self.newest)
         return page
 
@@ -226,8 +228,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     @_readable
     def on_page_content(self, html: str, /, *, page: Page, **_: Any) -> str:
         if page.file.generated_by != GENERATED_BY:
-            # Hand-written pages are searched too (papers are indexed from the model, listings not at
-            # all): the index starts with the last of them.
+            # Hand-written pages are searched too (papers are indexed from the model, listings not at all).
             self.index.add(search.Document(page.url, str(page.title or page.url), html))
             return html
         # Material's "Skip to content" link goes to the first entry of the page's table of contents, which
@@ -235,11 +236,10 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         body, anchor = pages.skip_target(self.bodies.pop(page.file.src_uri, html))
         if anchor:
             page.toc = TableOfContents([AnchorLink(str(page.title or ""), anchor, 1)])
-        # (A page that names its own template keeps it, and goes through the theme.)
         if self.fast and page.file.inclusion == InclusionLevel.NOT_IN_NAV and "template" not in page.meta:
             kind = fastpath.group_key(page.url, page.meta, anchor, [page.edit_url, page.is_homepage])
             # The kind's first page goes through the theme (and its probe, on_page_context); the others
-            # render FILLED. MkDocs picks the template from the meta before on_page_context.
+            # render FILLED (MkDocs picks the template from the meta; a page naming its own keeps it).
             if self.kinds.add(page.file.src_uri, kind):
                 page.meta["template"] = FILLED
         return body
@@ -247,13 +247,12 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        if self.forked.takes(page.file.src_uri):  # FILLED, with nothing in it: MkDocs writes nothing
-            context["paperfeed_filled"] = ""  # type: ignore[typeddict-unknown-key]
-            return context
         if self._site is not None and self.feed is not None:
-            links = feed_links.of_page(self.site, self.feed.tags, page.meta or {}, page.file.src_uri)
+            src, site = page.file.src_uri, self.site
+            links = feed_links.of_page(site, self.feed.tags, page.meta or {}, src)
             context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
-            context["paperfeed_head"] = self._head(page)  # type: ignore[typeddict-unknown-key]
+            head = metadata.of_page(self.papers.get(src), page.meta, page.title, page.url, site)
+            context["paperfeed_head"] = head  # type: ignore[typeddict-unknown-key]
         if self._site is not None:
             context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
         if page.file.src_uri in self.kinds.kinds:
@@ -283,11 +282,12 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             )
         context["paperfeed_filled"] = filled  # type: ignore[typeddict-unknown-key]
 
-    def _write_filled(self, src_uri: str) -> None:
-        """A page of the largest kind, filled and written (by forked_pages' child)."""
-        page = cast(Page, self.files.src_uris[src_uri].page)  # every page has one, since get_navigation
-        values = fastpath.page_values(page, self._head(page).html())
-        forked_pages.write(page.file.abs_dest_path, self.kinds.fill_unchecked(src_uri, values))
+    def _write_withheld(self, src_uri: str, url: str, markdown: str, meta: dict[str, Any]) -> None:
+        """A page MkDocs has not read, filled and written (by forked_pages' child)."""
+        head = metadata.of_page(self.papers.get(src_uri), meta, meta["title"], url, self.site).html()
+        values = fastpath.unread_values(url, markdown, meta, head)
+        page = self.kinds.fill_kind(cast(str, self.forked.kind), values)
+        forked_pages.write(self.files.src_uris[src_uri].abs_dest_path, page)
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
@@ -297,19 +297,13 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
         return context
 
-    def _head(self, page: Page) -> metadata.Head:
-        paper = self.papers.get(page.file.src_uri)
-        return metadata.of_page(paper, page.meta, page.title, page.url, self.site)
-
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         src = page.file.src_uri
-        if self.forked.takes(src):
-            return ""
         if self.kinds.first(src):
             if not self.kinds.check_first(src, output):
                 log.debug(f"{src}: its kind's pages go through the theme (no exact chrome)")
-            elif self.serving is None:  # serving, only what changed is written, and by this process
-                self.forked.start(self.kinds.unchecked(src), self._write_filled, len(self.kinds.kinds))
+            elif self.kinds.fillable(src, self.forked.kind) and page.title == page.meta.get("title"):
+                self.forked.start(self._write_withheld)
                 self._build_sitemap()  # while the child writes
         elif self.kinds.made_small(src):
             return output
@@ -321,19 +315,27 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     @_readable
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._build_given_back(config)
         self._build_sitemap()
         written = self.forked.finish()
         forked.release_frozen()
         if self.serving is not None and self.feed is not None:
-            site_dir = Path(config.site_dir)
-            for line in self.serving.finish(
-                site_dir, self.files, self.feed, self.index.pages, self.index.language
-            ):
+            for line in self.serving.finish(Path(config.site_dir), self.files, self.feed, self.index):
                 log.info(line)
             return
         log.info(self.index.wait())
         if self.fast:
             log.info(self.kinds.summary(written))
+
+    def _build_given_back(self, config: MkDocsConfig) -> None:
+        """The withheld pages, if their kind's chrome failed: read and rendered here, as MkDocs would."""
+        given = [self.files.src_uris[src] for src in self.forked.give_back()]
+        for file in given:
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+            build._populate_page(cast(Page, file.page), config, self.files)
+        doc_files = self.files.documentation_pages()
+        for file in given if self.env else []:
+            build._build_page(cast(Page, file.page), config, doc_files, self.nav, cast(Environment, self.env))
 
     def on_build_error(self, *, error: Exception) -> None:
         self.forked.cancel()
@@ -383,9 +385,7 @@ class _GeneratedPage(Page):
         if self.markdown:
             super().render(config, files)
             return
-        self.content = ""
-        self.toc = TableOfContents([])
-        self._title_from_render = None
+        self.content, self.toc, self._title_from_render = "", TableOfContents([]), None
         self.present_anchor_ids = set()
         if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
             self.links_to_anchors = {}  # as Page.render sets them

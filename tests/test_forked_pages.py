@@ -1,23 +1,27 @@
-"""The largest kind's pages written by a forked child (generator/site/forked_pages.py): the same site as
-MkDocs' own per-page render, byte for byte; no "Page skipped" line for them; a child that fails leaves its
-pages to the build's process; a build that fails stops the child; what the forks froze is thawed once the
-build ends. Real builds, made in this process."""
+"""The largest kind's pages withheld from MkDocs, written by a forked child (generator/site/forked_pages.py):
+the same site as MkDocs' own per-page render, byte for byte, links to them from a hand-written page and the
+sitemap included; a kind whose chrome fails gives its pages back to the theme; a child that fails leaves its
+pages to the build's process; a build that fails stops the child; another plugin's page hook keeps every page
+in MkDocs' hands; what the forks froze is thawed once the build ends. Real builds, made in this process."""
 
 from __future__ import annotations
 
 import gc
 import logging
 import os
+import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from generator import forked
 from generator.plugin import FAST_PAGES_ENV
 from generator.site import forked_pages, htmlmin, search
 from tests.forks import counted
-from tests.sitebuild import write_config
+from tests.sitebuild import ROOT, write_config
 from tests.test_fastpath import PAPERS, SITE_URL, SUMMARY, site_files, write_content
 
 
@@ -30,15 +34,34 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return write_content(tmp_path)
 
 
-def _build(tmp: Path, content: Path, fast: bool, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+def _build(
+    tmp: Path, content: Path, fast: bool, monkeypatch: pytest.MonkeyPatch, **changes: Any
+) -> dict[str, bytes]:
+    """The site built in this process, with the fast path on or off; `changes` to the mkdocs.yml."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     tmp.mkdir()
     monkeypatch.setenv(FAST_PAGES_ENV, "1" if fast else "0")
     config_file = write_config(tmp, content, SITE_URL, page_size=2)
+    if changes:
+        config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+        config_file.write_text(yaml.safe_dump({**config, **changes}), encoding="utf-8")
     mkdocs_build(load_config(str(config_file), site_dir=str(tmp / "site"), strict=True))
     return site_files(tmp / "site")
+
+
+def _withheld(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The list that each build's withheld pages are appended to."""
+    chosen: list[tuple[str, ...]] = []
+    real_withhold = forked_pages.ForkedPages.withhold
+
+    def withhold(self: forked_pages.ForkedPages, unread: Any) -> tuple[str, ...]:
+        chosen.append(real_withhold(self, unread))
+        return chosen[-1]
+
+    monkeypatch.setattr(forked_pages.ForkedPages, "withhold", withhold)
+    return chosen
 
 
 def _paper_pages(files: dict[str, bytes]) -> list[str]:
@@ -70,6 +93,17 @@ def test_the_childs_pages_are_those_mkdocs_writes(
         real_mkdocs_write(data, path)
 
     monkeypatch.setattr(mkdocs.utils, "write_file", mkdocs_write)
+    import mkdocs.commands.build
+
+    read: list[str] = []  # the pages MkDocs reads
+    real_populate = mkdocs.commands.build._populate_page
+
+    def populate(page: Any, *args: Any, **kwargs: Any) -> None:
+        read.append(page.file.src_uri)
+        real_populate(page, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs.commands.build, "_populate_page", populate)
+    withheld = _withheld(monkeypatch)
     caplog.set_level(logging.INFO)
     fast = _build(tmp_path / "fast", content, True, monkeypatch)
     marks = {path: fast.pop(path) for path in list(fast) if path.endswith(".by")}
@@ -82,6 +116,9 @@ def test_the_childs_pages_are_those_mkdocs_writes(
     pages = {path for path in slow if path.endswith("index.html")}
     assert {path for path in by_mkdocs if path.endswith("index.html")} == pages - set(written)
     assert {int(pid) for pid in marks.values()} == {forks[0]}
+    # They are the pages withheld from MkDocs, which it did not read, and which the sitemap lists.
+    assert [path.replace("/index.html", ".md") for path in written] == sorted(withheld[0])
+    assert read and not set(read) & set(withheld[0])
     assert fast == slow
     assert gc.get_freeze_count() == 0  # what the build's forks froze is collected again once it ends
     assert not [r for r in caplog.records if "Page skipped" in r.getMessage()]
@@ -149,14 +186,93 @@ def test_no_child_while_another_thread_runs(
     assert _build(tmp_path / "fast", content, True, monkeypatch) == slow
 
 
-def test_mkdocs_skipped_line_is_left_out_for_the_childs_pages_only() -> None:
+def test_a_link_to_a_withheld_page_is_made_and_not_said_to_be_excluded(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A hand-written page that links to a paper page's Markdown source: MkDocs resolves the link to the
+    # page it does not build itself, and its line that the page "is excluded from the built site" is
+    # left out, since the child builds it.
+    docs = tmp_path / "pages"
+    shutil.copytree(ROOT / "content" / "pages", docs)
+    about = docs / "about.md"
+    about.write_text(
+        about.read_text(encoding="utf-8") + "\n[A paper](papers/first-paper.md)\n", encoding="utf-8"
+    )
+    withheld = _withheld(monkeypatch)
+    probe = _build(tmp_path / "probe", content, True, monkeypatch, docs_dir=str(docs))
+    target = withheld[0][0]  # a withheld paper page, linked from now on (the first paper is the kind's last)
+    about.write_text(
+        about.read_text(encoding="utf-8").replace("papers/first-paper.md", target), encoding="utf-8"
+    )
+    slow = _build(tmp_path / "slow", content, False, monkeypatch, docs_dir=str(docs))
+    forks = counted(monkeypatch)
+    caplog.set_level(logging.INFO)
+    fast = _build(tmp_path / "fast", content, True, monkeypatch, docs_dir=str(docs))
+    assert forks and withheld[-1] == withheld[0] and target in withheld[-1]
+    href = f'href="../{target.removesuffix(".md")}/"'
+    assert href in fast["about/index.html"].decode() and href not in probe["about/index.html"].decode()
+    assert fast == slow
+    assert not [r for r in caplog.records if "excluded from the built site" in r.getMessage()]
+
+
+def test_mkdocs_excluded_line_is_left_out_for_the_withheld_pages_only() -> None:
     pages = forked_pages.ForkedPages()
-    pages.taken = frozenset({"papers/a.md"})
-    lines = forked_pages._SkippedLines(pages)
+    pages._taken = frozenset({"papers/a.md"})
+    lines = forked_pages._ExcludedLinks(pages)
 
-    def record(message: str) -> logging.LogRecord:
-        return logging.LogRecord(forked_pages.BUILD_LOG, logging.INFO, __file__, 1, message, None, None)
+    def record(target: str) -> logging.LogRecord:
+        message = f"Doc file 'about.md' contains a link to '{target}' which is excluded from the built site."
+        return logging.LogRecord(forked_pages.LINKS_LOG, logging.INFO, __file__, 1, message, None, None)
 
-    assert not lines.filter(record("Page skipped: 'papers/a.md'. Generated empty output."))
-    assert lines.filter(record("Page skipped: 'papers/b.md'. Generated empty output."))
-    assert lines.filter(record("Building page papers/a.md"))
+    assert not lines.filter(record("papers/a.md"))
+    assert lines.filter(record("papers/b.md"))
+    other = "Doc file 'about.md' contains a link 'papers/a.md', but the target is not found."
+    assert lines.filter(
+        logging.LogRecord(forked_pages.LINKS_LOG, logging.INFO, __file__, 1, other, None, None)
+    )
+
+
+def test_a_kind_whose_chrome_fails_gives_its_withheld_pages_back_to_the_theme(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The project's theme, printing the title upper-cased in the head: no kind has a chrome, so the pages
+    # withheld from MkDocs go through the theme after all, in this process, with the same result.
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    main = (theme / "main.html").read_text(encoding="utf-8")
+    extra = '{% block extrahead %}<meta name="x-title" content="{{ page.title | upper | e }}">'
+    (theme / "main.html").write_text(main.replace("{% block extrahead %}", extra, 1), encoding="utf-8")
+    changes = {"theme": {"name": "material", "custom_dir": str(theme)}}
+    slow = _build(tmp_path / "slow", content, False, monkeypatch, **changes)
+    forks = counted(monkeypatch)
+    withheld = _withheld(monkeypatch)
+    caplog.set_level(logging.INFO)
+    fast = _build(tmp_path / "fast", content, True, monkeypatch, **changes)
+    assert withheld[0] and forks == []  # withheld, and given back: no child was started
+    assert fast == slow
+    page = fast[withheld[0][0].replace(".md", "/index.html")].decode()
+    assert '<meta name="x-title" content="' in page
+    found = [SUMMARY.search(r.getMessage()) for r in caplog.records]
+    counts = [tuple(map(int, match.groups())) for match in found if match]
+    assert counts, caplog.text
+    filled, rendered, themed, kinds = counts[0]
+    assert (filled, themed) == (0, kinds)
+    assert rendered > len(PAPERS)  # every paper page (the withheld too), and the other kinds' pages
+
+
+def test_another_plugins_page_hook_keeps_every_page_in_mkdocs_hands(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A withheld page would pass none of the other plugin's hooks: with one, no page is withheld.
+    hook = tmp_path / "hook.py"
+    hook.write_text(
+        "def on_post_page(output, page, config):\n"
+        "    return output.replace('</body>', '<!-- hooked --></body>')\n",
+        encoding="utf-8",
+    )
+    slow = _build(tmp_path / "slow", content, False, monkeypatch, hooks=[str(hook)])
+    withheld = _withheld(monkeypatch)
+    fast = _build(tmp_path / "fast", content, True, monkeypatch, hooks=[str(hook)])
+    assert withheld == []
+    assert fast == slow
+    assert all(b"<!-- hooked -->" in data for path, data in fast.items() if path.startswith("papers/"))

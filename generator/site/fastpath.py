@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, cast
 
-from generator.site import htmlmin
+from generator.site import htmlmin, pages
 
 # Slots that hold text: each marker is unique and changes under any escaping, stripping or quoting.
 TEXT_SLOTS = ("title", "description", "body", "head", "anchor")
@@ -141,6 +141,23 @@ def page_values(page: Any, head: str) -> dict[str, str]:
     )
 
 
+def unread_kind(url: str, markdown: str, meta: Mapping[str, Any], extra: Sequence[object]) -> str | None:
+    """The kind (group_key) of a generated page that MkDocs has not read yet, from its Markdown after the
+    front matter and its front matter, as the plugin finds it once MkDocs has; None for a page that names
+    its own template, or whose title MkDocs would take from elsewhere than its front matter."""
+    if "title" not in meta or "template" in meta:
+        return None
+    return group_key(url, meta, pages.skip_target(markdown)[1], extra)
+
+
+def unread_values(url: str, markdown: str, meta: Mapping[str, Any], head: str) -> dict[str, str]:
+    """The slot values of a generated page that MkDocs has not read, as page_values gives them once it
+    has: the title and description of its front matter, its body with the skip link's target."""
+    body, anchor = pages.skip_target(markdown)
+    title, description = meta["title"], meta.get("description")
+    return slot_values(url, str(title or ""), str(description or ""), body, head, anchor or "")
+
+
 def probe_of(page: Any, one_heading: Callable[[str, str], object]) -> Probe:
     """An MkDocs Page with a marker in each of its own values; `one_heading(title, anchor)` makes the
     table of contents of one heading that a generated page has."""
@@ -237,6 +254,10 @@ class Kinds:
         themed = render()
         return page, themed != chrome.fill(values) or page != htmlmin.minify(themed)
 
+    def fillable(self, src_uri: str, kind: str | None) -> bool:
+        """Whether the page is of `kind`, and the kind has a chrome to fill."""
+        return self.kinds.get(src_uri) == kind and self.chromes.get(kind or "") is not None
+
     def made_small(self, src_uri: str) -> bool:
         """Whether `fill` gave the page made small already (filled into its kind's chrome)."""
         kind = self.kinds.get(src_uri)
@@ -252,22 +273,14 @@ class Kinds:
             return False
         return True
 
-    def unchecked(self, src_uri: str) -> list[str]:
-        """If the page's kind is the largest and has a chrome: its pages but the first and the last (which
-        the theme renders too), in build order; otherwise none."""
-        kind = self.kinds.get(src_uri)
-        if kind is None or self.chromes.get(kind) is None or self.sizes[kind] < max(self.sizes.values()):
-            return []
-        ends = (self.probed[kind][0], self.last.get(kind))
-        return [src for src, its in self.kinds.items() if its == kind and src not in ends]
-
-    def fill_unchecked(self, src_uri: str, values: dict[str, str]) -> str:
-        """A page of a kind with a chrome, filled and made small (written by another process: not counted
-        here)."""
-        chrome = self.chromes[self.kinds[src_uri]]
+    def fill_kind(self, kind: str, values: dict[str, str]) -> str:
+        """A page of `kind` (which has a chrome) filled and made small: a page MkDocs has not read, written
+        by another process (not counted here)."""
+        chrome = self.chromes.get(kind)
         if chrome is None:
-            raise ValueError(f"{src_uri}: its kind has no chrome")
+            raise ValueError(f"{kind}: this kind has no chrome")
         return chrome.small(values)
 
     def summary(self, elsewhere: int = 0) -> str:
-        return summary(self.filled + elsewhere, len(self.kinds), self.chromes)
+        """The build's line: `elsewhere`, the pages another process filled, which this one has not read."""
+        return summary(self.filled + elsewhere, len(self.kinds) + elsewhere, self.chromes)

@@ -1,26 +1,41 @@
 """The largest kind of generated pages (the papers') filled and written by a second process.
 
-Once the theme has rendered the kind's first page, and the kind's chrome gives that page exactly, a forked
-child fills and writes the kind's other pages (but its last, which this process renders through the theme
-too, to check them) while MkDocs goes on here with every other page. MkDocs is given an empty page for each
-page the child writes, and does not write it: the line it logs for each is left out of its log.
+Before MkDocs reads any page, the plugin withholds most of the largest kind's pages: MkDocs neither reads
+nor renders them (which cost this process a tenth of a millisecond each, on one core), and they stay in
+the site's files (for links to them, and the sitemap). Once the theme has rendered the kind's first page,
+and the kind's chrome gives that page exactly, a forked child fills and writes the withheld pages from
+their text, while MkDocs goes on here with every other page (the kind's last too: the theme renders it, to
+check the chrome). If the chrome fails, the withheld pages are given back, and go through the theme here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeAlias
 
 from generator import forked
+from generator.site import fastpath
+from generator.site.front_matter import Front
+
+# A page MkDocs has not read: its src_uri, URL, text and front matter, and what else its kind depends on.
+Unread: TypeAlias = tuple[str, str, str, Front, Sequence[object]]
 
 MIN_PAGES = 500  # below this many, the fork costs more than it saves
-# The child's share of all the pages the build writes: a page left here costs about what one of the child's
-# does, and this process also passes over the child's, to give MkDocs their empty output, and renders the
-# sitemap meanwhile. At 10,000 papers both processes end within two tenths of a second of each other with
-# this share (0.55 left this one 0.7 s alone at the end, 0.72 the child 0.2 s).
-CHILD_SHARE = 0.65
-BUILD_LOG = "mkdocs.commands.build"  # MkDocs' logger for "Page skipped: '...'. Generated empty output."
+# The child's share of all the pages the build writes. A page the child writes costs it about a quarter
+# of a millisecond; one left here, a third (MkDocs' own work for each page comes with it).
+CHILD_SHARE = 0.68
+LINKS_LOG = "mkdocs.structure.pages"  # MkDocs' logger for a link to a page it does not build
+EXCLUDED = "' which is excluded from the built site."
+PAGE_EVENTS = ("pre_page", "page_markdown", "page_content", "page_context", "post_page")  # MkDocs'
+
+
+def hooked_alone(events: Mapping[str, Sequence[object]]) -> bool:
+    """Whether the plugin is alone with a hook on pages, of MkDocs' `events` (each one's hooks): a withheld
+    page passes none of them."""
+    return all(len(events.get(event, ())) <= 1 for event in PAGE_EVENTS)
 
 
 def write(path: str, page: str) -> None:
@@ -31,33 +46,79 @@ def write(path: str, page: str) -> None:
 
 
 class ForkedPages:
-    """One build's pages written by the child: which they are, and the child."""
+    """One build's pages written by the child: which they are, their kind, and the child."""
 
     def __init__(self) -> None:
-        self.taken: frozenset[str] = frozenset()  # their src_uri
+        self.taken: tuple[str, ...] = ()  # their src_uri, in build order
+        self.kind: str | None = None
+        self._taken: frozenset[str] = frozenset()
+        self._unread: dict[str, tuple[str, str, Front]] = {}  # each one's URL, text and front matter
         self._child: forked.Child[int] | None = None
-        self._quiet = _SkippedLines(self)
+        self._quiet = _ExcludedLinks(self)
 
-    def start(self, src_uris: Sequence[str], write_page: Callable[[str], None], pages: int) -> None:
-        """Write some of the pages (`write_page` writes one; `pages` are the build's in all) in a forked
-        child, if they are many and a child can be forked safely (not while another thread runs: mkdocs
-        serve's); once a build. It writes the last ones, so that this process starts at once on the others."""
-        src_uris = src_uris[-min(len(src_uris), round(pages * CHILD_SHARE)) :]
-        if len(src_uris) < MIN_PAGES or not forked.can_fork() or self.taken:
-            return
-        self.taken = frozenset(src_uris)
-        logging.getLogger(BUILD_LOG).addFilter(self._quiet)
-
-        def write_all() -> int:
-            for src_uri in src_uris:
-                write_page(src_uri)
-            return len(src_uris)
-
-        self._child = forked.Child(write_all)
+    def withhold(self, unread: Sequence[Unread]) -> tuple[str, ...]:
+        """The pages to leave out of MkDocs' reading and rendering, chosen before it reads any (once a
+        build): of the `unread` generated pages (in build order), the largest kind's last ones, a share
+        CHILD_SHARE of them all, but the kind's first and last, which the theme renders. None if they are
+        few, or if a child cannot be forked safely (not while another thread runs)."""
+        kinds: dict[str, str] = {}
+        sizes: dict[str, int] = {}
+        for src, url, text, (start, meta), extra in unread:
+            if kind := fastpath.unread_kind(url, text[start:], meta, extra):
+                kinds[src] = kind
+                sizes[kind] = sizes.get(kind, 0) + 1
+                self._unread[src] = (url, text, (start, meta))
+        if not sizes or self.taken or not forked.can_fork():
+            return ()
+        largest = max(sizes, key=sizes.__getitem__)
+        of_kind = [src for src, kind in kinds.items() if kind == largest][1:-1]
+        chosen = tuple(of_kind[-min(len(of_kind), round(len(unread) * CHILD_SHARE)) :])
+        if len(chosen) < MIN_PAGES:
+            self._end()
+            return ()
+        self.taken, self.kind, self._taken = chosen, largest, frozenset(chosen)
+        self._unread = {src: self._unread[src] for src in chosen}
+        logging.getLogger(LINKS_LOG).addFilter(self._quiet)
+        return chosen
 
     def takes(self, src_uri: str) -> bool:
-        """Whether the child writes the page (MkDocs is to write nothing for it)."""
-        return src_uri in self.taken
+        """Whether the page is withheld from MkDocs (the child is to write it)."""
+        return src_uri in self._taken
+
+    @contextlib.contextmanager
+    def shown(self, files: Mapping[str, Any], included: object, excluded: object) -> Iterator[None]:
+        """The withheld pages of `files` (MkDocs' by src_uri) `included` meanwhile, then `excluded` again:
+        in the sitemap, as the pages they are."""
+        withheld = [files[src] for src in self.taken]
+        for file in withheld:
+            file.inclusion = included
+        try:
+            yield
+        finally:
+            for file in withheld:
+                file.inclusion = excluded
+
+    def start(self, write_page: Callable[[str, str, str, dict[str, Any]], None]) -> None:
+        """Write the withheld pages in a forked child: write_page(src_uri, url, markdown, meta) writes one,
+        from its Markdown after the front matter and its front matter."""
+
+        def write_all() -> int:
+            for src_uri in self.taken:
+                url, text, (start, meta) = self._unread[src_uri]
+                write_page(src_uri, url, text[start:], meta)
+            return len(self.taken)
+
+        if self.taken and self._child is None:
+            self._child = forked.Child(write_all)
+
+    def give_back(self) -> tuple[str, ...]:
+        """The withheld pages, if no child was started to write them (their kind's chrome failed): MkDocs
+        is to read and render them after all."""
+        if self._child is not None:
+            return ()
+        given = self.taken
+        self._end()
+        return given
 
     def finish(self) -> int:
         """Wait for the child: how many pages it wrote. If it failed, they are written here instead, which
@@ -76,12 +137,14 @@ class ForkedPages:
         self._end()
 
     def _end(self) -> None:
-        logging.getLogger(BUILD_LOG).removeFilter(self._quiet)
-        self.taken = frozenset()
+        logging.getLogger(LINKS_LOG).removeFilter(self._quiet)
+        self.taken, self.kind, self._taken = (), None, frozenset()
+        self._unread = {}
 
 
-class _SkippedLines(logging.Filter):
-    """MkDocs' "Page skipped" line left out for a page the child writes."""
+class _ExcludedLinks(logging.Filter):
+    """MkDocs' line for a link to a page "excluded from the built site" left out for a withheld page,
+    which is built all the same."""
 
     def __init__(self, pages: ForkedPages) -> None:
         super().__init__()
@@ -89,6 +152,6 @@ class _SkippedLines(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if not message.startswith("Page skipped: '"):
+        if not message.endswith(EXCLUDED):
             return True
-        return not self.pages.takes(message.split("'")[1])
+        return not self.pages.takes(message[: -len(EXCLUDED)].rpartition("'")[2])

@@ -219,11 +219,11 @@ class Incremental:
         site_dir: Path,
         files: Iterable[Any],
         feed: Feed,
-        docs: list[search.Document],
-        language: str,
+        index: search.BuildIndex,
     ) -> list[str]:
         """After a good build of `files` (MkDocs' Files): delete what is gone (built), start the search
-        index in the background if what it is made from changed; lines for the log."""
+        index of the build's hand-written pages (`index`'s) in the background if what it is made from
+        changed; lines for the log."""
         written = sum(f.is_modified() for f in files if f.generated_by is not None)
         gone = self.built(site_dir, [f.abs_dest_path for f in files])
         if not self.frozen:
@@ -233,7 +233,7 @@ class Incremental:
             gc.freeze()
             self.frozen = True
         lines = [f"Rebuilt: {self.made} pages made, {written} files written, {len(gone)} deleted"]
-        docs = sorted(docs, key=lambda doc: doc.url)
+        docs, language = sorted(index.pages, key=lambda doc: doc.url), index.language
         if self.reindex.start(
             self.index_key(feed, docs, language), feed, docs, site_dir / "pagefind", language, self.shard_size
         ):
