@@ -31,6 +31,13 @@ def hold_frozen() -> None:
     _HELD_FROZEN[:] = [True]
 
 
+def freeze_held() -> None:
+    """Freeze what the process made so far, while hold_frozen() holds: a build's pages live to its end, and
+    a collection that walks them finds nothing to free (70 ms once the pages are made, at 10,000 papers)."""
+    if _HELD_FROZEN:
+        gc.freeze()
+
+
 def release_frozen() -> None:
     """Collect as before what the children's forks froze (the build has ended)."""
     if _HELD_FROZEN:

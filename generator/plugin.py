@@ -39,6 +39,7 @@ from generator.site import (
     metadata,
     pages,
     search,
+    skip_link,
     watching,
 )
 
@@ -231,9 +232,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             # Hand-written pages are searched too (papers are indexed from the model, listings not at all).
             self.index.add(search.Document(page.url, str(page.title or page.url), html))
             return html
-        # Material's "Skip to content" link goes to the first entry of the page's table of contents, which
-        # a generated page (its body is HTML, not Markdown headings) does not have: its heading.
-        body, anchor = pages.skip_target(self.bodies.pop(page.file.src_uri, html))
+        # "Skip to content" goes to the first entry of the table of contents: the heading (site/skip_link.py).
+        body, anchor = skip_link.skip_target(self.bodies.pop(page.file.src_uri, html))
         if anchor:
             page.toc = TableOfContents([AnchorLink(str(page.title or ""), anchor, 1)])
         if self.fast and page.file.inclusion == InclusionLevel.NOT_IN_NAV and "template" not in page.meta:

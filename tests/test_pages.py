@@ -12,7 +12,7 @@ from generator import records
 from generator.config import SiteConfig
 from generator.model import Feed, Link, Paper, Tag
 from generator.records import abstracts
-from generator.site import pages, wording
+from generator.site import pages, skip_link, wording
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
 SITE = SiteConfig(site_name="Small feed", site_url="https://example.org/feed/", page_size=2, feed_size=5)
@@ -380,7 +380,9 @@ def test_the_digests_page_does_not_link_to_itself() -> None:
     ],
 )
 def test_the_skip_link_goes_to_the_pages_heading(body: str, expected: str, anchor: str | None) -> None:
-    assert pages.skip_target(body) == (expected, anchor)
+    assert skip_link.skip_target(body) == (expected, anchor)
+    # The same anchor from the page's text after its front matter, without the page made.
+    assert skip_link.skip_anchor("---\ntitle: <h1>\n---\n" + body, 20) == anchor
 
 
 def test_a_url_shown_as_text_breaks_after_the_slashes_of_its_path_only() -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import TypeAlias
 
-from generator import records, urls
+from generator import forked, records, urls
 from generator.config import SiteConfig
 from generator.data import citations, exports, feeds, starfile
 from generator.mail import digest, ledger
@@ -52,7 +52,9 @@ def full(
     feed = records.load_feed(site.content_dir)
     loaded(feed)
     make_pages = partial(parallel.build_pages, read=read)
-    return content(site, feed, SiteBuilder(feed, site, stars(site)), make_pages)
+    made = content(site, feed, SiteBuilder(feed, site, stars(site)), make_pages)
+    forked.freeze_held()
+    return made
 
 
 @cache

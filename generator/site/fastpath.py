@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, cast
 
-from generator.site import htmlmin, pages
+from generator.site import htmlmin, skip_link
 
 # Slots that hold text: each marker is unique and changes under any escaping, stripping or quoting.
 TEXT_SLOTS = ("title", "description", "body", "head", "anchor")
@@ -141,19 +141,21 @@ def page_values(page: Any, head: str) -> dict[str, str]:
     )
 
 
-def unread_kind(url: str, markdown: str, meta: Mapping[str, Any], extra: Sequence[object]) -> str | None:
-    """The kind (group_key) of a generated page that MkDocs has not read yet, from its Markdown after the
-    front matter and its front matter, as the plugin finds it once MkDocs has; None for a page that names
-    its own template, or whose title MkDocs would take from elsewhere than its front matter."""
+def unread_kind(
+    url: str, text: str, start: int, meta: Mapping[str, Any], extra: Sequence[object]
+) -> str | None:
+    """The kind (group_key) of a generated page that MkDocs has not read yet, from its text (its Markdown
+    from `start`, after the front matter) and its front matter, as the plugin finds it once MkDocs has;
+    None for a page that names its own template, or whose title MkDocs takes from elsewhere."""
     if "title" not in meta or "template" in meta:
         return None
-    return group_key(url, meta, pages.skip_target(markdown)[1], extra)
+    return group_key(url, meta, skip_link.skip_anchor(text, start), extra)
 
 
 def unread_values(url: str, markdown: str, meta: Mapping[str, Any], head: str) -> dict[str, str]:
     """The slot values of a generated page that MkDocs has not read, as page_values gives them once it
     has: the title and description of its front matter, its body with the skip link's target."""
-    body, anchor = pages.skip_target(markdown)
+    body, anchor = skip_link.skip_target(markdown)
     title, description = meta["title"], meta.get("description")
     return slot_values(url, str(title or ""), str(description or ""), body, head, anchor or "")
 

@@ -64,7 +64,7 @@ class ForkedPages:
         kinds: dict[str, str] = {}
         sizes: dict[str, int] = {}
         for src, url, text, (start, meta), extra in unread:
-            if kind := fastpath.unread_kind(url, text[start:], meta, extra):
+            if kind := fastpath.unread_kind(url, text, start, meta, extra):
                 kinds[src] = kind
                 sizes[kind] = sizes.get(kind, 0) + 1
                 self._unread[src] = (url, text, (start, meta))

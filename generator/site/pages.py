@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -106,22 +105,6 @@ def breakable(url: str) -> Markup:
     """A URL shown as text that a narrow screen may break after a slash of its path, and nowhere else."""
     scheme, sep, rest = url.partition("://")
     return Markup(html.escape(scheme + sep)) + Markup("/<wbr>").join(rest.split("/"))
-
-
-SKIP_TARGET = "pf-content"
-
-
-def skip_target(body: str) -> tuple[str, str | None]:
-    """The page with an id on its first heading, for a "Skip to content" link, and that id (the heading's
-    own if it has one); None for a page without an h1."""
-    start = body.find("<h1")
-    if start < 0 or body[start + 3 : start + 4] not in (">", " "):
-        return body, None
-    end = body.index(">", start)
-    found = re.search(r'\sid="([^"]+)"', body[start:end])
-    if found:
-        return body, found.group(1)
-    return f'{body[: start + 3]} id="{SKIP_TARGET}"{body[start + 3 :]}', SKIP_TARGET
 
 
 def src_of(url_path: str) -> str:
