@@ -333,9 +333,9 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         for file in given:
             file.inclusion = InclusionLevel.NOT_IN_NAV
             build._populate_page(cast(Page, file.page), config, self.files)
-        doc_files = self.files.documentation_pages()
-        for file in given if self.env else []:
-            build._build_page(cast(Page, file.page), config, doc_files, self.nav, cast(Environment, self.env))
+        doc_files, env = self.files.documentation_pages(), cast(Environment, self.env)  # on_env has run
+        for file in given:
+            build._build_page(cast(Page, file.page), config, doc_files, self.nav, env)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.forked.cancel()

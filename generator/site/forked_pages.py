@@ -61,23 +61,23 @@ class ForkedPages:
         build): of the `unread` generated pages (in build order), the largest kind's last ones, a share
         CHILD_SHARE of them all, but the kind's first and last, which the theme renders. None if they are
         few, or if a child cannot be forked safely (not while another thread runs)."""
+        if self.taken or not forked.can_fork():
+            return ()
         kinds: dict[str, str] = {}
         sizes: dict[str, int] = {}
         for src, url, text, (start, meta), extra in unread:
             if kind := fastpath.unread_kind(url, text, start, meta, extra):
                 kinds[src] = kind
                 sizes[kind] = sizes.get(kind, 0) + 1
-                self._unread[src] = (url, text, (start, meta))
-        if not sizes or self.taken or not forked.can_fork():
+        if not sizes:
             return ()
         largest = max(sizes, key=sizes.__getitem__)
         of_kind = [src for src, kind in kinds.items() if kind == largest][1:-1]
         chosen = tuple(of_kind[-min(len(of_kind), round(len(unread) * CHILD_SHARE)) :])
         if len(chosen) < MIN_PAGES:
-            self._end()
             return ()
         self.taken, self.kind, self._taken = chosen, largest, frozenset(chosen)
-        self._unread = {src: self._unread[src] for src in chosen}
+        self._unread = {src: (url, text, front) for src, url, text, front, _ in unread if src in self._taken}
         logging.getLogger(LINKS_LOG).addFilter(self._quiet)
         return chosen
 
