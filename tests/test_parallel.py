@@ -95,14 +95,18 @@ def test_a_paper_page_that_fails_in_the_child_raises_its_error_here(
         parallel.build_pages(_Broken(feed, SITE), lambda: None)
 
 
-def _made_by(monkeypatch: pytest.MonkeyPatch, log: Path, child_page: Callable[[], None]) -> None:
+def _made_by(
+    monkeypatch: pytest.MonkeyPatch,
+    log: Path,
+    child_page: Callable[[], None],
+    here_page: Callable[[], None] = lambda: None,
+) -> None:
     """Each paper page made logs its process and slug to `log` (both sides append to the one file);
-    `child_page()` runs before each the child makes."""
+    `child_page()` runs before each the child makes, `here_page()` before each this process makes."""
     parent, real_page = os.getpid(), pages.SiteBuilder.paper_page
 
     def paper_page(self, papers, i):  # type: ignore[no-untyped-def]
-        if os.getpid() != parent:
-            child_page()
+        (here_page if os.getpid() == parent else child_page)()
         with log.open("a", encoding="utf-8") as out:
             out.write(f"{'here' if os.getpid() == parent else 'child'} {papers[i].slug}\n")
         return real_page(self, papers, i)
@@ -121,8 +125,18 @@ def test_both_sides_take_runs_of_paper_pages_each_made_once(
     feed: Feed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     _forking_in_runs(monkeypatch, 1)
-    log = tmp_path / "made"
-    _made_by(monkeypatch, log, lambda: time.sleep(0.05))  # a slow child: this side takes runs too
+    log, started = tmp_path / "made", tmp_path / "started"
+
+    def meet(side: str, other: str) -> None:
+        """Each side, holding the run it took, waits for the other to hold one: on a busy machine one
+        side could otherwise take every run before the other asks."""
+        with started.open("a", encoding="utf-8") as out:
+            out.write(f"{side}\n")
+        deadline = time.monotonic() + 10
+        while other not in started.read_text(encoding="utf-8").split() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    _made_by(monkeypatch, log, lambda: meet("child", "here"), lambda: meet("here", "child"))
     made, _ = parallel.build_pages(pages.SiteBuilder(feed, SITE), lambda: None)
     lines = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
     assert {side for side, _ in lines} == {"here", "child"}
