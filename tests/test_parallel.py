@@ -155,7 +155,12 @@ def test_the_runs_of_a_child_that_died_are_made_here(
             os._exit(1)
         dies.touch()
 
-    _made_by(monkeypatch, log, child_page)
+    def here_page() -> None:  # waits for the child to take a run (on a busy machine, it may come late)
+        deadline = time.monotonic() + 10
+        while not dies.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    _made_by(monkeypatch, log, child_page, here_page)
     made, _ = parallel.build_pages(pages.SiteBuilder(feed, SITE), lambda: None)
     assert [p.text for p in made] == [p.text for p in pages.SiteBuilder(feed, SITE).pages()]
     assert [line.split()[0] for line in log.read_text(encoding="utf-8").splitlines()].count("child") == 1
