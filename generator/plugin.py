@@ -283,7 +283,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         context["paperfeed_filled"] = filled  # type: ignore[typeddict-unknown-key]
 
     def _write_withheld(self, src_uri: str, url: str, markdown: str, meta: dict[str, Any]) -> None:
-        """A page MkDocs has not read, filled and written (by forked_pages' child)."""
+        """A page MkDocs has not read, filled and written (by forked_pages' child, or here)."""
         head = metadata.of_page(self.papers.get(src_uri), meta, meta["title"], url, self.site).html()
         values = fastpath.unread_values(url, markdown, meta, head)
         page = self.kinds.fill_kind(cast(str, self.forked.kind), values)

@@ -1,7 +1,8 @@
-"""The largest kind's pages withheld from MkDocs, written by a forked child (generator/site/forked_pages.py):
-the same site as MkDocs' own per-page render, byte for byte, links to them from a hand-written page and the
-sitemap included; a kind whose chrome fails gives its pages back to the theme; a child that fails leaves its
-pages to the build's process; a build that fails stops the child; another plugin's page hook keeps every page
+"""The largest kind's pages withheld from MkDocs, written by a forked child and the build's process, which
+take runs of them in turns, each page written once (generator/site/forked_pages.py): the same site as MkDocs'
+own per-page render, byte for byte, links to them from a hand-written page and the sitemap included; a kind
+whose chrome fails gives its pages back to the theme; a child that fails leaves its pages to the build's
+process; a build that fails stops the child; another plugin's page hook keeps every page
 in MkDocs' hands; what the forks froze is thawed once the build ends. Real builds, made in this process."""
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def test_the_childs_pages_are_those_mkdocs_writes(
     real_write = forked_pages.write
 
     def write(path: str, page: str) -> None:
-        writers.append(os.getpid())  # in the child's copy of the list only
+        writers.append(os.getpid())
         real_write(path, page)
         with open(f"{path}.by", "w", encoding="ascii") as mark:  # which process wrote the page
             mark.write(str(os.getpid()))
@@ -108,14 +109,16 @@ def test_the_childs_pages_are_those_mkdocs_writes(
     fast = _build(tmp_path / "fast", content, True, monkeypatch)
     marks = {path: fast.pop(path) for path in list(fast) if path.endswith(".by")}
     assert forks, "no child was forked"
-    assert writers == []  # none of the pages was written by this process
-    # The child wrote paper pages only, not the kind's first or last (the theme renders those).
+    # The child (and this process) wrote paper pages only, not the kind's first or last (the theme renders
+    # those), and MkDocs none of them.
     written = sorted(path.removesuffix(".by") for path in marks)
     papers = _paper_pages(slow)
     assert written and set(written) < set(papers), (written, papers)
     pages = {path for path in slow if path.endswith("index.html")}
     assert {path for path in by_mkdocs if path.endswith("index.html")} == pages - set(written)
-    assert {int(pid) for pid in marks.values()} == {forks[0]}
+    assert {int(pid) for pid in marks.values()} <= {forks[0], os.getpid()}
+    assert len(writers) == len(marks) - sum(int(pid) == forks[0] for pid in marks.values())  # (the child's
+    # list is its own copy)
     # They are the pages withheld from MkDocs, which it did not read, and which the sitemap lists.
     assert [path.replace("/index.html", ".md") for path in written] == sorted(withheld[0])
     assert read and not set(read) & set(withheld[0])
@@ -125,6 +128,39 @@ def test_the_childs_pages_are_those_mkdocs_writes(
     found = [SUMMARY.search(r.getMessage()) for r in caplog.records]
     filled = [int(match.group(1)) for match in found if match]
     assert filled and filled[0] >= len(PAPERS) - 1  # the child's pages counted with the others
+
+
+def test_the_child_and_this_process_take_runs_of_the_withheld_pages_each_written_once(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = _build(tmp_path / "slow", content, False, monkeypatch)
+    monkeypatch.setattr(forked_pages, "RUN", 1)
+    forks = counted(monkeypatch)
+    parent, log, started = os.getpid(), tmp_path / "written", tmp_path / "started"
+    real_write = forked_pages.write
+
+    def write(path: str, page: str) -> None:
+        # Each side, holding the run it took, waits for the other to hold one: the child would otherwise
+        # take every run before this process is done with MkDocs' pages.
+        side, other = ("here", "child") if os.getpid() == parent else ("child", "here")
+        with started.open("a", encoding="utf-8") as out:
+            out.write(f"{side}\n")
+        deadline = time.monotonic() + 10
+        while other not in started.read_text(encoding="utf-8").split() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with log.open("a", encoding="utf-8") as out:  # both sides append to the one file
+            out.write(f"{side} {path}\n")
+        real_write(path, page)
+
+    monkeypatch.setattr(forked_pages, "write", write)
+    withheld = _withheld(monkeypatch)
+    fast = _build(tmp_path / "fast", content, True, monkeypatch)
+    assert forks and fast == slow
+    lines = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    assert {side for side, _ in lines} == {"here", "child"}
+    site = tmp_path / "fast" / "site"
+    written = sorted(Path(path).relative_to(site).as_posix() for _, path in lines)
+    assert written == sorted(src.replace(".md", "/index.html") for src in withheld[0])  # each once
 
 
 def test_a_child_that_fails_leaves_its_pages_to_the_build(

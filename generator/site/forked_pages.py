@@ -5,16 +5,19 @@ nor renders them (which cost this process a tenth of a millisecond each, on one 
 the site's files (for links to them, and the sitemap). Once the theme has rendered the kind's first page,
 and the kind's chrome gives that page exactly, a forked child fills and writes the withheld pages from
 their text, while MkDocs goes on here with every other page (the kind's last too: the theme renders it, to
-check the chrome). If the chrome fails, the withheld pages are given back, and go through the theme here.
+check the chrome); then this process fills and writes them too. Both take runs of them in turn (as
+generator/site/parallel.py's page makers do), so both end about together, however long the theme's pages
+took here. If the chrome fails, the withheld pages are given back, and go through the theme here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, TypeAlias
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeAlias, cast
 
 from generator import forked
 from generator.site import fastpath
@@ -24,9 +27,9 @@ from generator.site.front_matter import Front
 Unread: TypeAlias = tuple[str, str, str, Front, Sequence[object]]
 
 MIN_PAGES = 500  # below this many, the fork costs more than it saves
-# The child's share of all the pages the build writes. A page the child writes costs it about a quarter
-# of a millisecond; one left here, a third (MkDocs' own work for each page comes with it).
-CHILD_SHARE = 0.68
+# Withheld pages a process takes at a time: about 25 ms of work (a quarter of a millisecond a page, where
+# MkDocs took a third), so the later side ends at most that after the other.
+RUN = 100
 LINKS_LOG = "mkdocs.structure.pages"  # MkDocs' logger for a link to a page it does not build
 EXCLUDED = "' which is excluded from the built site."
 PAGE_EVENTS = ("pre_page", "page_markdown", "page_content", "page_context", "post_page")  # MkDocs'
@@ -46,21 +49,25 @@ def write(path: str, page: str) -> None:
 
 
 class ForkedPages:
-    """One build's pages written by the child: which they are, their kind, and the child."""
+    """One build's withheld pages: which they are, their kind, and the child that writes them with this
+    process."""
 
     def __init__(self) -> None:
         self.taken: tuple[str, ...] = ()  # their src_uri, in build order
         self.kind: str | None = None
         self._taken: frozenset[str] = frozenset()
         self._unread: dict[str, tuple[str, str, Front]] = {}  # each one's URL, text and front matter
-        self._child: forked.Child[int] | None = None
+        self._child: forked.Child[list[int]] | None = None
+        self._runs: list[tuple[str, ...]] = []  # the withheld pages in runs, taken in turns
+        self._turns: forked.Turns | None = None
+        self._write_page: Callable[[str, str, str, dict[str, Any]], None] | None = None
         self._quiet = _ExcludedLinks(self)
 
     def withhold(self, unread: Sequence[Unread]) -> tuple[str, ...]:
         """The pages to leave out of MkDocs' reading and rendering, chosen before it reads any (once a
-        build): of the `unread` generated pages (in build order), the largest kind's last ones, a share
-        CHILD_SHARE of them all, but the kind's first and last, which the theme renders. None if they are
-        few, or if a child cannot be forked safely (not while another thread runs)."""
+        build): of the `unread` generated pages (in build order), the largest kind's, but its first and
+        last, which the theme renders. None if they are few, or if a child cannot be forked safely (not
+        while another thread runs)."""
         if self.taken or not forked.can_fork():
             return ()
         kinds: dict[str, str] = {}
@@ -72,8 +79,7 @@ class ForkedPages:
         if not sizes:
             return ()
         largest = max(sizes, key=sizes.__getitem__)
-        of_kind = [src for src, kind in kinds.items() if kind == largest][1:-1]
-        chosen = tuple(of_kind[-min(len(of_kind), round(len(unread) * CHILD_SHARE)) :])
+        chosen = tuple(src for src, kind in kinds.items() if kind == largest)[1:-1]
         if len(chosen) < MIN_PAGES:
             return ()
         self.taken, self.kind, self._taken = chosen, largest, frozenset(chosen)
@@ -99,17 +105,26 @@ class ForkedPages:
                 file.inclusion = excluded
 
     def start(self, write_page: Callable[[str, str, str, dict[str, Any]], None]) -> None:
-        """Write the withheld pages in a forked child: write_page(src_uri, url, markdown, meta) writes one,
-        from its Markdown after the front matter and its front matter."""
+        """Start writing the withheld pages in a forked child, in runs taken in turns with this process
+        (finish): write_page(src_uri, url, markdown, meta) writes one, from its Markdown after the front
+        matter and its front matter."""
+        if not self.taken or self._child is not None:
+            return
+        size = max(RUN, math.ceil(len(self.taken) / forked.Turns.LIMIT))
+        self._runs = [self.taken[i : i + size] for i in range(0, len(self.taken), size)]
+        self._turns = turns = forked.Turns(len(self._runs))
+        self._write_page = write_page
+        self._child = forked.Child(lambda: self._write_runs(turns.take()))
 
-        def write_all() -> int:
-            for src_uri in self.taken:
+    def _write_runs(self, numbers: Iterable[int]) -> list[int]:
+        """Write the runs of withheld pages of these numbers; the numbers, once written."""
+        write_page, done = cast(Callable[[str, str, str, dict[str, Any]], None], self._write_page), []
+        for number in numbers:
+            for src_uri in self._runs[number]:
                 url, text, (start, meta) = self._unread[src_uri]
                 write_page(src_uri, url, text[start:], meta)
-            return len(self.taken)
-
-        if self.taken and self._child is None:
-            self._child = forked.Child(write_all)
+            done.append(number)
+        return done
 
     def give_back(self) -> tuple[str, ...]:
         """The withheld pages, if no child was started to write them (their kind's chrome failed): MkDocs
@@ -121,11 +136,16 @@ class ForkedPages:
         return given
 
     def finish(self) -> int:
-        """Wait for the child: how many pages it wrote. If it failed, they are written here instead, which
-        raises its error."""
+        """Write here the runs the child has not taken, then wait for it: how many withheld pages were
+        written. The runs it took and did not write (it failed) are written here, which raises its error."""
         child, self._child = self._child, None
         try:
-            return child.result() if child else 0
+            if child is None or self._turns is None:
+                return 0
+            here = self._write_runs(self._turns.take())
+            there = child.result()
+            self._write_runs(sorted(set(range(len(self._runs))) - set(here) - set(there)))
+            return len(self.taken)
         finally:
             self._end()
 
@@ -138,8 +158,10 @@ class ForkedPages:
 
     def _end(self) -> None:
         logging.getLogger(LINKS_LOG).removeFilter(self._quiet)
+        if self._turns is not None:
+            self._turns.close()
         self.taken, self.kind, self._taken = (), None, frozenset()
-        self._unread = {}
+        self._unread, self._runs, self._turns, self._write_page = {}, [], None, None
 
 
 class _ExcludedLinks(logging.Filter):
