@@ -21,7 +21,7 @@ import yaml
 from generator import forked
 from generator.plugin import FAST_PAGES_ENV
 from generator.site import forked_pages, htmlmin, search
-from tests.forks import counted
+from tests.forks import counted, meet
 from tests.sitebuild import ROOT, write_config
 from tests.test_fastpath import PAPERS, SITE_URL, SUMMARY, site_files, write_content
 
@@ -143,11 +143,7 @@ def test_the_child_and_this_process_take_runs_of_the_withheld_pages_each_written
         # Each side, holding the run it took, waits for the other to hold one: the child would otherwise
         # take every run before this process is done with MkDocs' pages.
         side, other = ("here", "child") if os.getpid() == parent else ("child", "here")
-        with started.open("a", encoding="utf-8") as out:
-            out.write(f"{side}\n")
-        deadline = time.monotonic() + 10
-        while other not in started.read_text(encoding="utf-8").split() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        meet(started, side, other)
         with log.open("a", encoding="utf-8") as out:  # both sides append to the one file
             out.write(f"{side} {path}\n")
         real_write(path, page)

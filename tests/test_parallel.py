@@ -20,7 +20,7 @@ from generator import records
 from generator.config import SiteConfig
 from generator.model import Feed
 from generator.site import pages, parallel, related
-from tests.forks import counted
+from tests.forks import counted, meet
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small" / "content"
 SITE = SiteConfig(site_name="Small feed", site_url="https://example.org/feed/", page_size=2, feed_size=5)
@@ -126,17 +126,8 @@ def test_both_sides_take_runs_of_paper_pages_each_made_once(
 ) -> None:
     _forking_in_runs(monkeypatch, 1)
     log, started = tmp_path / "made", tmp_path / "started"
-
-    def meet(side: str, other: str) -> None:
-        """Each side, holding the run it took, waits for the other to hold one: on a busy machine one
-        side could otherwise take every run before the other asks."""
-        with started.open("a", encoding="utf-8") as out:
-            out.write(f"{side}\n")
-        deadline = time.monotonic() + 10
-        while other not in started.read_text(encoding="utf-8").split() and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-    _made_by(monkeypatch, log, lambda: meet("child", "here"), lambda: meet("here", "child"))
+    # Each side, holding the run it took, waits for the other to hold one.
+    _made_by(monkeypatch, log, lambda: meet(started, "child", "here"), lambda: meet(started, "here", "child"))
     made, _ = parallel.build_pages(pages.SiteBuilder(feed, SITE), lambda: None)
     lines = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
     assert {side for side, _ in lines} == {"here", "child"}
