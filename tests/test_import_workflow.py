@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,26 @@ SSM = 'cat:cs.LG AND abs:"state space"'
 VIDEO = "cat:cs.CV AND abs:video"
 SOURCES = f"- query: '{SSM}'\n  tags: [state-space-models]\n  limit: 10\n- query: {VIDEO}\n  tags: [video]\n"
 BOT = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+# The day the jobs run on, UTC, as they read it (a test's jobs all run on one: same_day).
 TODAY = dt.datetime.now(dt.UTC).date()
 FOLDER = f"content/papers/{TODAY.year}"
+# Longer than a test's jobs take, however busy the machine.
+LONGEST_TEST = dt.timedelta(minutes=3)
+
+
+@pytest.fixture(autouse=True)
+def same_day() -> None:
+    """A test's jobs read the clock for their day, and the test expects TODAY: a test that would start
+    within LONGEST_TEST of midnight (UTC) waits for the next day, and TODAY is that day."""
+    global TODAY, FOLDER
+    now = dt.datetime.now(dt.UTC)
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), dt.UTC)
+    if midnight - now < LONGEST_TEST:
+        time.sleep((midnight - now).total_seconds() + 1)
+    TODAY = dt.datetime.now(dt.UTC).date()
+    FOLDER = f"content/papers/{TODAY.year}"
+
+
 # A stand-in for `gh`: it writes each call (arguments, the token it got, the body file's text) as a line
 # of JSON, lists the open pull request once one was created, and closes it when told to by the test.
 GH_STUB = """\
