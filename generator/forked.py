@@ -179,34 +179,60 @@ class Turns:
             os.close(self._read)
 
 
+class InTurns(Generic[_T]):
+    """run(0) to run(count - 1) under way: a forked child (`child`) takes their turns (Turns) from now on,
+    after `first()` if given (its result sent at once); this process takes the turns left with `finish()`,
+    whenever it is free, so both end about together. A child's runs that never came (it failed) are made
+    here, which raises their error in full."""
+
+    def __init__(
+        self, count: int, run: Callable[[int], _T], first: Callable[[], object] | None = None
+    ) -> None:
+        self._run = run
+        self._turns = Turns(count)
+        try:
+            self.child = Child(self._taken, first=first)
+        except BaseException:
+            self._turns.close()
+            raise
+
+    def _taken(self) -> dict[int, _T]:
+        return {n: self._run(n) for n in self._turns.take()}
+
+    def finish(self) -> list[_T]:
+        """Take the turns left here, wait for the child: every run's result, in order."""
+        try:
+            mine = self._taken()
+            done = {**self.child.result(), **mine}
+        except BaseException:
+            self.child.cancel()
+            raise
+        finally:
+            self._turns.close()
+        return [done[n] if n in done else self._run(n) for n in range(self._turns.count)]
+
+    def cancel(self) -> None:
+        """Stop the child (its runs are not wanted)."""
+        self.child.cancel()
+        self._turns.close()
+
+
 def in_turns(
     count: int,
     run: Callable[[int], _T],
     first: Callable[[], object] | None = None,
     here: Callable[[Callable[[], object]], _U] | None = None,
 ) -> tuple[list[_T], _U | None]:
-    """run(0) to run(count - 1), each made once, in order: by this process or by a forked child, whichever
-    takes its turn first (Turns); and what `here` gave. The child runs `first()` before its turns, if
-    given, and sends what it gives at once; this process does `here(first_result)` before its own, given
-    how to wait for it. A child's runs that never came (it failed) are made here, which raises their error
-    in full."""
-    turns = Turns(count)
-
-    def runs() -> dict[int, _T]:
-        return {n: run(n) for n in turns.take()}
-
+    """run(0) to run(count - 1), each made once, in order, by this process or a forked child (InTurns); and
+    what `here` gave. The child runs `first()` before its turns, if given, and sends what it gives at once;
+    this process does `here(first_result)` before its own, given how to wait for it."""
+    shared = InTurns(count, run, first)
     try:
-        child = Child(runs, first=first)
-        try:
-            done_here = None if here is None else here(child.first_result if first else lambda: None)
-            mine = runs()
-            done = {**child.result(), **mine}
-        except BaseException:
-            child.cancel()
-            raise
-    finally:
-        turns.close()
-    return [done[n] if n in done else run(n) for n in range(count)], done_here
+        done_here = None if here is None else here(shared.child.first_result if first else lambda: None)
+    except BaseException:
+        shared.cancel()
+        raise
+    return shared.finish(), done_here
 
 
 def _send(result: object, out: IO[bytes]) -> None:

@@ -16,8 +16,8 @@ import contextlib
 import logging
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeAlias, cast
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeAlias
 
 from generator import forked
 from generator.site import fastpath
@@ -57,10 +57,8 @@ class ForkedPages:
         self.kind: str | None = None
         self._taken: frozenset[str] = frozenset()
         self._unread: dict[str, tuple[str, str, Front]] = {}  # each one's URL, text and front matter
-        self._child: forked.Child[list[int]] | None = None
         self._runs: list[tuple[str, ...]] = []  # the withheld pages in runs, taken in turns
-        self._turns: forked.Turns | None = None
-        self._write_page: Callable[[str, str, str, dict[str, Any]], None] | None = None
+        self._writing: forked.InTurns[int] | None = None  # the child, and the turns left here
         self._quiet = _ExcludedLinks(self)
 
     def withhold(self, unread: Sequence[Unread]) -> tuple[str, ...]:
@@ -108,28 +106,23 @@ class ForkedPages:
         """Start writing the withheld pages in a forked child, in runs taken in turns with this process
         (finish): write_page(src_uri, url, markdown, meta) writes one, from its Markdown after the front
         matter and its front matter."""
-        if not self.taken or self._child is not None:
+        if not self.taken or self._writing is not None:
             return
-        size = max(RUN, math.ceil(len(self.taken) / forked.Turns.LIMIT))
-        self._runs = [self.taken[i : i + size] for i in range(0, len(self.taken), size)]
-        self._turns = turns = forked.Turns(len(self._runs))
-        self._write_page = write_page
-        self._child = forked.Child(lambda: self._write_runs(turns.take()))
 
-    def _write_runs(self, numbers: Iterable[int]) -> list[int]:
-        """Write the runs of withheld pages of these numbers; the numbers, once written."""
-        write_page, done = cast(Callable[[str, str, str, dict[str, Any]], None], self._write_page), []
-        for number in numbers:
+        def write_run(number: int) -> int:
             for src_uri in self._runs[number]:
                 url, text, (start, meta) = self._unread[src_uri]
                 write_page(src_uri, url, text[start:], meta)
-            done.append(number)
-        return done
+            return len(self._runs[number])
+
+        size = max(RUN, math.ceil(len(self.taken) / forked.Turns.LIMIT))
+        self._runs = [self.taken[i : i + size] for i in range(0, len(self.taken), size)]
+        self._writing = forked.InTurns(len(self._runs), write_run)
 
     def give_back(self) -> tuple[str, ...]:
         """The withheld pages, if no child was started to write them (their kind's chrome failed): MkDocs
         is to read and render them after all."""
-        if self._child is not None:
+        if self._writing is not None:
             return ()
         given = self.taken
         self._end()
@@ -138,30 +131,23 @@ class ForkedPages:
     def finish(self) -> int:
         """Write here the runs the child has not taken, then wait for it: how many withheld pages were
         written. The runs it took and did not write (it failed) are written here, which raises its error."""
-        child, self._child = self._child, None
+        writing, self._writing = self._writing, None
         try:
-            if child is None or self._turns is None:
-                return 0
-            here = self._write_runs(self._turns.take())
-            there = child.result()
-            self._write_runs(sorted(set(range(len(self._runs))) - set(here) - set(there)))
-            return len(self.taken)
+            return sum(writing.finish()) if writing else 0
         finally:
             self._end()
 
     def cancel(self) -> None:
         """Stop the child (the build failed)."""
-        child, self._child = self._child, None
-        if child:
-            child.cancel()
+        writing, self._writing = self._writing, None
+        if writing:
+            writing.cancel()
         self._end()
 
     def _end(self) -> None:
         logging.getLogger(LINKS_LOG).removeFilter(self._quiet)
-        if self._turns is not None:
-            self._turns.close()
         self.taken, self.kind, self._taken = (), None, frozenset()
-        self._unread, self._runs, self._turns, self._write_page = {}, [], None, None
+        self._unread, self._runs = {}, []
 
 
 class _ExcludedLinks(logging.Filter):
