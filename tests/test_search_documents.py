@@ -71,7 +71,7 @@ def test_a_shards_documents_failing_beside_a_run_stop_the_chain(tmp_path: Path) 
     bundles = [tmp_path / "b0", tmp_path / "b1"]
     steps = [
         first,
-        dataclasses.replace(pagefind_step(documents, bundles[0], "en", "0/**/*.{html}"), beside=second),
+        dataclasses.replace(pagefind_step(documents, bundles[0], "en", "0/**/*.{html}"), beside=(second,)),
         pagefind_step(documents, bundles[1], "en", "1/**/*.{html}"),
         merge_step(bundles, tmp_path / "index"),
     ]

@@ -20,7 +20,7 @@ import pytest
 
 from generator.model import Feed, Paper, Tag
 from generator.site import pagefind_files, pagefind_merge, pagefind_words, search
-from generator.site.pagefind_run import Indexing, merge_step, pagefind_step
+from generator.site.pagefind_run import Indexing, merge_step, pagefind_step, prepare_step
 from tests.test_pagefind_chain import runs, until
 
 TAGS = {slug: Tag(slug, slug.capitalize()) for slug in ["audio", "robots", "vision"]}
@@ -88,7 +88,9 @@ def meta_of(bundle: Path) -> list:  # type: ignore[type-arg]
 def test_sixty_documents_in_shards_of_twenty_index_as_one_run(tmp_path: Path) -> None:
     feed, pages = feed_of(40, words=700), pages_of(20)
     indexing = sharded(feed, pages, tmp_path / "merged", shard_size=20)
-    assert indexing.ran == 7  # each shard's documents, each shard's run, and their merge
+    # Each shard's documents, each shard's run, each bundle but the last prepared beside the next run, and
+    # their merge.
+    assert indexing.ran == 3 + 3 + 2 + 1
     single = single_run(feed, pages, tmp_path, shard_size=20)
     assert_same_index(tmp_path / "merged", single)
     # What the fixture is for: several chunks of words (their cut and their ranges' names), words with
@@ -103,13 +105,32 @@ def test_sixty_documents_in_shards_of_twenty_index_as_one_run(tmp_path: Path) ->
     numbers = list(itertools.accumulate(page[0] for page in muller[2][0][1]))  # from differences
     urls = [fragment_of(single, meta[1][number][0])["url"] for number in numbers]
     assert len({url.split("/")[1] for url in urls}) >= 2  # pages of more than one shard
-    # The pages in order of their fragments' hashes: of their names, where no two begin alike.
-    names = [name for name, _ in meta[1]]
-    assert names == sorted(names) and len({name[:10] for name in names}) == len(names)
+    # The pages in order of their documents' paths, shard by shard; no two names begin alike here.
+    paths = [fragment_of(single, name)["url"] for name, _ in meta[1]]
+    assert paths == sorted(paths, key=lambda path: (int(path.split("/")[1]), path.split("/")[2:]))
+    assert len({name[:10] for name, _ in meta[1]}) == len(meta[1])
 
 
 def fragment_of(bundle: Path, name: str) -> dict:  # type: ignore[type-arg]
     return json.loads(pagefind_files.read(bundle / "fragment" / f"{name}.pf_fragment"))  # type: ignore[no-any-return]
+
+
+def test_bundles_prepared_before_their_merge_give_the_index_of_one_run(tmp_path: Path) -> None:
+    """Every bundle prepared (the chain prepares all but the last), the last, of hand-written pages alone,
+    with meta fields other than the merged index's: its words are prepared anew for the merge."""
+    feed, pages = feed_of(40, words=200), pages_of(20)
+    documents = tmp_path / "documents"
+    search.write_documents(feed, pages, documents, shard_size=20)
+    bundles = []
+    for name in search.shards(documents):
+        bundles.append(tmp_path / "bundles" / name)
+        step = pagefind_step(documents, bundles[-1], "en", f"{name}/**/*.{{html}}")
+        subprocess.run(step.command, cwd=documents, env=step.env, check=True)
+        assert pagefind_merge.main(["--prepare", str(bundles[-1])]) == 0
+        assert (bundles[-1] / pagefind_merge.PREPARED / "order").exists()
+    assert [meta_of(bundle)[5] for bundle in bundles][1:] == [["date", "title", "url"], ["title", "url"]]
+    Indexing([merge_step(bundles[::-1], tmp_path / "merged")], tmp_path / "merged", tmp_path).wait()
+    assert_same_index(tmp_path / "merged", single_run(feed, pages, tmp_path, shard_size=20))
 
 
 @pytest.mark.parametrize(
@@ -120,8 +141,9 @@ def fragment_of(bundle: Path, name: str) -> dict:  # type: ignore[type-arg]
 def test_shard_boundaries(tmp_path: Path, papers: int, shard_size: int, runs: int) -> None:
     feed, pages = feed_of(papers), pages_of(1)
     indexing = sharded(feed, pages, tmp_path / "merged", shard_size)
-    # The documents (one process, or one a shard), Pagefind (one run, or one a shard), and the merge.
-    assert indexing.ran == (3 if runs == 1 else 2 * runs - 1)
+    # The documents (one process, or one a shard), Pagefind (one run, or one a shard), each bundle but the
+    # last prepared beside the next run, and the merge.
+    assert indexing.ran == (3 if runs == 1 else 3 * (runs - 1))
     documents = tmp_path / "documents"
     search.write_documents(feed, pages, documents, shard_size=shard_size)
     laid_out = sorted(str(p.relative_to(documents)) for p in documents.rglob("*.html"))
@@ -230,6 +252,21 @@ def _misname_a_fragment(bundle: Path) -> None:
     _rewrite_meta(bundle, lambda m: m[1][0].__setitem__(0, wrong))
 
 
+def _fragment_without_url(bundle: Path) -> None:
+    first = meta_of(bundle)[1][0][0]
+    content = json.dumps({"content": "no url"}).encode()
+    name = f"en_{pagefind_files.full_hash(content)[: pagefind_files.SHORT]}"
+    pagefind_files.write(bundle / "fragment" / f"{name}.pf_fragment", content)
+    _rewrite_meta(bundle, lambda m: m[1][0].__setitem__(0, name))
+    assert first != name
+
+
+def _list_a_page_twice(bundle: Path) -> None:
+    count = len(meta_of(bundle)[1])
+    _rewrite_meta(bundle, lambda m: m[1].append(m[1][0]))
+    _edit_entry(bundle, f'"page_count":{count}}}', f'"page_count":{count + 1}}}')
+
+
 BREAKS = {
     "another-version": (lambda b: _edit_entry(b, "1.5.2", "1.4.0"), "is of Pagefind 1.4.0, not of 1.5.x"),
     "two-languages": (
@@ -260,6 +297,8 @@ BREAKS = {
         lambda b: next((b / "filter").iterdir()).write_bytes(b"pagefind_dcd"),
         ".pf_filter is not gzipped",
     ),
+    "a-fragment-without-its-url": (_fragment_without_url, "is not a page's fragment with its URL"),
+    "a-page-listed-twice": (_list_a_page_twice, "1 has two pages of the document /1/"),
     "a-fragment-not-named-by-its-content": (
         _misname_a_fragment,
         "en_zzzzzzzz.pf_fragment is not named by its content",
@@ -278,13 +317,15 @@ def test_a_bundle_of_another_shape_stops_the_merge(shards: list[Path], tmp_path:
 
 def test_a_page_in_two_bundles_stops_the_merge(shards: list[Path], tmp_path: Path) -> None:
     shutil.copytree(shards[0], tmp_path / "again")
-    with pytest.raises(pagefind_files.FormatError, match="has the content of another page"):
+    with pytest.raises(pagefind_files.FormatError, match="again has documents among 0's"):
         pagefind_merge.merge([shards[0], tmp_path / "again"], tmp_path / "out")
 
 
-def test_a_failed_merge_surfaces_as_its_message(shards: list[Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("step", ["prepare", "merge"])
+def test_a_failed_merge_surfaces_as_its_message(shards: list[Path], tmp_path: Path, step: str) -> None:
     _edit_entry(shards[1], "1.5.2", "1.4.0")
-    indexing = Indexing([merge_step(shards, tmp_path / "out")], tmp_path / "out", tmp_path)
+    run = prepare_step(shards[1]) if step == "prepare" else merge_step(shards, tmp_path / "out")
+    indexing = Indexing([run], tmp_path / "out", tmp_path)
     with pytest.raises(search.SearchIndexError) as caught:
         indexing.wait()
     assert str(caught.value) == (
@@ -336,14 +377,18 @@ def test_heads_are_cbors_shortest(major: int, value: int, encoded: bytes) -> Non
 
 def _colliding_fragments() -> tuple[bytes, bytes]:
     """Two fragments whose hashes begin with the same 7 characters, Pagefind's shortest name (found by
-    the birthday bound: about 2^14 tries for 28 bits)."""
-    seen: dict[str, bytes] = {}
+    the birthday bound: about 2^14 tries for 28 bits), the first in order of their URLs the second in
+    order of their whole hashes."""
+    seen: dict[str, tuple[str, bytes]] = {}
     for i in range(1 << 17):
-        content = json.dumps({"url": f"/{i}.html"}).encode()
+        url = f"/{i}.html"
+        content = json.dumps({"url": url}).encode()
         start = pagefind_files.full_hash(content)[: pagefind_files.SHORT]
         if start in seen:
-            return seen[start], content
-        seen[start] = content
+            (_, first), (_, second) = sorted([seen[start], (url, content)])
+            if pagefind_files.full_hash(first) > pagefind_files.full_hash(second):
+                return first, second
+        seen[start] = (url, content)
     raise AssertionError("no two fragments' hashes begin alike")
 
 
@@ -359,24 +404,22 @@ def _bundle_of(folder: Path, fragments: list[bytes]) -> pagefind_merge.Bundle:
 
 
 @pytest.mark.parametrize("given", ["in-order", "backwards"])
-def test_pages_whose_names_collide_are_ordered_by_their_whole_hash(tmp_path: Path, given: str) -> None:
-    one, two = sorted(_colliding_fragments(), key=pagefind_files.full_hash)
-    other = json.dumps({"url": "/other.html"}).encode()
-    first, second = [one, other], [two]
+def test_pages_whose_names_collide_are_named_in_the_merged_order(tmp_path: Path, given: str) -> None:
+    one, two = _colliding_fragments()  # one's URL first, two's whole hash first
+    other = json.dumps({"url": "/!.html"}).encode()  # before both: "!" sorts before the digits
+    first, second = [one, other], [two]  # each bundle's documents after the one's before
     if given == "backwards":
         first, second = second, first
     bundles = [_bundle_of(tmp_path / "a", first), _bundle_of(tmp_path / "b", second)]
-    pages, numbers = pagefind_merge._pages(bundles, tmp_path / "out")
+    placed = pagefind_merge._placed(bundles)
+    pages = pagefind_merge._pages(placed, tmp_path / "out")
     hashes = {content: f"en_{pagefind_files.full_hash(content)}" for content in [one, two, other]}
-    # The first of the two in order of the whole hash keeps the short name; the second's grows.
-    expected = sorted([hashes[one][:10], hashes[two][:11], hashes[other][:10]])
-    assert [name for name, _ in pages] == expected
-    # Each bundle's pages get the numbers of those names, and each fragment its file under its name.
-    for bundle, contents in zip(bundles, [first, second], strict=True):
-        for content, number in zip(contents, numbers[bundles.index(bundle)], strict=True):
-            name = pages[number][0]
-            assert hashes[content].startswith(name)
-            assert pagefind_files.read(tmp_path / "out" / "fragment" / f"{name}.pf_fragment") == content
+    # The pages in order of their URLs; of the two whose names collide, the first keeps the short name,
+    # though its whole hash comes second, and the second's grows.
+    assert [name for name, _ in pages] == [hashes[other][:10], hashes[one][:10], hashes[two][:11]]
+    # Each fragment is in its file under its name.
+    for (name, _), content in zip(pages, [other, one, two], strict=True):
+        assert pagefind_files.read(tmp_path / "out" / "fragment" / f"{name}.pf_fragment") == content
 
 
 def test_an_output_on_another_file_system_than_the_temporary_folder(
@@ -445,17 +488,17 @@ def test_the_index_says_what_pagefind_found_in_its_own_order(tmp_path: Path) -> 
     "positions", [[1, 30, 300], [70_000, 2], [-300, 5]], ids=["in-the-tables", "past-them", "below-them"]
 )
 def test_a_words_pages_are_encoded_as_cbor_in_the_merged_order(positions: list[int]) -> None:
-    # Two bundles' pages of a word: numbered 4 and 1 in the merged index, then 2.
-    first = pagefind_words._Pages([[0, positions, [-1, 7]], [3, [2], []]], [4, 1])
-    second = pagefind_words._Pages([[0, [9], [-2, 0]]], [2])
-    expected = [[1, [2], []], [1, [9], [-2, 0]], [2, positions, [-1, 7]]]  # differences from the one before
-    assert pagefind_words._encoded_pages([first, second]) == cbor2.dumps(expected)
+    # A word's pages in two bundles. The first's: Pagefind's pages 0 and 3, numbered 2 and 0 in the
+    # bundle's order. The second's, whose first page is the merged index's number 3: its page numbered 1.
+    first = pagefind_words.part([[0, positions, [-1, 7]], [3, [2], []]], [2, 0])
+    second = pagefind_words.part([[0, [9], [-2, 0]]], [1])
+    expected = [[0, [2], []], [2, positions, [-1, 7]], [2, [9], [-2, 0]]]  # differences from the one before
+    assert pagefind_words._joined([(0, first), (3, second)]) == cbor2.dumps(expected)
 
 
 def test_a_position_that_is_not_a_number_stops_the_merge() -> None:
-    pages = pagefind_words._Pages([[0, [1, "two"], []]], [0])
     with pytest.raises(pagefind_files.FormatError, match="positions are not all integers"):
-        pagefind_words._encoded_pages([pages])
+        pagefind_words.part([[0, [1, "two"], []]], [0])
 
 
 def test_a_half_of_the_merge_reads_only_the_chunks_that_may_hold_its_words(tmp_path: Path) -> None:
@@ -469,7 +512,8 @@ def test_a_half_of_the_merge_reads_only_the_chunks_that_may_hold_its_words(tmp_p
     shard = pagefind_words.Shard(tmp_path, chunks, [0], None)
 
     def half(low: str, high: str | None, chunks: list[list[str]]) -> list[str]:
-        return [w.word for w in pagefind_words._words(dataclasses.replace(shard, chunks=chunks), low, high)]
+        prepared = pagefind_words.prepare(dataclasses.replace(shard, chunks=chunks), low, high)
+        return [word for word, *_ in prepared]
 
     assert half("m", None, chunks[:2]) == ["mor"]  # "before" is skipped
     assert half("", "m", chunks[1:]) == ["kal"]  # "after" is not reached

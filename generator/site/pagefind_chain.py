@@ -4,7 +4,7 @@ The build itself then runs no thread beside MkDocs: a child is forked safely onl
 runs (generator/forked.py), and the build forks the writer of its paper pages while Pagefind runs.
 
 `python -m generator.site.pagefind_chain FOLDER NICENESS` runs the steps pickled in FOLDER/steps (with
-the folder they run in), one after another, each with the step beside it, if any, at once. It writes
+the folder they run in), one after another, each with the steps beside it, if any, at once. It writes
 FOLDER/log, a line for each process started (`start PID`) and, if a step fails, `error MESSAGE` (the
 message as JSON), and exits 1 then. If the process that started it ends first, so do its steps.
 """
@@ -42,12 +42,13 @@ class Chain:
         for step in self.steps:
             if step.after is not None:
                 _wait_for(Path(step.after))
-            companion = None
-            if step.beside is not None:
-                companion = threading.Thread(target=self._run_step, args=(step.beside,), daemon=True)
+            companions = [
+                threading.Thread(target=self._run_step, args=(s,), daemon=True) for s in step.beside
+            ]
+            for companion in companions:
                 companion.start()
             self._run_step(step)
-            if companion is not None:
+            for companion in companions:
                 companion.join()
             if self.error is not None:
                 self.log.write(f"error {json.dumps(self.error)}\n")

@@ -4,24 +4,28 @@ Pagefind numbers the pages in the order in which it walks its documents' folder,
 system's (a hash of each name on ext4, the order of writing on tmpfs), and lists each filter's values in
 the order of a hash map: the same documents give other bytes on another machine, or in another run. Every
 index is made here from Pagefind's bundles, one, or one a shard of a feed too large to index in one run
-(its memory grows with the documents: 1.5 GB at 10,000 papers): the pages are numbered in order of their
-fragments' hashes, whatever bundle they come from, and each fragment named as one run names them in that
-order; the filters are joined, value by value, in order of their text; the word index is merged as a
-stream (generator/site/pagefind_words.py); the metadata file and `pagefind-entry.json` are written anew,
+(its memory grows with the documents: 1.5 GB at 10,000 papers). The pages are numbered in order of their
+documents' paths, which is each shard's folder in turn, and each fragment named as one run names them in
+that order; the filters are joined, value by value, in order of their text; the word index is joined from
+each bundle's words (generator/site/pagefind_words.py), which the index's chain `prepare`s in that order
+beside Pagefind's run over the next shard; the metadata file and `pagefind-entry.json` are written anew,
 and the rest of Pagefind's files, the same in every bundle, taken from the first. A file of a shape this
 module does not know stops the merge.
 
 Run as `python -m generator.site.pagefind_merge OUTPUT BUNDLE...` (the build runs it in a process of its
-own, beside the pages it writes); the bundles are used up.
+own, beside the pages it writes), after `python -m generator.site.pagefind_merge --prepare BUNDLE` of any
+of them; the bundles are used up.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import pickle
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,10 @@ from generator.site.pagefind_files import FormatError
 
 ENTRY = "pagefind-entry.json"
 VERSIONS = ("1.5.",)  # the Pagefind versions whose format this module knows
+PREPARED = "prepared"  # a bundle's folder of what `prepare` made of it
+USAGE = "usage: python -m generator.site.pagefind_merge OUTPUT BUNDLE... | --prepare BUNDLE"
+
+_FIRST = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -74,46 +82,121 @@ def _entry_text(entry: dict[str, Any]) -> str:
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 
-def _pages(bundles: Sequence[Bundle], output: Path) -> tuple[list[list[Any]], list[list[int]]]:
-    """Move every page's fragment into `output`, the pages in order of their fragments' hashes and named
-    as one run names them in that order (a name taken by an earlier page grows); the metadata's pages,
-    `[name, word count]`, in order, and the merged index's number of each page of each bundle."""
-    language = bundles[0].language
-    shortest = len(language) + 1 + files.SHORT
-    starts = Counter(name[:shortest] for bundle in bundles for name, _ in bundle.meta[1])
-    found = []  # (the fragment's hash, or the prefix of it that names it alone; bundle; page; words; path)
-    for b, bundle in enumerate(bundles):
+def _document_key(url: str) -> tuple[tuple[int, int, str], ...]:
+    """How a page's document path (Pagefind's URL of it) sorts: a folder of digits (a shard's) by its
+    number, any other by its text."""
+    return tuple(
+        (0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part) for part in url.split("/")
+    )
+
+
+@dataclass(frozen=True)
+class Order:
+    """A bundle's pages in order of their documents' paths: each one's URL (Pagefind's, the document's
+    path), the hash of its fragment, its name in the bundle and its word count; each page's number in that
+    order, by its number in the bundle; and the fields its prepared words number their meta positions by."""
+
+    pages: list[tuple[str, str, str, int]]
+    numbers: list[int]
+    fields: list[str]
+
+    @classmethod
+    def read(cls, bundle: Bundle) -> Order:
+        found = []
         for page, (old, word_count) in enumerate(bundle.meta[1]):
             path = bundle.folder / "fragment" / f"{old}.pf_fragment"
-            key = old
-            if len(old) != shortest or starts[old[:shortest]] > 1:  # a collision: its whole hash orders it
-                key = f"{language}_{files.full_hash(files.read(path))}"
-                if not key.startswith(old):
-                    raise FormatError(f"{path.name} is not named by its content")
-            found.append((key, b, page, word_count, path))
-    found.sort()
+            content = files.read(path)
+            content_hash = files.full_hash(content)
+            if not f"{bundle.language}_{content_hash}".startswith(old):
+                raise FormatError(f"{path.name} is not named by its content")
+            try:
+                url = json.loads(content)["url"]
+                key = _document_key(url)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                raise FormatError(f"{path.name} is not a page's fragment with its URL") from None
+            found.append((key, page, (url, content_hash, old, word_count)))
+        found.sort(key=_FIRST)
+        for before, after in itertools.pairwise(found):
+            if before[0] == after[0]:
+                raise FormatError(f"{bundle.folder.name} has two pages of the document {after[2][0]}")
+        numbers = [0] * len(found)
+        for number, (_, page, _) in enumerate(found):
+            numbers[page] = number
+        return cls([about for _, _, about in found], numbers, sorted(bundle.meta[5]))
+
+
+def prepare(folder: Path) -> None:
+    """Prepare a bundle for its merge (the index's chain does it beside Pagefind's next run): its pages'
+    order, and its words in that order, each half of them (pagefind_words.HALVES), into its folder
+    PREPARED."""
+    bundle = Bundle.read(folder)
+    order = Order.read(bundle)
+    prepared = folder / PREPARED
+    prepared.mkdir()
+    for k, (low, high) in enumerate(pagefind_words.HALVES):
+        words = pagefind_words.prepare(_shard(bundle, order, order.fields), low, high)
+        (prepared / f"words-{k}").write_bytes(pickle.dumps(words, pickle.HIGHEST_PROTOCOL))
+    # Written last: a bundle is prepared once its order is there.
+    (prepared / "order").write_bytes(pickle.dumps(order, pickle.HIGHEST_PROTOCOL))
+
+
+def _prepared_order(bundle: Bundle) -> Order | None:
+    path = bundle.folder / PREPARED / "order"
+    order: Order | None = pickle.loads(path.read_bytes()) if path.exists() else None
+    return order
+
+
+def _shard(bundle: Bundle, order: Order, fields: Sequence[str]) -> pagefind_words.Shard:
+    """The bundle's word index, to prepare in its pages' order and with the meta fields numbered as in
+    `fields`."""
+    own = bundle.meta[5]
+    renumber = None if own == fields else [fields.index(field) for field in own]
+    return pagefind_words.Shard(bundle.folder, bundle.meta[2], order.numbers, renumber)
+
+
+def _placed(bundles: Sequence[Bundle]) -> list[tuple[Bundle, Order, int]]:
+    """The bundles in order of their documents' paths, each with its pages' order and the merged index's
+    number of its first page; each bundle's documents come after the one's before (a shard's folder)."""
+    ordered = []
+    for bundle in bundles:
+        order = _prepared_order(bundle) or Order.read(bundle)
+        if not order.pages:
+            raise FormatError(f"{bundle.folder.name} has no pages")
+        ordered.append((_document_key(order.pages[0][0]), bundle, order))
+    ordered.sort(key=_FIRST)
+    for (_, before, earlier), (first, bundle, order) in itertools.pairwise(ordered):
+        if _document_key(earlier.pages[-1][0]) >= first:
+            raise FormatError(
+                f"{bundle.folder.name} has documents among {before.folder.name}'s ({order.pages[0][0]}): "
+                "each bundle is of the documents of a folder of its own"
+            )
+    offsets = itertools.accumulate((len(order.pages) for _, _, order in ordered), initial=0)
+    return [(bundle, order, offset) for (_, bundle, order), offset in zip(ordered, offsets, strict=False)]
+
+
+def _pages(placed: Sequence[tuple[Bundle, Order, int]], output: Path) -> list[list[Any]]:
+    """Move every page's fragment into `output`, named as one run names them in the merged order (a name
+    taken by an earlier page grows); the metadata's pages, `[name, word count]`, in order."""
+    language = placed[0][0].language
     folder = output / "fragment"
     folder.mkdir(parents=True)
-    numbers = [[0] * len(bundle.meta[1]) for bundle in bundles]
     pages: list[list[Any]] = []
     taken: set[str] = set()
-    for number, (key, b, page, word_count, path) in enumerate(found):
-        if number and key == found[number - 1][0]:
-            raise FormatError(f"{path.name} has the content of another page")
-        name = files.short_name(language, key.split("_", 1)[1], taken, files.FRAGMENT_STEP)
-        taken.add(name)
-        files.move(path, folder / f"{name}.pf_fragment")  # a copy from a bundle in memory
-        pages.append([name, word_count])
-        numbers[b][page] = number
-    return pages, numbers
+    for bundle, order, _ in placed:
+        for _, content_hash, old, word_count in order.pages:
+            name = files.short_name(language, content_hash, taken, files.FRAGMENT_STEP)
+            taken.add(name)
+            files.move(bundle.folder / "fragment" / f"{old}.pf_fragment", folder / f"{name}.pf_fragment")
+            pages.append([name, word_count])
+    return pages
 
 
-def _filters(bundles: Sequence[Bundle], numbers: Sequence[Sequence[int]], output: Path) -> list[list[str]]:
-    """Write the filters, each value's pages renumbered; the metadata's `[filter, name]`. Values and
-    filters are in order of their text (Pagefind's order is its hash map's, which changes from run to
-    run)."""
+def _filters(bundles: Sequence[tuple[Bundle, Sequence[int]]], output: Path) -> list[list[str]]:
+    """Write the filters, each value's pages renumbered (each bundle given with the merged index's number
+    of each of its pages); the metadata's `[filter, name]`. Values and filters are in order of their text
+    (Pagefind's order is its hash map's, which changes from run to run)."""
     merged: dict[str, dict[str, list[int]]] = {}
-    for bundle, renumber in zip(bundles, numbers, strict=True):
+    for bundle, renumber in bundles:
         for filter_name, name in bundle.meta[3]:
             path = bundle.folder / "filter" / f"{name}.pf_filter"
             data = files.decode(path)
@@ -128,7 +211,7 @@ def _filters(bundles: Sequence[Bundle], numbers: Sequence[Sequence[int]], output
                 raise FormatError(f"{path.name} is not a [name, [[value, pages], ...]] pair: {err}") from None
     folder = output / "filter"
     folder.mkdir(parents=True)
-    language = bundles[0].language
+    language = bundles[0][0].language
     named: list[list[str]] = []
     taken: set[str] = set()
     for filter_name in sorted(merged):
@@ -142,8 +225,9 @@ def _filters(bundles: Sequence[Bundle], numbers: Sequence[Sequence[int]], output
 
 
 def merge(folders: Sequence[Path], output: Path) -> None:
-    """Merge the Pagefind bundles in `folders` (one or more, in any order) into a bundle at `output`
-    (which must not exist); the bundles' files are moved, not copied."""
+    """Merge the Pagefind bundles in `folders` (one or more, in any order, each of the documents of a
+    folder of its own, prepared or not) into a bundle at `output` (which must not exist); the bundles'
+    files are moved, not copied."""
     bundles = [Bundle.read(folder) for folder in folders]
     first = bundles[0]
     for bundle in bundles[1:]:
@@ -151,19 +235,25 @@ def merge(folders: Sequence[Path], output: Path) -> None:
         if same != (first.entry["version"], first.language, first.entry["include_characters"]):
             raise FormatError(f"{bundle.folder.name} is of another version or language than the first")
     fields = sorted({field for bundle in bundles for field in bundle.meta[5]})
+    placed = _placed(bundles)
     output.mkdir(parents=True)
-    pages, numbers = _pages(bundles, output)
-    filters = _filters(bundles, numbers, output)
-    shards = [
-        pagefind_words.Shard(
-            bundle.folder,
-            bundle.meta[2],
-            renumber,
-            None if bundle.meta[5] == fields else [fields.index(f) for f in bundle.meta[5]],
-        )
-        for bundle, renumber in zip(bundles, numbers, strict=True)
-    ]
-    chunks = pagefind_words.write_index(shards, output / "index", first.language)
+    pages = _pages(placed, output)
+    filters = _filters([(b, [offset + n for n in order.numbers]) for b, order, offset in placed], output)
+
+    def half(low: str, high: str | None) -> list[pagefind_words.Source]:
+        """Each bundle's words of a half, as it prepared them, or prepared now (the last bundle, which
+        the chain prepares here, or one whose meta fields are not the merged index's)."""
+        k = pagefind_words.HALVES.index((low, high))
+        sources: list[pagefind_words.Source] = []
+        for bundle, order, offset in placed:
+            path = bundle.folder / PREPARED / f"words-{k}"
+            if order.fields == fields and (bundle.folder / PREPARED / "order").exists():
+                sources.append((offset, pickle.loads(path.read_bytes())))
+            else:
+                sources.append((offset, pagefind_words.prepare(_shard(bundle, order, fields), low, high)))
+        return sources
+
+    chunks = pagefind_words.write_index(half, output / "index", first.language)
     meta = files.encode([first.meta[0], pages, chunks, filters, [], fields])
     meta_name = files.meta_name(first.language, meta)
     files.write(output / f"pagefind.{meta_name}.pf_meta", meta)
@@ -177,12 +267,16 @@ def merge(folders: Sequence[Path], output: Path) -> None:
 
 
 def main(argv: Sequence[str]) -> int:
-    """The command line: OUTPUT BUNDLE...; a failure is one line on stderr and exit status 1."""
-    if len(argv) < 2:
-        print("usage: python -m generator.site.pagefind_merge OUTPUT BUNDLE...", file=sys.stderr)
+    """The command line: OUTPUT BUNDLE..., or --prepare BUNDLE; a failure is one line on stderr and exit
+    status 1."""
+    if len(argv) < 2 or (argv[0] == "--prepare" and len(argv) != 2):
+        print(USAGE, file=sys.stderr)
         return 2
     try:
-        merge([Path(folder) for folder in argv[1:]], Path(argv[0]))
+        if argv[0] == "--prepare":
+            prepare(Path(argv[1]))
+        else:
+            merge([Path(folder) for folder in argv[1:]], Path(argv[0]))
     except FormatError as err:
         print(f"pagefind wrote an index this version of paperfeed cannot read: {err}", file=sys.stderr)
         return 1

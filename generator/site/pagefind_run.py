@@ -46,14 +46,14 @@ def pagefind_binary() -> Path:
 @dataclass(frozen=True)
 class Step:
     """One process of the chain: its command, what its failure is called in the error, what it reads on
-    stdin (none: nothing), a step run `beside` it (started with it, waited for with it), and a file it
+    stdin (none: nothing), the steps run `beside` it (started with it, waited for with it), and a file it
     needs that the build writes itself, which the chain waits for (`after`: its path)."""
 
     command: list[str]
     failure: str
     env: dict[str, str]
     input: bytes | None = None
-    beside: Step | None = None
+    beside: tuple[Step, ...] = ()
     after: str | None = None
     in_chain: bool = False  # a module run by the chain's own process, as module.write(arguments, input)
 
@@ -78,6 +78,16 @@ def merge_step(bundles: Sequence[Path], output: Path) -> Step:
     return python_step(
         "generator.site.pagefind_merge",
         [str(output), *map(str, bundles)],
+        "the search index's bundles could not be merged",
+    )
+
+
+def prepare_step(bundle: Path) -> Step:
+    """A bundle prepared for the merge (pagefind_merge.prepare), in a process of its own: the chain runs it
+    beside Pagefind's run over the next shard, which leaves the merge the last bundle's words to prepare."""
+    return python_step(
+        "generator.site.pagefind_merge",
+        ["--prepare", str(bundle)],
         "the search index's bundles could not be merged",
     )
 

@@ -1,22 +1,25 @@
-"""The word index of several Pagefind bundles merged into one, its pages renumbered in the merged order.
+"""The word index of several Pagefind bundles merged into one, in two steps: each bundle's words are
+`prepare`d, renumbered in the bundle's own order of pages and encoded as the merged index encodes them (the
+index's chain does this for each bundle beside Pagefind's run over the next), and `write_index` then joins
+the bundles' prepared words, word by word, into the merged index's chunks.
 
 Each bundle's word index is a sorted run of chunk files, each a CBOR list `[[word, pages, variants], ...]`
 in which `pages` is `[[page, positions, meta positions], ...]` with each page number the difference from
-the one before it, and `variants` (a word's forms with diacritics) `[[form, pages], ...]`. The bundles'
-words are streamed in order, one chunk of each at a time, so that memory does not grow with the feed: a
-word's pages, from every bundle that has it, are given their numbers in the merged index and put in that
-order, and the words are cut into chunks and named by Pagefind's own rules (pagefind/src/index/mod.rs in
-1.5): a chunk ends at the first word that brings its size, the count of every page's positions and meta
-positions plus one, to CHUNK_SIZE (and where the two halves that are merged at once meet: see SPLIT).
+the one before it, and `variants` (a word's forms with diacritics) `[[form, pages], ...]`. In the merged
+index every page of a bundle comes after those of the bundle before it (pagefind_merge.py), so a word's
+pages there are each bundle's, one bundle after another: of each bundle's, only the first page's
+difference, from the last page of the bundle before, is written when they are joined. The words are cut
+into chunks and named by Pagefind's own rules (pagefind/src/index/mod.rs in 1.5): a chunk ends at the first
+word that brings its size, the count of every page's positions and meta positions plus one, to CHUNK_SIZE
+(and where the two halves that are joined at once meet: see SPLIT).
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
-import operator
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from operator import itemgetter
@@ -35,38 +38,32 @@ _FIRST = itemgetter(0)
 _POSITIONS = itemgetter(1)
 _META_POSITIONS = itemgetter(2)
 
-
-# The word index is merged in two halves at once, one on each core: the words before SPLIT in this process,
-# the others in a forked child (generator/forked.py). A chunk ends where the halves meet.
+# The words are prepared and joined in two halves, one on each core: the words before SPLIT in this
+# process, the others in a forked child (generator/forked.py). A chunk ends where the halves meet.
 SPLIT = "m"
+HALVES = (("", SPLIT), (SPLIT, None))  # each half's words: from the first up to the second (None: the end)
+
+# A word's pages in one bundle, prepared: how many, the first one's number and the last one's in the
+# bundle's order, the first one's entry after its number (its positions and meta positions), and the
+# others' entries, each number the difference from the one before. (Tuples: a million of them.)
+Part = tuple[int, int, int, bytes, bytes]
+# A word of a bundle, prepared: the word, its size towards its chunk's, its pages, its variants' forms
+# and pages.
+Prepared = tuple[str, int, Part, tuple[tuple[str, Part], ...]]
+# A bundle's prepared words of a half, and the merged index's number of the bundle's first page.
+Source = tuple[int, Sequence[Prepared]]
 
 
 @dataclass(frozen=True)
 class Shard:
-    """A bundle's word index to merge: its chunks in order (`[from, to, name]`, as its metadata lists them),
-    the merged index's number of each of its pages, and the merged index's number of each of its meta
-    fields (None: the same numbers)."""
+    """A bundle's word index to prepare: its chunks in order (`[from, to, name]`, as its metadata lists
+    them), the number of each of its pages in the bundle's order, and the merged index's number of each of
+    its meta fields (None: the same numbers)."""
 
     folder: Path
     chunks: Sequence[Sequence[str]]
     numbers: Sequence[int]
     fields: Sequence[int] | None
-
-
-@dataclass(frozen=True)
-class _Pages:
-    """A word's pages in one bundle, as decoded, and each one's number in the merged index."""
-
-    pages: list[Any]
-    numbers: list[int]
-
-
-@dataclass(frozen=True)
-class _Word:
-    word: str
-    pages: _Pages
-    variants: list[tuple[str, _Pages]]  # a word's forms with diacritics, and their pages: rare
-    size: int
 
 
 def head(major: int, value: int) -> bytes:
@@ -97,18 +94,59 @@ def _renumber_fields(pages: list[Any], fields: Sequence[int]) -> None:
         page[2] = [-1 - fields[-1 - n] if n < 0 else n for n in page[2]]
 
 
-def _pages(pages: list[Any], shard: Shard) -> _Pages:
-    """A word's pages in a bundle, each page's number there (the sum of the differences up to it) looked up
-    in the merged index."""
-    if shard.fields is not None:
-        _renumber_fields(pages, shard.fields)
-    return _Pages(pages, list(map(shard.numbers.__getitem__, itertools.accumulate(map(_FIRST, pages)))))
+def _any_integer(value: object) -> bytes:
+    if type(value) is not int:
+        raise FormatError("a word's positions are not all integers")
+    return files.encode(value)
 
 
-def _words(shard: Shard, low: str, high: str | None) -> Iterator[_Word]:
-    """A bundle's words from `low` up to `high` (None: to the last) in order, one chunk file read at a
-    time (and only those that may hold such words: a chunk's first and last words begin with its `from`
-    and `to`)."""
+def _any_array(length: int) -> bytes:
+    return head(4, length)
+
+
+def _encoded(
+    rows: list[tuple[int, list[Any]]], integer: Callable[[Any], bytes], array: Callable[[int], bytes]
+) -> Part:
+    join = b"".join
+    first, (_, positions, meta_positions) = rows[0]
+    lead = join((array(len(positions)), join(map(integer, positions)), array(len(meta_positions))))
+    lead += join(map(integer, meta_positions))
+    parts: list[bytes] = []
+    add = parts.extend
+    last = first
+    for number, (_, positions, meta_positions) in itertools.islice(rows, 1, None):  # 1.6 million at 10k
+        add(
+            (
+                b"\x83",
+                integer(number - last),
+                array(len(positions)),
+                join(map(integer, positions)),
+                array(len(meta_positions)),
+                join(map(integer, meta_positions)),
+            )
+        )
+        last = number
+    return len(rows), first, last, lead, join(parts)
+
+
+def part(pages: list[Any], numbers: Iterable[int]) -> Part:
+    """A word's pages in a bundle (as decoded), each page's number in the bundle's order given: in that
+    order, encoded."""
+    rows = sorted(zip(numbers, pages, strict=True), key=_FIRST)  # no two pages have the same number
+    if not rows:
+        return 0, 0, 0, b"", b""
+    try:
+        return _encoded(rows, _INTEGERS.__getitem__, _ARRAYS.__getitem__)
+    except (KeyError, IndexError):  # a number past the tables, or not a number
+        return _encoded(rows, _any_integer, _any_array)
+
+
+def prepare(shard: Shard, low: str = "", high: str | None = None) -> list[Prepared]:
+    """A bundle's words from `low` up to `high` (None: to the last), in order, prepared; one chunk file
+    read at a time (and only those that may hold such words: a chunk's first and last words begin with
+    its `from` and `to`)."""
+    prepared: list[Prepared] = []
+    number = shard.numbers.__getitem__
     before = ""
     for start, end, name in shard.chunks:
         if high is not None and start >= high:
@@ -124,82 +162,59 @@ def _words(shard: Shard, low: str, high: str | None) -> Iterator[_Word]:
                 before = word
                 if word < low or (high is not None and word >= high):
                     continue
-                # (A page of another shape stops the merge where the word is encoded: merged_chunks.)
-                forms = [(form, _pages(vpages, shard)) for form, vpages in variants]
-                yield _Word(word, _pages(pages, shard), forms, _size(pages))
+                forms = []
+                for form, some in [("", pages), *variants]:
+                    if shard.fields is not None:
+                        _renumber_fields(some, shard.fields)
+                    forms.append((form, part(some, map(number, itertools.accumulate(map(_FIRST, some))))))
+                prepared.append((word, _size(pages), forms[0][1], tuple(forms[1:])))
         except (TypeError, ValueError, IndexError) as err:
             raise FormatError(f"{path.name} has a word of another shape: {err}") from None
+    return prepared
 
 
-def _encoded_pages(lists: Iterable[_Pages]) -> bytes:
-    """Pages of one or more bundles as the merged index's list: in order of their numbers there, each
-    number the difference from the one before it."""
-    rows: list[tuple[int, list[Any]]] = []
-    for some in lists:
-        rows += zip(some.numbers, some.pages, strict=True)
-    rows.sort(key=_FIRST)  # no two pages have the same number
-    integer, arrays, join = _INTEGERS.__getitem__, _ARRAYS, b"".join
-    try:
-        parts = [arrays[len(rows)]]
-        add = parts.extend
-        last = 0
-        for number, (_, positions, meta_positions) in rows:  # 1.6 million pages of words at 10,000 papers
-            add(
-                (
-                    b"\x83",
-                    integer(number - last),
-                    arrays[len(positions)],
-                    join(map(integer, positions)),
-                    arrays[len(meta_positions)],
-                    join(map(integer, meta_positions)),
-                )
-            )
-            last = number
-        return join(parts)
-    except (KeyError, IndexError):  # a number past the tables, or not a number
-        numbers = [number for number, _ in rows]
-        differences = map(operator.sub, numbers, itertools.chain([0], numbers))
-        pages = [[d, page[1], page[2]] for d, (_, page) in zip(differences, rows, strict=True)]
-        if not all(isinstance(n, int) for _, *lists in pages for some in lists for n in some):
-            raise FormatError("a word's positions are not all integers") from None
-        return files.encode(pages)
+def _integer(value: int) -> bytes:
+    return _INTEGERS.get(value) or head(0, value)
 
 
-def _encoded(group: list[_Word]) -> bytes:
-    """A word's entry in the merged index, from its entry in each bundle that has it."""
-    variants: dict[str, list[_Pages]] = {}
-    for word in group:
-        for form, pages in word.variants:
-            variants.setdefault(form, []).append(pages)  # in order of first use, as Pagefind adds them
-    forms = [b"\x82" + files.encode(form) + _encoded_pages(lists) for form, lists in variants.items()]
-    return b"".join(
-        [
-            b"\x83",
-            files.encode(group[0].word),
-            _encoded_pages(w.pages for w in group),
-            head(4, len(forms)),
-            *forms,
-        ]
-    )
+def _joined(parts: Iterable[tuple[int, Part]]) -> bytes:
+    """A word's pages in the merged index: its prepared pages in each bundle that has it, in order of
+    the bundles, each given with the merged index's number of its bundle's first page."""
+    entries: list[bytes] = []
+    count = last = 0
+    for offset, (many, first, final, lead, rest) in parts:
+        if many:
+            entries += (b"\x83", _integer(offset + first - last), lead, rest)
+            count += many
+            last = offset + final
+    return head(4, count) + b"".join(entries)
+
+
+def _entry(word: str, group: list[tuple[int, Prepared]]) -> bytes:
+    """A word's entry in the merged index, from its prepared entry in each bundle that has it."""
+    variants: dict[str, list[tuple[int, Part]]] = {}
+    for offset, (_, _, _, forms) in group:
+        for form, some in forms:  # in order of first use, as Pagefind adds them
+            variants.setdefault(form, []).append((offset, some))
+    encoded = [b"\x82" + files.encode(form) + _joined(parts) for form, parts in variants.items()]
+    pages = _joined((offset, prepared[2]) for offset, prepared in group)
+    return b"".join([b"\x83", files.encode(word), pages, head(4, len(encoded)), *encoded])
 
 
 def merged_chunks(
-    shards: Sequence[Shard], low: str = "", high: str | None = None, chunk_size: int = CHUNK_SIZE
+    sources: Sequence[Source], chunk_size: int = CHUNK_SIZE
 ) -> Iterator[tuple[list[str], bytes]]:
-    """The merged index's chunks of the words from `low` up to `high` (None: to the last), in order: each
-    one's words, and its content as Pagefind encodes it."""
-    streams = [_words(shard, low, high) for shard in shards]
+    """The merged index's chunks of the bundles' prepared words, in order: each one's words, and its
+    content as Pagefind encodes it."""
+    streams = [zip(map(_FIRST, words), itertools.repeat(offset), words) for offset, words in sources]
     words: list[str] = []
     entries: list[bytes] = []
     size = 0
-    for word, same in itertools.groupby(heapq.merge(*streams, key=lambda w: w.word), key=lambda w: w.word):
-        group = list(same)
-        size += sum(w.size for w in group)
+    for word, same in itertools.groupby(heapq.merge(*streams), key=_FIRST):
+        group = [(offset, prepared) for _, offset, prepared in same]
+        size += sum(prepared[1] for _, prepared in group)
         words.append(word)
-        try:
-            entries.append(_encoded(group))
-        except (TypeError, ValueError) as err:  # a page that is not [page, positions, meta positions]
-            raise FormatError(f"the word index has a word of another shape ({word!r}): {err}") from None
+        entries.append(_entry(word, group))
         if size >= chunk_size:
             yield words, b"\x81" + head(4, len(words)) + b"".join(entries)
             words, entries, size = [], [], 0
@@ -217,14 +232,14 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
     return a[: common + 1], b[: common + 1]
 
 
-def _write_chunks(shards: Sequence[Shard], folder: Path, low: str, high: str | None) -> list[list[str]]:
-    """Write the merged chunks of the words from `low` up to `high` into `folder`, each named by the hash
-    of its content alone (write_index names them); each one's first and last words and that hash."""
+def _write_chunks(sources: Sequence[Source], folder: Path) -> list[list[str]]:
+    """Write the merged chunks of the prepared words into `folder`, each named by the hash of its content
+    alone (write_index names them); each one's first and last words and that hash."""
     chunks: list[list[str]] = []
-    # Each chunk is compressed and written by another thread while this one merges the next.
+    # Each chunk is compressed and written by another thread while this one joins the next.
     with ThreadPoolExecutor(max_workers=1) as writer:
         writes = []
-        for words, content in merged_chunks(shards, low, high):
+        for words, content in merged_chunks(sources):
             full = files.full_hash(content)
             writes.append(writer.submit(files.write, folder / full, content, LEVEL))
             chunks.append([words[0], words[-1], full])
@@ -233,11 +248,15 @@ def _write_chunks(shards: Sequence[Shard], folder: Path, low: str, high: str | N
     return chunks
 
 
-def write_index(shards: Sequence[Shard], folder: Path, language: str) -> list[list[str]]:
-    """Write the merged word index into `folder`; the metadata's list of chunks, `[from, to, name]`."""
+def write_index(
+    half: Callable[[str, str | None], Sequence[Source]], folder: Path, language: str
+) -> list[list[str]]:
+    """Write the merged word index into `folder`, from each half's prepared words (`half(low, high)`,
+    HALVES); the metadata's list of chunks, `[from, to, name]`."""
     folder.mkdir(parents=True, exist_ok=True)
+    (low, split), (_, high) = HALVES
     upper, lower = forked.split(
-        lambda: _write_chunks(shards, folder, SPLIT, None), lambda: _write_chunks(shards, folder, "", SPLIT)
+        lambda: _write_chunks(half(split, high), folder), lambda: _write_chunks(half(low, split), folder)
     )
     ranges: list[list[str]] = []
     names: set[str] = set()

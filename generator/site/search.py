@@ -42,6 +42,7 @@ from generator.site.pagefind_run import (
     Step,
     merge_step,
     pagefind_step,
+    prepare_step,
     python_step,
 )
 
@@ -271,7 +272,9 @@ def start_index(
             for k, bundle in enumerate(bundles):
                 what = f" (shard {k + 1} of {count})"
                 run = pagefind_step(source, bundle, language, f"{k}/**/*.{{html}}", what)
-                steps.append(dataclasses.replace(run, beside=writes[k + 1] if k + 1 < count else None))
+                # Beside each run: the next shard's documents, and the bundle before prepared for the merge.
+                beside = writes[k + 1 : k + 2] + ([prepare_step(bundles[k - 1])] if k else [])
+                steps.append(dataclasses.replace(run, beside=tuple(beside)))
         for k in waiting:
             steps[1 + k] = dataclasses.replace(steps[1 + k], after=str(late.ready))  # type: ignore[union-attr]
         steps.append(merge_step(bundles, output))  # which orders the index, however many bundles
