@@ -485,7 +485,9 @@ def test_the_index_says_what_pagefind_found_in_its_own_order(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(
-    "positions", [[1, 30, 300], [70_000, 2], [-300, 5]], ids=["in-the-tables", "past-them", "below-them"]
+    "positions",
+    [[1, 30, 300], [5_000, 70_000, 2], [-300, 5]],
+    ids=["in-the-tables", "past-them", "below-them"],
 )
 def test_a_words_pages_are_encoded_as_cbor_in_the_merged_order(positions: list[int]) -> None:
     # A word's pages in two bundles. The first's: Pagefind's pages 0 and 3, numbered 2 and 0 in the

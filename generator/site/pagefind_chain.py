@@ -82,13 +82,13 @@ class Chain:
             self._fail(f"{step.failure}: {shown or f'exit status {process.returncode}'}")
 
     def _run_here(self, step: Step) -> None:
-        """Run a step's module in this process (`python -m module arguments...` as module.write)."""
+        """Run a step's module in this process (`python -m module arguments...` as module.run)."""
         with self._lock:
             self.log.write(f"start {os.getpid()}\n")
             self.log.flush()
         module, arguments = step.command[2], step.command[3:]
         try:
-            error = importlib.import_module(module).write(arguments, step.input)
+            error = importlib.import_module(module).run(arguments, step.input)
         except Exception as err:  # any failure of the step's is the chain's error, not its thread's end
             error = f"{type(err).__name__}: {err}"
         if error is not None:

@@ -266,23 +266,29 @@ def merge(folders: Sequence[Path], output: Path) -> None:
             files.move(path, output / path.name)
 
 
-def main(argv: Sequence[str]) -> int:
-    """The command line: OUTPUT BUNDLE..., or --prepare BUNDLE; a failure is one line on stderr and exit
-    status 1."""
+def run(argv: Sequence[str], _input: bytes | None = None) -> str | None:
+    """Merge, or prepare a bundle (OUTPUT BUNDLE..., or --prepare BUNDLE); why it failed (None: it did
+    not). The index's chain runs the preparing itself (pagefind_chain.py)."""
     if len(argv) < 2 or (argv[0] == "--prepare" and len(argv) != 2):
-        print(USAGE, file=sys.stderr)
-        return 2
+        return USAGE
     try:
         if argv[0] == "--prepare":
             prepare(Path(argv[1]))
         else:
             merge([Path(folder) for folder in argv[1:]], Path(argv[0]))
     except FormatError as err:
-        print(f"pagefind wrote an index this version of paperfeed cannot read: {err}", file=sys.stderr)
-        return 1
+        return f"pagefind wrote an index this version of paperfeed cannot read: {err}"
     except (OSError, ValueError, KeyError, TypeError) as err:
-        print(f"the search index's bundles could not be merged: {err}", file=sys.stderr)
-        return 1
+        return f"the search index's bundles could not be merged: {err}"
+    return None
+
+
+def main(argv: Sequence[str]) -> int:
+    """The command line (see run); a failure is one line on stderr and exit status 1 (2: its usage)."""
+    error = run(argv)
+    if error is not None:
+        print(error, file=sys.stderr)
+        return 2 if error == USAGE else 1
     return 0
 
 

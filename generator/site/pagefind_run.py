@@ -55,7 +55,7 @@ class Step:
     input: bytes | None = None
     beside: tuple[Step, ...] = ()
     after: str | None = None
-    in_chain: bool = False  # a module run by the chain's own process, as module.write(arguments, input)
+    in_chain: bool = False  # a module run by the chain's own process, as module.run(arguments, input)
 
 
 def pagefind_step(source: Path, output: Path, language: str, glob: str | None = None, what: str = "") -> Step:
@@ -83,12 +83,14 @@ def merge_step(bundles: Sequence[Path], output: Path) -> Step:
 
 
 def prepare_step(bundle: Path) -> Step:
-    """A bundle prepared for the merge (pagefind_merge.prepare), in a process of its own: the chain runs it
-    beside Pagefind's run over the next shard, which leaves the merge the last bundle's words to prepare."""
+    """A bundle prepared for the merge (pagefind_merge.prepare), by the chain's own process (a process of
+    its own took 0.15 CPU-seconds to start): the chain runs it beside Pagefind's run over the next shard,
+    which leaves the merge the last bundle's words to prepare."""
     return python_step(
         "generator.site.pagefind_merge",
         ["--prepare", str(bundle)],
         "the search index's bundles could not be merged",
+        in_chain=True,
     )
 
 
@@ -96,7 +98,7 @@ def python_step(
     module: str, arguments: list[str], failure: str, input: bytes | None = None, in_chain: bool = False
 ) -> Step:
     """A module of paperfeed run as a process of the chain (`python -m module arguments...`), or by the
-    chain's own process (`in_chain`: `module.write(arguments, input)`, which says why it failed)."""
+    chain's own process (`in_chain`: `module.run(arguments, input)`, which says why it failed)."""
     # The same paperfeed as this process's, wherever it is imported from.
     root = str(Path(generator.__file__).resolve().parent.parent)
     path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))

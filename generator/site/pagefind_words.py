@@ -78,9 +78,10 @@ def head(major: int, value: int) -> bytes:
 
 # The encodings of the integers that positions and page numbers take, and of the lengths of lists, made
 # once: a word's pages are encoded with lookups in C rather than with cbor2, whose encoder took three
-# times as long. Anything past these tables is encoded by cbor2.
-_INTEGERS = {**{n: head(0, n) for n in range(1 << 16)}, **{-1 - n: head(1, n) for n in range(1 << 8)}}
-_ARRAYS = [head(4, n) for n in range(1 << 16)]
+# times as long. A word with anything past these tables (a position in a long page) is encoded by cbor2.
+# (Tables to 65,536 took each process 0.1 s to make.)
+_INTEGERS = {**{n: head(0, n) for n in range(1 << 12)}, **{-1 - n: head(1, n) for n in range(1 << 8)}}
+_ARRAYS = [head(4, n) for n in range(1 << 12)]
 
 
 def _size(pages: list[Any]) -> int:

@@ -1,7 +1,7 @@
 """The search index's documents written by processes of their own, steps of the index's chain
 (pagefind_run.py): some 10,000 small files took the build's own process 1 to 5 seconds to write, time it
 now spends on its pages; each shard's are written while Pagefind indexes the shard before, by the chain's
-own process (`write`: each process of its own took 0.3 to 0.6 CPU-seconds to start and read the feed).
+own process (`run`: each process of its own took 0.3 to 0.6 CPU-seconds to start and read the feed).
 
 `python -m generator.site.search_documents FOLDER LANGUAGE SHARD_SIZE LATER [SHARD]` (LATER: how many
 hand-written pages the build writes itself, search.LatePages; SHARD: that shard's documents only), with
@@ -25,7 +25,7 @@ _loaded: dict[
 ] = {}  # the data of the chain's steps, unpickled once for them all
 
 
-def write(argv: Sequence[str], data: bytes) -> str | None:
+def run(argv: Sequence[str], data: bytes) -> str | None:
     """Write the documents; why they could not be (None: they were). The chain's process runs this
     itself for each shard (pagefind_chain.py), the feed unpickled once."""
     if len(argv) not in (4, 5):
@@ -44,7 +44,7 @@ def write(argv: Sequence[str], data: bytes) -> str | None:
 
 def main(argv: Sequence[str]) -> int:
     """Write the documents; a failure is one line on stderr and exit status 1."""
-    error = write(argv, sys.stdin.buffer.read())
+    error = run(argv, sys.stdin.buffer.read())
     if error is not None:
         print(error, file=sys.stderr)
         return 2 if error == USAGE else 1
