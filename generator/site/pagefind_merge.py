@@ -83,11 +83,10 @@ def _entry_text(entry: dict[str, Any]) -> str:
 
 
 def _document_key(url: str) -> tuple[tuple[int, int, str], ...]:
-    """How a page's document path (Pagefind's URL of it) sorts: a folder of digits (a shard's) by its
-    number, any other by its text."""
-    return tuple(
-        (0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part) for part in url.split("/")
-    )
+    """How a page's document path (Pagefind's URL of it) sorts: folder by folder, a folder of digits (a
+    shard's) by its number, and in each folder its files by name before its folders."""
+    *folders, name = url.split("/")
+    return (*((1, int(f) if f.isascii() and f.isdigit() else -1, f) for f in folders), (0, 0, name))
 
 
 @dataclass(frozen=True)

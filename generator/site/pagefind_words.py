@@ -17,7 +17,9 @@ word that brings its size, the count of every page's positions and meta position
 from __future__ import annotations
 
 import heapq
+import io
 import itertools
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +27,8 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
+
+import cbor2
 
 from generator import forked
 from generator.site import pagefind_files as files
@@ -44,8 +48,9 @@ SPLIT = "m"
 HALVES = (("", SPLIT), (SPLIT, None))  # each half's words: from the first up to the second (None: the end)
 
 # A word's pages in one bundle, prepared: how many, the first one's number and the last one's in the
-# bundle's order, the first one's entry after its number (its positions and meta positions), and the
-# others' entries, each number the difference from the one before. (Tuples: a million of them.)
+# bundle's order, then the bytes of every entry after the first one's number (its positions and meta
+# positions, then the others' entries, each number the difference from the one before), in two parts
+# that are joined as they are.
 Part = tuple[int, int, int, bytes, bytes]
 # A word of a bundle, prepared: the word, its size towards its chunk's, its pages, its variants' forms
 # and pages.
@@ -108,6 +113,8 @@ def _any_array(length: int) -> bytes:
 def _encoded(
     rows: list[tuple[int, list[Any]]], integer: Callable[[Any], bytes], array: Callable[[int], bytes]
 ) -> Part:
+    """A word's pages, `(number in the bundle's order, page)` in that order, encoded by these encoders of
+    integers and of lists' heads."""
     join = b"".join
     first, (_, positions, meta_positions) = rows[0]
     lead = join((array(len(positions)), join(map(integer, positions)), array(len(meta_positions))))
@@ -142,12 +149,60 @@ def part(pages: list[Any], numbers: Iterable[int]) -> Part:
         return _encoded(rows, _any_integer, _any_array)
 
 
+def _array_head(data: bytes, at: int) -> tuple[int, int]:
+    """The length of the CBOR list whose head is at `at`, and where its first item starts."""
+    first = data[at]
+    if first >> 5 != 4:
+        raise ValueError("not a list")
+    info = first & 31
+    if info < 24:
+        return info, at + 1
+    width = 1 << (info - 24) if info < 28 else 0
+    if not width:
+        raise ValueError("a list of no definite length")
+    return int.from_bytes(data[at + 1 : at + 1 + width], "big"), at + 1 + width
+
+
+def _entries(content: bytes) -> Iterator[tuple[Any, bytes]]:
+    """A chunk's words, `[[entry, ...]]`: each entry decoded, and its bytes."""
+    if content[:1] != b"\x81":
+        raise ValueError("not a list of one list")
+    count, at = _array_head(content, 1)
+    stream = io.BytesIO(content)
+    stream.seek(at)
+    decoder = cbor2.CBORDecoder(stream)
+    for _ in range(count):
+        start = stream.tell()
+        try:
+            entry = decoder.decode()
+        except cbor2.CBORDecodeError as err:
+            raise ValueError(f"not CBOR ({err})") from None
+        yield entry, content[start : stream.tell()]
+    if stream.tell() != len(content):
+        raise ValueError("bytes after its words")
+
+
+def _as_written(word: str, pages: list[Any], entry: bytes) -> Part | None:
+    """A word's pages where the bundle's order is Pagefind's own: its bytes as Pagefind wrote them, but
+    for the first page's number (None: not written as the merged index writes them, to be encoded anew)."""
+    if not pages:
+        return 0, 0, 0, b"", b""
+    first = pages[0][0]
+    lead = b"".join((b"\x83", files.encode(word), head(4, len(pages)), b"\x83", head(0, first)))
+    if not (entry.startswith(lead) and entry.endswith(b"\x80")):  # (b"\x80": no variants)
+        return None
+    return len(pages), first, sum(map(_FIRST, pages)), b"", entry[len(lead) : -1]
+
+
 def prepare(shard: Shard, low: str = "", high: str | None = None) -> list[Prepared]:
     """A bundle's words from `low` up to `high` (None: to the last), in order, prepared; one chunk file
     read at a time (and only those that may hold such words: a chunk's first and last words begin with
-    its `from` and `to`)."""
+    its `from` and `to`). Where the bundle's order of its pages is Pagefind's own and its meta fields are
+    the merged index's, a word's pages are taken as Pagefind wrote them (the documents are written in
+    that order: site/search_documents.py), and otherwise renumbered and encoded anew."""
     prepared: list[Prepared] = []
     number = shard.numbers.__getitem__
+    as_written = shard.fields is None and all(map(operator.eq, shard.numbers, itertools.count()))
     before = ""
     for start, end, name in shard.chunks:
         if high is not None and start >= high:
@@ -156,19 +211,25 @@ def prepare(shard: Shard, low: str = "", high: str | None = None) -> list[Prepar
             continue
         path = shard.folder / "index" / f"{name}.pf_index"
         try:
-            (words,) = files.decode(path)
-            for word, pages, variants in words:
+            for (word, pages, variants), entry in _entries(files.read(path)):
                 if not (isinstance(word, str) and word > before):
                     raise ValueError("a word out of order")
                 before = word
                 if word < low or (high is not None and word >= high):
+                    continue
+                if set(map(len, pages)) - {3}:
+                    raise ValueError("a page that is not [page, positions, meta positions]")
+                size = _size(pages)
+                written = _as_written(word, pages, entry) if as_written and not variants else None
+                if written is not None:
+                    prepared.append((word, size, written, ()))
                     continue
                 forms = []
                 for form, some in [("", pages), *variants]:
                     if shard.fields is not None:
                         _renumber_fields(some, shard.fields)
                     forms.append((form, part(some, map(number, itertools.accumulate(map(_FIRST, some))))))
-                prepared.append((word, _size(pages), forms[0][1], tuple(forms[1:])))
+                prepared.append((word, size, forms[0][1], tuple(forms[1:])))
         except (TypeError, ValueError, IndexError) as err:
             raise FormatError(f"{path.name} has a word of another shape: {err}") from None
     return prepared

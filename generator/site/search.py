@@ -6,9 +6,9 @@ let it parse the theme's pages back, each paper is written as a minimal document
 abstract as text; tags as a filter; the date as metadata) into a temporary folder, beside the hand-written
 pages' content, and the binary runs once over that folder. It runs beside the rest of the build
 (pagefind_run.py, pagefind_chain.py): the plugin starts it once the records are read, and waits for it when
-the pages are written. The papers' documents are written by processes of the index's chain too
-(site/search_documents.py), not by the build's own; the hand-written pages' by the build once MkDocs has
-read them (LatePages), and the runs over them wait for that.
+the pages are written. The documents, and where each goes, are site/search_documents.py's: the papers'
+are written by processes of the index's chain too, not by the build's own; the hand-written pages' by the
+build once MkDocs has read them (LatePages), and the runs over them wait for that.
 
 Pagefind's memory grows with the documents (1.5 GB at 10,000 papers), so more than SHARD_SIZE of them are
 written into numbered folders of at most that many each, indexed one folder after another. The bundles,
@@ -21,20 +21,16 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import functools
-import html
 import os
 import pickle
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import urls
-from generator.config import SiteConfig
-from generator.model import Feed, Paper, Tag
-from generator.records import abstracts
+from generator.model import Feed
 from generator.site.pagefind_files import shards
 from generator.site.pagefind_run import (
     Indexing,
@@ -45,149 +41,29 @@ from generator.site.pagefind_run import (
     prepare_step,
     python_step,
 )
+from generator.site.search_documents import (
+    SHARD_SIZE,
+    Document,
+    LatePages,
+    page_document,
+    paper_document,
+    shard_count,
+    write_documents,
+)
 
-__all__ = ["Document", "Indexing", "SearchIndexError", "build_index", "shards", "start_index"]
-
-# Documents per run of Pagefind (the plugin's option search_shard_size): about 300 MB of its memory at the
-# benchmark corpus's abstracts (benchmarks/README.md). The build's budget is 1 GB for all its processes, and
-# the first runs go beside the child that makes the paper pages (400 MB at 10,000 papers): 4,000 took the
-# sum to 1.1 GB.
-SHARD_SIZE = SiteConfig.search_shard_size
-
-# The element after the title: Pagefind reports where its text starts (an anchor), which tells the search
-# script how many of the indexed words are the title's, however Pagefind split them.
-BODY_ID = "pf-body"
-
-
-@dataclass(frozen=True)
-class Document:
-    """A page to index that is not a paper (a hand-written page): its URL, title and body as HTML."""
-
-    url: str
-    title: str
-    body: str
-
-
-def paper_document(paper: Paper, tags: dict[str, Tag], language: str = "en") -> str:
-    """A paper as the HTML that Pagefind indexes: every value escaped, the body plain text."""
-    esc = html.escape
-    names = [tags[t].name if t in tags else t for t in paper.tags]
-    # Title first, then the abstract (from BODY_ID on), authors last.
-    body = [
-        f"<h1>{esc(paper.title)}</h1>",
-        f'<p id="{BODY_ID}">{esc(abstracts.plain_text(paper.abstract))}</p>',
-    ]
-    if paper.authors:
-        body.append(f"<p>{esc(', '.join(paper.authors))}</p>")
-    # Filters and metadata outside the body: Pagefind reads them anywhere, and they stay out of excerpts.
-    extra = "".join(f'<span data-pagefind-filter="tag">{esc(name)}</span>' for name in names)
-    extra += f'<span data-pagefind-meta="date:{paper.date.isoformat()}"></span>'
-    return _page(language, urls.paper(paper.slug), paper.title, "".join(body), extra)
-
-
-def page_document(page: Document, language: str = "en") -> str:
-    """A hand-written page as Pagefind indexes it: its title as the heading, then its content."""
-    body = f'<h1>{html.escape(page.title)}</h1><div id="{BODY_ID}">{page.body}</div>'
-    return _page(language, page.url, page.title, body, "")
-
-
-def _page(language: str, url: str, title: str, body: str, extra: str) -> str:
-    # The page's URL, relative to the site's root, is metadata: the documents are written as flat files
-    # (no folder per page, which took most of the time of writing them), so Pagefind's own URL is not it.
-    meta = f'<span data-pagefind-meta="url:{html.escape(url)}"></span>'
-    return (
-        f'<!doctype html><html lang="{html.escape(language)}"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title></head>"
-        f"<body><main data-pagefind-body>{body}</main>{meta}{extra}</body></html>\n"
-    )
-
-
-def write_documents(
-    feed: Feed,
-    pages: Iterable[Document],
-    folder: Path,
-    language: str = "en",
-    shard_size: int = SHARD_SIZE,
-    only: int | None = None,
-    pages_later: int = 0,
-) -> int:
-    """Write one document per paper and page into `folder` (`papers/<slug>.html`, `pages/0000.html`);
-    how many were written. Over `shard_size`, they go into the folders `0`, `1`... (see shards), as
-    evenly as they divide, in the order given: `0/<slug>.html`, `2/pages/0000.html`. (Pagefind's
-    fragment of a page names its document: the shorter, the smaller the index.) With `only`, the
-    documents of that shard alone are written; `pages_later` hand-written pages, written afterwards by
-    LatePages, count in the division."""
-    pages = list(pages)
-    total = len(feed.papers) + len(pages) + pages_later
-    documents = _documents(feed, pages, language)
-    _write(documents, folder, total, shard_count(total, shard_size), only)
-    return len(feed.papers) + len(pages)
-
-
-def _write(
-    documents: Iterable[tuple[str, str, str]],
-    folder: Path,
-    total: int,
-    count: int,
-    only: int | None,
-    first: int = 0,
-) -> None:
-    """Write the documents, the first of them the `first`-th of `total` in `count` shards (only those of
-    shard `only`, if given)."""
-    made: set[Path] = set()
-    for i, (kind, name, text) in enumerate(documents, start=first):
-        if only is not None and i * count // total != only:
-            continue
-        shard = folder / str(i * count // total)
-        where = folder / kind if count <= 1 else shard if kind == "papers" else shard / kind
-        if where not in made:
-            where.mkdir(parents=True, exist_ok=True)
-            made.add(where)
-        (where / f"{name}.html").write_text(text, encoding="utf-8")
-
-
-@dataclass
-class LatePages:
-    """The hand-written pages of an index started before the build had read them (start_index's `late`):
-    their documents are written by the build once it has, and the runs over them wait for the file
-    `ready`, written after them."""
-
-    due: int  # how many the build will read
-    language: str = "en"
-    folder: Path | None = None  # where the documents go, and the rest of the layout: set by start_index
-    papers: int = 0
-    count: int = 1
-    ready: Path | None = None
-
-    def shards(self) -> set[int]:
-        """The shards that hold a page (once start_index has laid them out)."""
-        total = self.papers + self.due
-        return {i * self.count // total for i in range(self.papers, total)}
-
-    def write(self, pages: Iterable[Document]) -> None:
-        """Write the pages' documents (in order of their URLs, as start_index orders pages) and say they
-        are ready; nothing if the index did not start (or these were written already)."""
-        if self.folder is None or self.ready is None or self.ready.exists():
-            return
-        pages = sorted(pages, key=lambda page: page.url)[: self.due]
-        documents = (
-            ("pages", f"{i:04d}", page_document(page, self.language)) for i, page in enumerate(pages)
-        )
-        _write(documents, self.folder, self.papers + self.due, self.count, None, self.papers)
-        self.ready.write_bytes(b"")
-
-
-def _documents(feed: Feed, pages: list[Document], language: str) -> Iterator[tuple[str, str, str]]:
-    """Each document's folder, file name and HTML: the papers, then the hand-written pages."""
-    for paper in feed.papers:
-        yield "papers", paper.slug, paper_document(paper, feed.tags, language)
-    for i, page in enumerate(pages):
-        yield "pages", f"{i:04d}", page_document(page, language)
-
-
-def shard_count(total: int, shard_size: int) -> int:
-    """The fewest shards of at most `shard_size` documents that hold `total` (1: no shards)."""
-    return -(-total // shard_size)
+__all__ = [
+    "SHARD_SIZE",
+    "Document",
+    "Indexing",
+    "LatePages",
+    "SearchIndexError",
+    "build_index",
+    "page_document",
+    "paper_document",
+    "shards",
+    "start_index",
+    "write_documents",
+]
 
 
 def documents_steps(

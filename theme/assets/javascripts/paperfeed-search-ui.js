@@ -182,7 +182,8 @@ class Search {
     link.href = new URL(meta.url ?? data.url, this.root).href;
     const words = (data.content || "").split(/\s+/).filter(Boolean);
     const matched = new Set(data.locations || []);
-    // Where the body starts among the indexed words (the index marks it: generator/search.py BODY_ID).
+    // Where the body starts among the indexed words (the index marks it:
+    // generator/site/search_documents.py BODY_ID).
     const body = (data.anchors || []).find((anchor) => anchor.id === "pf-body");
     const bodyStart = body ? body.location : (meta.title || "").split(/\s+/).filter(Boolean).length;
     const title = element("span", "pf-result__title");
