@@ -48,10 +48,9 @@ SPLIT = "m"
 HALVES = (("", SPLIT), (SPLIT, None))  # each half's words: from the first up to the second (None: the end)
 
 # A word's pages in one bundle, prepared: how many, the first one's number and the last one's in the
-# bundle's order, then the bytes of every entry after the first one's number (its positions and meta
-# positions, then the others' entries, each number the difference from the one before), in two parts
-# that are joined as they are.
-Part = tuple[int, int, int, bytes, bytes]
+# bundle's order, and the bytes of the entries after the first one's number (its positions and meta
+# positions, then the others' entries, each number the difference from the one before).
+Part = tuple[int, int, int, bytes]
 # A word of a bundle, prepared: the word, its size towards its chunk's, its pages, its variants' forms
 # and pages.
 Prepared = tuple[str, int, Part, tuple[tuple[str, Part], ...]]
@@ -116,13 +115,10 @@ def _encoded(
     """A word's pages, `(number in the bundle's order, page)` in that order, encoded by these encoders of
     integers and of lists' heads."""
     join = b"".join
-    first, (_, positions, meta_positions) = rows[0]
-    lead = join((array(len(positions)), join(map(integer, positions)), array(len(meta_positions))))
-    lead += join(map(integer, meta_positions))
     parts: list[bytes] = []
     add = parts.extend
-    last = first
-    for number, (_, positions, meta_positions) in itertools.islice(rows, 1, None):  # 1.6 million at 10k
+    last = 0
+    for number, (_, positions, meta_positions) in rows:  # 1.6 million at 10,000 papers
         add(
             (
                 b"\x83",
@@ -134,7 +130,8 @@ def _encoded(
             )
         )
         last = number
-    return len(rows), first, last, lead, join(parts)
+    first = rows[0][0]
+    return len(rows), first, last, join(parts)[1 + len(integer(first)) :]  # (b"\x83" and its number)
 
 
 def part(pages: list[Any], numbers: Iterable[int]) -> Part:
@@ -142,7 +139,7 @@ def part(pages: list[Any], numbers: Iterable[int]) -> Part:
     order, encoded."""
     rows = sorted(zip(numbers, pages, strict=True), key=_FIRST)  # no two pages have the same number
     if not rows:
-        return 0, 0, 0, b"", b""
+        return 0, 0, 0, b""
     try:
         return _encoded(rows, _INTEGERS.__getitem__, _ARRAYS.__getitem__)
     except (KeyError, IndexError):  # a number past the tables, or not a number
@@ -186,12 +183,12 @@ def _as_written(word: str, pages: list[Any], entry: bytes) -> Part | None:
     """A word's pages where the bundle's order is Pagefind's own: its bytes as Pagefind wrote them, but
     for the first page's number (None: not written as the merged index writes them, to be encoded anew)."""
     if not pages:
-        return 0, 0, 0, b"", b""
+        return 0, 0, 0, b""
     first = pages[0][0]
     lead = b"".join((b"\x83", files.encode(word), head(4, len(pages)), b"\x83", head(0, first)))
     if not (entry.startswith(lead) and entry.endswith(b"\x80")):  # (b"\x80": no variants)
         return None
-    return len(pages), first, sum(map(_FIRST, pages)), b"", entry[len(lead) : -1]
+    return len(pages), first, sum(map(_FIRST, pages)), entry[len(lead) : -1]
 
 
 def prepare(shard: Shard, low: str = "", high: str | None = None) -> list[Prepared]:
@@ -244,9 +241,9 @@ def _joined(parts: Iterable[tuple[int, Part]]) -> bytes:
     the bundles, each given with the merged index's number of its bundle's first page."""
     entries: list[bytes] = []
     count = last = 0
-    for offset, (many, first, final, lead, rest) in parts:
+    for offset, (many, first, final, rest) in parts:
         if many:
-            entries += (b"\x83", _integer(offset + first - last), lead, rest)
+            entries += (b"\x83", _integer(offset + first - last), rest)
             count += many
             last = offset + final
     return head(4, count) + b"".join(entries)
