@@ -336,6 +336,17 @@ def test_a_failed_merge_surfaces_as_its_message(shards: list[Path], tmp_path: Pa
     )
 
 
+def test_a_merge_that_cannot_write_says_so_once(shards: list[Path], tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file where the index's folder goes", encoding="utf-8")
+    output = tmp_path / "taken" / "pagefind"
+    indexing = Indexing([merge_step(shards, output)], output, tmp_path)
+    with pytest.raises(search.SearchIndexError) as caught:
+        indexing.wait()
+    assert str(caught.value) == (
+        f"the search index's bundles could not be merged: [Errno 20] Not a directory: '{output}'"
+    )
+
+
 def test_names_are_pagefinds_sha1_without_leading_zeros() -> None:
     # SHA-1 of nothing: da39a3ee5e6b4b0d3255bfef95601890afd80709; the bytes 0d, 07 and 09 lose their 0.
     assert pagefind_files.full_hash(b"") == "da39a3ee5e6b4bd3255bfef95601890afd879"

@@ -278,7 +278,7 @@ def run(argv: Sequence[str], _input: bytes | None = None) -> str | None:
     except FormatError as err:
         return f"pagefind wrote an index this version of paperfeed cannot read: {err}"
     except (OSError, ValueError, KeyError, TypeError) as err:
-        return f"the search index's bundles could not be merged: {err}"
+        return str(err)  # after the chain's own words for the step (pagefind_run.MERGE_FAILURE)
     return None
 
 

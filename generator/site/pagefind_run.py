@@ -72,13 +72,18 @@ def pagefind_step(source: Path, output: Path, language: str, glob: str | None = 
     return Step(command, f"pagefind could not build the search index{what}", _environment())
 
 
+MERGE_FAILURE = (
+    "the search index's bundles could not be merged"  # what a failed merge, or preparing, is called
+)
+
+
 def merge_step(bundles: Sequence[Path], output: Path) -> Step:
     """The merge of Pagefind's bundles into the index (generator/site/pagefind_merge.py), in a Python
     process of its own: its memory is not the build's, and it runs on the other core."""
     return python_step(
         "generator.site.pagefind_merge",
         [str(output), *map(str, bundles)],
-        "the search index's bundles could not be merged",
+        MERGE_FAILURE,
     )
 
 
@@ -89,7 +94,7 @@ def prepare_step(bundle: Path) -> Step:
     return python_step(
         "generator.site.pagefind_merge",
         ["--prepare", str(bundle)],
-        "the search index's bundles could not be merged",
+        MERGE_FAILURE,
         in_chain=True,
     )
 
