@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import os
@@ -82,11 +81,11 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.fast = True  # generated pages filled into their kind's chrome (generator/site/fastpath.py)
         self.env: Environment | None = None
         self.kinds = fastpath.Kinds()  # this build's kinds of generated pages, their chromes
-        self.forked = forked_pages.ForkedPages()  # the largest kind's pages, written by a forked child
+        self.forked = forked_pages.ForkedPages()  # the large kinds' pages, written by a forked child
         self.serving: incremental.Incremental | None = None  # `mkdocs serve --dirty`: rebuilds what changed
         self.files = Files([])
         self.nav = Navigation([], [])
-        self.sitemap_due: Callable[[Navigation], None] | None = None  # see on_env
+        self.sitemap_due: Callable[[Navigation], None] | None = None  # on_env's, for once the child starts
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -125,8 +124,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for unused in [f for f in files if f.generated_by is None and search.unused_theme_file(f.src_uri)]:
             files.remove(unused)
-        # The search index starts once the records are read (its runs over the hand-written pages wait for
-        # MkDocs to read them): Pagefind runs beside the build. (Serving: after the build.)
+        # Pagefind runs beside the build from when the records are read (serving: after the build).
         language, output = str(config.theme.get("language") or "en"), Path(config.site_dir) / "pagefind"
         handwritten = [f for f in files.documentation_pages() if f.generated_by is None]
         due = len([f for f in handwritten if f.inclusion.is_included()])  # type: ignore[no-untyped-call]
@@ -194,13 +192,31 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         if env.loader is not None:
             env.loader = ChoiceLoader([DictLoader({FILLED: "{{ paperfeed_filled }}"}), env.loader])
         self.env = env
-        # The sitemap is rendered once the child writing paper pages has started, not before any page.
         if self.fast and self.serving is None and SITEMAP in config.theme.static_templates:
             config.theme.static_templates.discard(SITEMAP)
             self.sitemap_due = functools.partial(build._build_theme_template, SITEMAP, env, files, config)
         # Every page is read: the index is given the hand-written pages (one another plugin left out).
         self.index.give_pages()
+        if self.forked.taken:
+            self._start_withheld(config, files, env)
         return env
+
+    def _start_withheld(self, config: MkDocsConfig, files: Files, env: Environment) -> None:
+        """Each withheld kind's first page built now, kept out of MkDocs' loop; the child started on the
+        kinds whose chrome gives it exactly. The others' pages are read now, for MkDocs to render."""
+        pages = {src: cast(Page, files.src_uris[src].page) for src in self.forked.firsts.values()}
+        doc_files = files.documentation_pages()
+        for page in pages.values():
+            build._build_page(page, config, doc_files, self.nav, env)
+            page.file.inclusion = InclusionLevel.EXCLUDED  # built (in the sitemap: _build_sitemap)
+
+        def fits(src: str, kind: str) -> bool:  # a chrome that gives the page, whose title is its own
+            return self.kinds.fillable(src, kind) and pages[src].title == pages[src].meta.get("title")
+
+        for src in self.forked.start(self._write_withheld, fits):
+            files.src_uris[src].inclusion = InclusionLevel.NOT_IN_NAV
+            build._populate_page(cast(Page, files.src_uris[src].page), config, files)
+        self._build_sitemap()  # while the child writes
 
     def _build_sitemap(self) -> None:
         """The sitemap, as MkDocs renders it, if on_env left it for later (once a build)."""
@@ -247,14 +263,14 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        if self._site is not None and self.feed is not None:
-            src, site = page.file.src_uri, self.site
-            links = feed_links.of_page(site, self.feed.tags, page.meta or {}, src)
-            context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
-            head = metadata.of_page(self.papers.get(src), page.meta, page.title, page.url, site)
-            context["paperfeed_head"] = head  # type: ignore[typeddict-unknown-key]
         if self._site is not None:
-            context["paperfeed_site"] = self.site  # type: ignore[typeddict-unknown-key]
+            context["paperfeed_site"] = site = self.site  # type: ignore[typeddict-unknown-key]
+            if self.feed is not None:
+                src = page.file.src_uri
+                links = feed_links.of_page(site, self.feed.tags, page.meta or {}, src)
+                context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
+                head = metadata.of_page(self.papers.get(src), page.meta, page.title, page.url, site)
+                context["paperfeed_head"] = head  # type: ignore[typeddict-unknown-key]
         if page.file.src_uri in self.kinds.kinds:
             self._fill(context, page)
         return context
@@ -286,7 +302,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         """A page MkDocs has not read, filled and written (by forked_pages' child, or here)."""
         head = metadata.of_page(self.papers.get(src_uri), meta, meta["title"], url, self.site).html()
         values = fastpath.unread_values(url, markdown, meta, head)
-        page = self.kinds.fill_kind(cast(str, self.forked.kind), values)
+        page = self.kinds.fill_kind(self.forked.kind_of(src_uri), values)
         forked_pages.write(self.files.src_uris[src_uri].abs_dest_path, page)
 
     def on_template_context(
@@ -299,12 +315,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         src = page.file.src_uri
-        if self.kinds.first(src):
-            if not self.kinds.check_first(src, output):
-                log.debug(f"{src}: its kind's pages go through the theme (no exact chrome)")
-            elif self.kinds.fillable(src, self.forked.kind) and page.title == page.meta.get("title"):
-                self.forked.start(self._write_withheld)
-                self._build_sitemap()  # while the child writes
+        if self.kinds.first(src) and not self.kinds.check_first(src, output):
+            log.debug(f"{src}: its kind's pages go through the theme (no exact chrome)")
         elif self.kinds.made_small(src):
             return output
         return htmlmin.minify(output)
@@ -315,7 +327,6 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     @_readable
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._build_given_back(config)
         self._build_sitemap()
         written = self.forked.finish()
         forked.release_frozen()
@@ -326,16 +337,6 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         log.info(self.index.wait())
         if self.fast:
             log.info(self.kinds.summary(written))
-
-    def _build_given_back(self, config: MkDocsConfig) -> None:
-        """The withheld pages, if their kind's chrome failed: read and rendered here, as MkDocs would."""
-        given = [self.files.src_uris[src] for src in self.forked.give_back()]
-        for file in given:
-            file.inclusion = InclusionLevel.NOT_IN_NAV
-            build._populate_page(cast(Page, file.page), config, self.files)
-        doc_files, env = self.files.documentation_pages(), cast(Environment, self.env)  # on_env has run
-        for file in given:
-            build._build_page(cast(Page, file.page), config, doc_files, self.nav, env)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.forked.cancel()
@@ -360,8 +361,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
 class _GeneratedPage(Page):
     """A generated page, whose front matter is read without YAML where it can be (site/front_matter.py),
-    and whose Markdown on_page_markdown takes whole: rendering nothing through Markdown gives nothing, with
-    no table of contents, title or anchors, and costs a parser made for each page."""
+    and whose Markdown on_page_markdown takes whole (rendering nothing through Markdown costs a parser)."""
 
     front: front_matter.Front | None = None  # its front matter, read where the page was made
 
@@ -394,7 +394,7 @@ class _GeneratedPage(Page):
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 GENERATED_BY = "paperfeed"  # MkDocs marks the files a plugin generates with the plugin's name
 THEME_TEMPLATES = ("assets/images/paperfeed-icons.svg", "assets/javascripts/paperfeed.js")
-_EPOCH = dt.date(1970, 1, 1).isoformat()
+_EPOCH = "1970-01-01"  # the sitemap date of a page in an empty feed
 SITEMAP = "sitemap.xml"
 FILLED = "paperfeed-filled.html"  # the one-slot template of a page filled into its kind's chrome
 FAST_PAGES_ENV = "PAPERFEED_FAST_PAGES"  # "0": every page through the theme, as MkDocs renders it

@@ -1,9 +1,10 @@
-"""The largest kind's pages withheld from MkDocs, written by a forked child and the build's process, which
+"""The large kinds' pages withheld from MkDocs, written by a forked child and the build's process, which
 take runs of them in turns, each page written once (generator/site/forked_pages.py): the same site as MkDocs'
 own per-page render, byte for byte, links to them from a hand-written page and the sitemap included; a kind
-whose chrome fails gives its pages back to the theme; a child that fails leaves its pages to the build's
-process; a build that fails stops the child; another plugin's page hook keeps every page
-in MkDocs' hands; what the forks froze is thawed once the build ends. Real builds, made in this process."""
+whose chrome fails gives its pages back to the theme, and the other kinds' stay withheld; a child that fails
+leaves its pages to the build's process; a build that fails stops the child; another plugin's page hook
+keeps every page in MkDocs' hands; what the forks froze is thawed once the build ends. Real builds, made in
+this process."""
 
 from __future__ import annotations
 
@@ -28,9 +29,10 @@ from tests.test_fastpath import PAPERS, SITE_URL, SUMMARY, site_files, write_con
 
 @pytest.fixture
 def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The fast path's fixture, with a fork for as few pages as it has, and no search index (whose thread
-    would keep the build from forking)."""
+    """The fast path's fixture, with a fork for as few pages as it has (its papers', days' and months'
+    withheld), and no search index (whose thread would keep the build from forking)."""
     monkeypatch.setattr(forked_pages, "MIN_PAGES", 2)
+    monkeypatch.setattr(forked_pages, "MIN_KIND", 3)
     monkeypatch.setattr(search, "start_index", lambda *args, **kwargs: (0, None))
     return write_content(tmp_path)
 
@@ -65,8 +67,15 @@ def _withheld(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     return chosen
 
 
-def _paper_pages(files: dict[str, bytes]) -> list[str]:
-    return [path for path in files if path.startswith("papers/") and path.endswith("/index.html")]
+def _written_as(src: str) -> str:
+    """Where MkDocs writes a page: papers/x.md at papers/x/index.html, date/d/index.md at date/d/index.html"""
+    return src.removesuffix("index.md").removesuffix(".md").rstrip("/") + "/index.html"
+
+
+def _kinds(paths: list[str]) -> dict[str, int]:
+    """How many of the pages are in each of the site's folders (papers/, date/...)."""
+    folders = [path.split("/")[0] for path in paths]
+    return {folder: folders.count(folder) for folder in folders}
 
 
 def test_the_withheld_pages_are_those_mkdocs_writes(
@@ -109,18 +118,17 @@ def test_the_withheld_pages_are_those_mkdocs_writes(
     fast = _build(tmp_path / "fast", content, True, monkeypatch)
     marks = {path: fast.pop(path) for path in list(fast) if path.endswith(".by")}
     assert forks, "no child was forked"
-    # The child (and this process) wrote paper pages only, not the kind's first or last (the theme renders
-    # those), and MkDocs none of them.
+    # The child (and this process) wrote the pages of each kind of three or more, but each kind's first
+    # and last (the theme renders those), and MkDocs none of them: 7 papers, 5 days, 3 months.
     written = sorted(path.removesuffix(".by") for path in marks)
-    papers = _paper_pages(slow)
-    assert written and set(written) < set(papers), (written, papers)
+    assert _kinds(written) == {"papers": 5, "date": 3, "month": 1}, written
     pages = {path for path in slow if path.endswith("index.html")}
     assert {path for path in by_mkdocs if path.endswith("index.html")} == pages - set(written)
     assert {int(pid) for pid in marks.values()} <= {forks[0], os.getpid()}
     # This process's list holds its own writes only (the child's is a copy).
     assert len(writers) == sum(int(pid) == os.getpid() for pid in marks.values())
     # They are the pages withheld from MkDocs, which it did not read, and which the sitemap lists.
-    assert [path.replace("/index.html", ".md") for path in written] == sorted(withheld[0])
+    assert written == sorted(map(_written_as, withheld[0]))
     assert read and not set(read) & set(withheld[0])
     assert fast == slow
     assert gc.get_freeze_count() == 0  # what the build's forks froze is collected again once it ends
@@ -156,7 +164,7 @@ def test_the_child_and_this_process_take_runs_of_the_withheld_pages_each_written
     assert {side for side, _ in lines} == {"here", "child"}
     site = tmp_path / "fast" / "site"
     written = sorted(Path(path).relative_to(site).as_posix() for _, path in lines)
-    assert written == sorted(src.replace(".md", "/index.html") for src in withheld[0])  # each once
+    assert written == sorted(map(_written_as, withheld[0]))  # each once
 
 
 def test_a_child_that_fails_leaves_its_pages_to_the_build(
@@ -249,7 +257,7 @@ def test_a_link_to_a_withheld_page_is_made_and_not_said_to_be_excluded(
 
 def test_mkdocs_excluded_line_is_left_out_for_the_withheld_pages_only() -> None:
     pages = forked_pages.ForkedPages()
-    pages._taken = frozenset({"papers/a.md"})
+    pages._kinds = {"papers/a.md": "a kind"}
     lines = forked_pages._ExcludedLinks(pages)
 
     def record(target: str) -> logging.LogRecord:
@@ -282,7 +290,7 @@ def test_a_kind_whose_chrome_fails_gives_its_withheld_pages_back_to_the_theme(
     fast = _build(tmp_path / "fast", content, True, monkeypatch, **changes)
     assert withheld[0] and forks == []  # withheld, and given back: no child was started
     assert fast == slow
-    page = fast[withheld[0][0].replace(".md", "/index.html")].decode()
+    page = fast[_written_as(withheld[0][0])].decode()
     assert '<meta name="x-title" content="' in page
     found = [SUMMARY.search(r.getMessage()) for r in caplog.records]
     counts = [tuple(map(int, match.groups())) for match in found if match]
@@ -290,6 +298,40 @@ def test_a_kind_whose_chrome_fails_gives_its_withheld_pages_back_to_the_theme(
     filled, rendered, themed, kinds = counts[0]
     assert (filled, themed) == (0, kinds)
     assert rendered > len(PAPERS)  # every paper page (the withheld too), and the other kinds' pages
+
+
+def test_a_kind_whose_chrome_fails_is_given_back_and_the_others_stay_withheld(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The project's theme, printing the title upper-cased in the head of the day pages only: the days have
+    # no chrome, and go through the theme; the papers and months are still written by the child and here.
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    main = (theme / "main.html").read_text(encoding="utf-8")
+    extra = (
+        '{% block extrahead %}{% if page and page.url.startswith("date/") %}'
+        '<meta name="x-title" content="{{ page.title | upper | e }}">{% endif %}'
+    )
+    (theme / "main.html").write_text(main.replace("{% block extrahead %}", extra, 1), encoding="utf-8")
+    changes = {"theme": {"name": "material", "custom_dir": str(theme)}}
+    slow = _build(tmp_path / "slow", content, False, monkeypatch, **changes)
+    forks = counted(monkeypatch)
+    log, real_write = tmp_path / "written", forked_pages.write
+
+    def write(path: str, page: str) -> None:
+        with log.open("a", encoding="utf-8") as out:  # the child and this process append to the one file
+            out.write(f"{path}\n")
+        real_write(path, page)
+
+    monkeypatch.setattr(forked_pages, "write", write)
+    withheld = _withheld(monkeypatch)
+    fast = _build(tmp_path / "fast", content, True, monkeypatch, **changes)
+    assert forks and fast == slow
+    assert _kinds(list(map(_written_as, withheld[0])))["date"] == 3  # withheld, then given back
+    site = tmp_path / "fast" / "site"
+    written = [Path(path).relative_to(site).as_posix() for path in log.read_text("utf-8").splitlines()]
+    assert _kinds(written) == {"papers": 5, "month": 1}, written
+    assert '<meta name="x-title" content="PAPERS OF ' in fast["date/2025-01-02/index.html"].decode()
 
 
 def test_another_plugins_page_hook_keeps_every_page_in_mkdocs_hands(

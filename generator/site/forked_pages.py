@@ -1,13 +1,14 @@
-"""The largest kind of generated pages (the papers') filled and written by a second process.
+"""The large kinds of generated pages (the papers', the days'...) filled and written by a second process.
 
-Before MkDocs reads any page, the plugin withholds most of the largest kind's pages: MkDocs neither reads
+Before MkDocs reads any page, the plugin withholds most of each large kind's pages: MkDocs neither reads
 nor renders them (which cost this process a tenth of a millisecond each, on one core), and they stay in
-the site's files (for links to them, and the sitemap). Once the theme has rendered the kind's first page,
-and the kind's chrome gives that page exactly, a forked child fills and writes the withheld pages from
-their text, while MkDocs goes on here with every other page (the kind's last too: the theme renders it, to
-check the chrome); then this process fills and writes them too. Both take runs of them in turn (as
-generator/site/parallel.py's page makers do), so both end about together, however long the theme's pages
-took here. If the chrome fails, the withheld pages are given back, and go through the theme here.
+the site's files (for links to them, and the sitemap). Once MkDocs has read the other pages, the plugin
+has the theme render each withheld kind's first page (its chrome), and a forked child fills and writes
+the withheld pages of the kinds whose chrome gives that page exactly, from their text, while MkDocs goes
+on here with every other page (each kind's last too: the theme renders it, to check the chrome); then
+this process fills and writes them too. Both take runs of them in turns (as generator/site/parallel.py's
+page makers do), so both end about together, however long the theme's pages took here. The pages of a
+kind whose chrome fails are given back, and go through the theme here.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from generator.site.front_matter import Front
 Unread: TypeAlias = tuple[str, str, str, Front, Sequence[object]]
 
 MIN_PAGES = 500  # below this many, the fork costs more than it saves
+# A kind of fewer pages is left to MkDocs: its first page, rendered before the child starts, would delay
+# the child more than the kind's pages save.
+MIN_KIND = 50
 # Withheld pages a process takes at a time: about 25 ms of work (a quarter of a millisecond a page, where
 # MkDocs took a third), so the later side ends at most that after the other.
 RUN = 100
@@ -49,13 +53,13 @@ def write(path: str, page: str) -> None:
 
 
 class ForkedPages:
-    """One build's withheld pages: which they are, their kind, and the child that writes them with this
-    process."""
+    """One build's withheld pages: which they are, their kinds, each kind's first page, and the child that
+    writes them with this process."""
 
     def __init__(self) -> None:
         self.taken: tuple[str, ...] = ()  # their src_uri, in build order
-        self.kind: str | None = None
-        self._taken: frozenset[str] = frozenset()
+        self.firsts: dict[str, str] = {}  # each withheld kind's first page (the theme renders it), by kind
+        self._kinds: dict[str, str] = {}  # each withheld page's kind, by its src_uri
         self._unread: dict[str, tuple[str, str, Front]] = {}  # each one's URL, text and front matter
         self._runs: list[tuple[str, ...]] = []  # the withheld pages in runs, taken in turns
         self._writing: forked.InTurns[int] | None = None  # the child, and the turns left here
@@ -63,37 +67,39 @@ class ForkedPages:
 
     def withhold(self, unread: Sequence[Unread]) -> tuple[str, ...]:
         """The pages to leave out of MkDocs' reading and rendering, chosen before it reads any (once a
-        build): of the `unread` generated pages (in build order), the largest kind's, but its first and
-        last, which the theme renders. None if they are few, or if a child cannot be forked safely (not
-        while another thread runs)."""
+        build): of the `unread` generated pages (in build order), those of each kind of MIN_KIND pages
+        or more, but its first and last, which the theme renders. None if they are few, or if a child
+        cannot be forked safely (not while another thread runs)."""
         if self.taken or not forked.can_fork():
             return ()
-        kinds: dict[str, str] = {}
-        sizes: dict[str, int] = {}
+        of_kind: dict[str, list[str]] = {}
         for src, url, text, (start, meta), extra in unread:
             if kind := fastpath.unread_kind(url, text, start, meta, extra):
-                kinds[src] = kind
-                sizes[kind] = sizes.get(kind, 0) + 1
-        if not sizes:
+                of_kind.setdefault(kind, []).append(src)
+        large = {kind: srcs for kind, srcs in of_kind.items() if len(srcs) >= MIN_KIND}
+        kinds = {src: kind for kind, srcs in large.items() for src in srcs[1:-1]}
+        if len(kinds) < MIN_PAGES:
             return ()
-        largest = max(sizes, key=sizes.__getitem__)
-        chosen = tuple(src for src, kind in kinds.items() if kind == largest)[1:-1]
-        if len(chosen) < MIN_PAGES:
-            return ()
-        self.taken, self.kind, self._taken = chosen, largest, frozenset(chosen)
-        self._unread = {src: (url, text, front) for src, url, text, front, _ in unread if src in self._taken}
+        self.firsts = {kind: srcs[0] for kind, srcs in large.items()}
+        self.taken = tuple(src for src, _, _, _, _ in unread if src in kinds)
+        self._kinds = kinds
+        self._unread = {src: (url, text, front) for src, url, text, front, _ in unread if src in kinds}
         logging.getLogger(LINKS_LOG).addFilter(self._quiet)
-        return chosen
+        return self.taken
 
     def takes(self, src_uri: str) -> bool:
         """Whether the page is withheld from MkDocs (the child is to write it)."""
-        return src_uri in self._taken
+        return src_uri in self._kinds
+
+    def kind_of(self, src_uri: str) -> str:
+        """A withheld page's kind."""
+        return self._kinds[src_uri]
 
     @contextlib.contextmanager
     def shown(self, files: Mapping[str, Any], included: object, excluded: object) -> Iterator[None]:
-        """The withheld pages of `files` (MkDocs' by src_uri) `included` meanwhile, then `excluded` again:
-        in the sitemap, as the pages they are."""
-        withheld = [files[src] for src in self.taken]
+        """The withheld pages and the kinds' first pages of `files` (MkDocs' by src_uri), which MkDocs does
+        not build, `included` meanwhile, then `excluded` again: in the sitemap, as the pages they are."""
+        withheld = [files[src] for src in (*self.taken, *self.firsts.values())]
         for file in withheld:
             file.inclusion = included
         try:
@@ -102,12 +108,25 @@ class ForkedPages:
             for file in withheld:
                 file.inclusion = excluded
 
-    def start(self, write_page: Callable[[str, str, str, dict[str, Any]], None]) -> None:
-        """Start writing the withheld pages in a forked child, in runs taken in turns with this process
-        (finish): write_page(src_uri, url, markdown, meta) writes one, from its Markdown after the front
-        matter and its front matter."""
-        if not self.taken or self._writing is not None:
-            return
+    def start(
+        self,
+        write_page: Callable[[str, str, str, dict[str, Any]], None],
+        fits: Callable[[str, str], bool],
+    ) -> tuple[str, ...]:
+        """Start writing the withheld pages of each kind that `fits(first page, kind)` (its chrome gives
+        its first page) in a forked child, in runs taken in turns with this process (finish):
+        write_page(src_uri, url, markdown, meta) writes one, from its Markdown after the front matter and
+        its front matter. The pages of the other kinds are given back: MkDocs is to read and render them
+        after all."""
+        if self._writing is not None:
+            return ()
+        failed = {kind for kind, first in self.firsts.items() if not fits(first, kind)}
+        given = tuple(src for src in self.taken if self._kinds[src] in failed)
+        if given:
+            self.taken = tuple(src for src in self.taken if self._kinds[src] not in failed)
+            self._kinds = {src: self._kinds[src] for src in self.taken}
+        if not self.taken:
+            return given
 
         def write_run(number: int) -> int:
             for src_uri in self._runs[number]:
@@ -118,14 +137,6 @@ class ForkedPages:
         size = max(RUN, math.ceil(len(self.taken) / forked.Turns.LIMIT))
         self._runs = [self.taken[i : i + size] for i in range(0, len(self.taken), size)]
         self._writing = forked.InTurns(len(self._runs), write_run)
-
-    def give_back(self) -> tuple[str, ...]:
-        """The withheld pages, if no child was started to write them (their kind's chrome failed): MkDocs
-        is to read and render them after all."""
-        if self._writing is not None:
-            return ()
-        given = self.taken
-        self._end()
         return given
 
     def finish(self) -> int:
@@ -146,7 +157,7 @@ class ForkedPages:
 
     def _end(self) -> None:
         logging.getLogger(LINKS_LOG).removeFilter(self._quiet)
-        self.taken, self.kind, self._taken = (), None, frozenset()
+        self.taken, self.firsts, self._kinds = (), {}, {}
         self._unread, self._runs = {}, []
 
 
