@@ -134,11 +134,8 @@ class _Nav:
     next_label: str | None
 
 
-def _neighbours(
-    keys: Sequence[str], key: str, url: Callable[[str], str], label: Callable[[str], str]
-) -> _Nav:
-    """`keys` newest first: "previous" is older, "next" is newer."""
-    i = keys.index(key)
+def _neighbours(keys: Sequence[str], i: int, url: Callable[[str], str], label: Callable[[str], str]) -> _Nav:
+    """The neighbours of `keys[i]`, `keys` newest first: "previous" is older, "next" is newer."""
     older = keys[i + 1] if i + 1 < len(keys) else None
     newer = keys[i - 1] if i > 0 else None
     return _Nav(
@@ -266,9 +263,7 @@ class SiteBuilder:
 
     def day_pages(self) -> Iterable[Page]:
         for n, (day, papers) in enumerate(self.days):
-            nav = _neighbours(
-                self.day_keys, day.isoformat(), lambda k: urls.day(dt.date.fromisoformat(k)), _day_label
-            )
+            nav = _neighbours(self.day_keys, n, lambda k: urls.day(dt.date.fromisoformat(k)), _day_label)
             context = {"day": day, "papers": papers, "nav": nav}
             here = urls.day(day)
             yield Page(src_of(here), self.render("day.md.j2", here, home=False, **context), day)
@@ -285,9 +280,9 @@ class SiteBuilder:
         url: Callable[[dt.date], str],
     ) -> Iterable[Page]:
         keys = list(groups)
-        for key, papers in groups.items():
+        for n, (key, papers) in enumerate(groups.items()):
             here = url(papers[0].date)
-            nav = _neighbours(keys, key, lambda k: url(groups[k][0].date), label)
+            nav = _neighbours(keys, n, lambda k: url(groups[k][0].date), label)
             by_day = [(d, list(ps)) for d, ps in groupby(papers, key=lambda p: p.date)]
             # A month page leads on to its weeks (newest first), so the archive reaches every week.
             weeks = {urls.week_key(d): d for d, _ in reversed(by_day)} if kind == "month" else {}
