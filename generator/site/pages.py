@@ -160,6 +160,7 @@ class SiteBuilder:
         self.months = _group(feed.papers, lambda p: urls.month_key(p.date))
         self.slugs = feed.by_slug()
         self._card_meta: dict[tuple[str, bool, bool], Markup] = {}
+        self._card_links: dict[str, list[str]] = {}  # each paper's, in each of its card lines
         self.parts = page_parts.PageParts(self.env, self._common)
 
     @cached_property
@@ -208,9 +209,10 @@ class SiteBuilder:
             items = []
             if dated:
                 items.append(f'<time datetime="{paper.date.isoformat()}">{short_date(paper.date)}</time>')
-            for link in paperlinks.card_links(paper):
-                rel = ' rel="nofollow"' if link.contributed else ""
-                items.append(f'<a href="{html.escape(link.url)}"{rel}>{html.escape(link.title)}</a>')
+            links = self._card_links.get(paper.slug)
+            if links is None:
+                links = self._card_links[paper.slug] = list(map(_card_link, paperlinks.card_links(paper)))
+            items += links
             if paper.upvotes and listed:  # a card shows them on its trending line (_trending.md.j2)
                 items.append(f"<span>{wording.count(paper.upvotes, 'upvote')}</span>")
             attribute = "" if listed else ' class="pf-card__meta"'
@@ -348,6 +350,12 @@ class SiteBuilder:
     def search_page(self) -> Page:
         # The page the header's search box submits to without script, and that a shared search opens.
         return Page("search/index.md", self.render("search.md.j2", "search/"), None)
+
+
+def _card_link(link: paperlinks.OutsideLink) -> str:
+    """One of a card's links, as HTML."""
+    rel = ' rel="nofollow"' if link.contributed else ""
+    return f'<a href="{html.escape(link.url)}"{rel}>{html.escape(link.title)}</a>'
 
 
 def _excerpt(text: str) -> Markup:
