@@ -7,14 +7,13 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from jinja2 import ChoiceLoader, DictLoader, Environment
 from mkdocs.commands import build
 from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -41,6 +40,9 @@ from generator.site import (
     skip_link,
     watching,
 )
+
+if TYPE_CHECKING:  # the server's module (and its watchdog) is imported by `mkdocs serve` alone
+    from mkdocs.livereload import LiveReloadServer
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -278,10 +280,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def _fill(self, context: TemplateContext, page: Page) -> None:
         """The kind's first page: render its probe into the kind's chrome. Any other: fill the chrome with
         the page's values into the context of FILLED, or (no chrome) render the page as MkDocs would."""
-        if self.env is None:
-            raise PluginError("paperfeed: a page is rendered before on_env has run")
         values = fastpath.page_values(page, context["paperfeed_head"].html())  # type: ignore[typeddict-item]
-        main, src = self.env.get_template("main.html"), page.file.src_uri
+        main, src = cast(Environment, self.env).get_template("main.html"), page.file.src_uri  # (on_env's)
         if self.kinds.first(src):
             probe = fastpath.probe_of(
                 page, lambda title, anchor: TableOfContents([AnchorLink(title, anchor, 1)])
