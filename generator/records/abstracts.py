@@ -19,7 +19,6 @@ from functools import lru_cache
 from urllib.parse import urljoin
 
 import nh3
-from latex2mathml.converter import convert as latex_to_mathml
 
 from generator.records import commonmark
 from generator.records.abstract_links import MATH_RE, code_spans  # the one definition of the math delimiters
@@ -91,6 +90,10 @@ EM_PER_UNIT = {
 @lru_cache(maxsize=4_096)  # a card's excerpt repeats the formulas of its abstract's opening
 def _math(latex: str, display: bool, source: str) -> str:
     """One formula as MathML; as its escaped source when the converter cannot read it."""
+    # Imported where a formula is first met: with the standard library's XML and HTTP modules it pulls
+    # in, it was a sixth of the plugin's import, in every build and command, most with no formula.
+    from latex2mathml.converter import convert as latex_to_mathml
+
     try:
         mathml = latex_to_mathml(latex.strip(), display="block" if display else "inline")
     except Exception:  # any LaTeX the converter cannot read stays visible, as written
