@@ -99,6 +99,8 @@ def joined(fixed: Sequence[Cut | str], values: Sequence[str]) -> str | None:
 def _small_between_cuts(text: str) -> str | None:
     """Text between two cuts made small as minify makes it (but for the page's ends); None if it opens a
     <pre> or <textarea> that it does not close, and that may end past the cut."""
+    if "<" not in text:  # no tag at all (most of a page's values, between the chrome's cuts)
+        return _small(text)
     parts = _VERBATIM_RE.split(text)
     out = []
     for i, part in enumerate(parts):
@@ -114,4 +116,6 @@ def _small_between_cuts(text: str) -> str | None:
 
 def _small(text: str) -> str:
     """Text outside <pre> and <textarea> made small (minify, but for the page's ends)."""
+    if "\n" not in text:  # every run of white space it takes out starts with a line break
+        return text
     return _BLOCK_RE.sub("", _INDENT_RE.sub("\n", text))
