@@ -21,27 +21,34 @@ _T = TypeVar("_T")
 _U = TypeVar("_U")
 
 
-_HELD_FROZEN: list[bool] = []  # hold_frozen() has been called, and not release_frozen() yet
+# While a build holds its objects (hold_build() called, release_build() not yet): whether the collector ran
+# before.
+_HELD: list[bool] = []
 
 
-def hold_frozen() -> None:
-    """Leave what a child's fork froze frozen once the child has ended, until release_frozen(): a build
-    holds its own objects until its end, and a collection that walks them all, which the next after the
-    child's end would, took a third of a second at 10,000 papers."""
-    _HELD_FROZEN[:] = [True]
+def hold_build() -> None:
+    """Until release_build(), the build holds what it makes to its end. What a child's fork froze stays
+    frozen once the child has ended: a collection that walks it all, which the next after the child's end
+    would, took a third of a second at 10,000 papers. And the collector pauses: a build makes almost no
+    reference cycles (9,000 objects over a build of 10,000 papers), and the collector's passes over what
+    it makes found next to nothing for a fifth of a second."""
+    if not _HELD:
+        _HELD.append(gc.isenabled())
+    gc.disable()
 
 
 def freeze_held() -> None:
-    """Freeze what the process made so far, while hold_frozen() holds: a build's pages live to its end, and
+    """Freeze what the process made so far, while a build holds its objects: its pages live to its end, and
     a collection that walks them finds nothing to free (70 ms once the pages are made, at 10,000 papers)."""
-    if _HELD_FROZEN:
+    if _HELD:
         gc.freeze()
 
 
-def release_frozen() -> None:
-    """Collect as before what the children's forks froze (the build has ended)."""
-    if _HELD_FROZEN:
-        _HELD_FROZEN.clear()
+def release_build() -> None:
+    """Collect as before, what the children's forks froze too (the build has ended)."""
+    if _HELD:
+        if _HELD.pop():
+            gc.enable()
         gc.unfreeze()
 
 
@@ -69,7 +76,7 @@ class Child(Generic[_T]):
             self._done.append(there())
             return
         read_end, write_end = os.pipe()
-        # Frozen until the child has ended (or the build, hold_frozen), as Python's gc docs advise before
+        # Frozen until the child has ended (or the build, hold_build), as Python's gc docs advise before
         # a fork: a collection (on either side) would otherwise write to every object it walks, and copy
         # each page they share.
         gc.freeze()
@@ -142,7 +149,7 @@ class Child(Generic[_T]):
         self._reader.close()
         pid, self._pid = self._pid, 0
         _, status = os.waitpid(pid, 0)
-        if not _HELD_FROZEN:
+        if not _HELD:
             gc.unfreeze()
         return os.waitstatus_to_exitcode(status)
 

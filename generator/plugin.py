@@ -133,7 +133,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         serving = self.serving is not None
         self.index = search.BuildIndex(output, language, self.site.search_shard_size, serving, due=due)
         if self.serving is None:
-            forked.hold_frozen()  # until on_post_build: the build's objects are its own to its end
+            forked.hold_build()  # until on_post_build: the build's objects are its own to its end
             front = functools.partial(front_matter.front, pattern=meta.YAML_RE, yaml_read=meta.get_data)
             content = assemble.full(self.site, front if self.fast else None, self.index.expect)
         else:
@@ -329,7 +329,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._build_sitemap()
         written = self.forked.finish()
-        forked.release_frozen()
+        forked.release_build()
         if self.serving is not None and self.feed is not None:
             for line in self.serving.finish(Path(config.site_dir), self.files, self.feed, self.index):
                 log.info(line)
@@ -340,7 +340,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     def on_build_error(self, *, error: Exception) -> None:
         self.forked.cancel()
-        forked.release_frozen()
+        forked.release_build()
         if self.serving is not None:
             self.serving.failed(f.abs_dest_path for f in self.files)
         self.index.cancel()

@@ -224,21 +224,35 @@ def test_as_many_turns_as_allowed_are_all_given() -> None:
     turns.close()
 
 
-def test_what_a_fork_froze_stays_frozen_while_held(one_thread: None) -> None:
-    # A build holds its objects to its end: the collections between its children leave them alone.
+def test_what_a_fork_froze_stays_frozen_and_the_collector_pauses_while_a_build_holds(
+    one_thread: None,
+) -> None:
+    # A build holds its objects to its end: the collections between its children leave them alone, and
+    # the collector waits for the build's end.
     gc.collect()
-    forked.hold_frozen()
+    forked.hold_build()
     try:
+        assert not gc.isenabled()
         assert forked.Child(lambda: 1).result() == 1
         assert gc.get_freeze_count() > 0
         assert forked.Child(lambda: 2).result() == 2
         assert gc.get_freeze_count() > 0
     finally:
-        forked.release_frozen()
-    assert gc.get_freeze_count() == 0
-    forked.release_frozen()  # once more: nothing held, nothing to do
+        forked.release_build()
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    forked.release_build()  # once more: nothing held, nothing to do
     assert forked.Child(lambda: 3).result() == 3
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_a_build_leaves_the_collector_off_if_it_was(one_thread: None) -> None:
+    gc.disable()
+    try:
+        forked.hold_build()
+        forked.release_build()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_runs_in_turns_come_back_in_order_each_made_once(one_thread: None, tmp_path: Path) -> None:
