@@ -45,7 +45,8 @@ def freeze_held() -> None:
 
 
 def release_build() -> None:
-    """Collect as before, what the children's forks froze too (the build has ended)."""
+    """The build has ended: collect as before, what the children's forks froze too, with the collector
+    on again if it was on before hold_build()."""
     if _HELD:
         if _HELD.pop():
             gc.enable()
