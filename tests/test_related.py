@@ -6,8 +6,12 @@ import dataclasses
 import datetime as dt
 import random
 from pathlib import Path
+from unittest import mock
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import records
 from generator.model import Feed, Paper, Tag
@@ -95,6 +99,45 @@ def test_the_fixtures_state_space_papers_are_each_others_nearest() -> None:
     for slug in ssm:
         assert set(found[slug][:3]) >= ssm - {slug}, (slug, found[slug])
     assert all(len(papers) <= 5 for papers in found.values())
+
+
+def nearest_by_every_pair(feed: Feed, limit: int) -> dict[str, tuple[str, ...]]:
+    """The lists as the module promises them, from every pair's score: the best above 0, ties to the first."""
+    vectors = related._weights(feed.papers).toarray()
+    scores = np.round(vectors @ vectors.T, 9)
+    found = {}
+    for i, paper in enumerate(feed.papers):
+        ranked = sorted((-scores[i, j], j) for j in range(len(feed.papers)) if j != i and scores[i, j] > 0)
+        found[paper.slug] = tuple(feed.papers[j].slug for _, j in ranked[:limit])
+    return found
+
+
+WORDS = ("scan", "state", "spaces", "vision", "patches", "robot", "grasp", "video", "diffusion", "noise")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(WORDS), min_size=1, max_size=4),
+            st.lists(st.sampled_from(WORDS), max_size=6),
+            st.lists(st.sampled_from(sorted(TAGS)), min_size=1, max_size=2, unique=True),
+        ),
+        max_size=12,
+    ),
+    st.integers(1, 6),
+    st.sampled_from([1, 2, 5, related.BLOCK]),
+)
+def test_the_lists_are_those_every_pairs_score_gives_whatever_the_blocks(
+    drawn: list[tuple[list[str], list[str], list[str]]], limit: int, block: int
+) -> None:
+    # Few words, so that many scores tie; blocks of a few papers, so that a paper's row is in any block.
+    papers = [
+        paper(f"p{n}", " ".join(title), " ".join(abstract), tuple(tags), day=1 + n % 28)
+        for n, (title, abstract, tags) in enumerate(drawn)
+    ]
+    feed = Feed.of(papers, TAGS)
+    with mock.patch.object(related, "BLOCK", block):
+        assert related.related(feed, limit=limit) == nearest_by_every_pair(feed, limit)
 
 
 @pytest.mark.content
