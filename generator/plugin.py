@@ -119,7 +119,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         feeds.empty_feed_date()
         # The theme's icon file and script are templates, rendered with mkdocs.yml's icons and palettes.
         config.theme.static_templates.update(THEME_TEMPLATES)
-        self.fast = os.environ.get(FAST_PAGES_ENV, "1") != "0"
+        self.fast = os.environ.get(fastpath.FAST_PAGES_ENV, "1") != "0"
         return config
 
     @_readable
@@ -130,8 +130,9 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         language, output = str(config.theme.get("language") or "en"), Path(config.site_dir) / "pagefind"
         handwritten = [f for f in files.documentation_pages() if f.generated_by is None]
         due = len([f for f in handwritten if f.inclusion.is_included()])  # type: ignore[no-untyped-call]
-        serving = self.serving is not None
-        self.index = search.BuildIndex(output, language, self.site.search_shard_size, serving, due=due)
+        self.index = search.BuildIndex(
+            output, language, self.site.search_shard_size, bool(self.serving), due=due
+        )
         if self.serving is None:
             forked.hold_build()  # until on_post_build: the build's objects are its own to its end
             front = functools.partial(front_matter.front, pattern=meta.YAML_RE, yaml_read=meta.get_data)
@@ -155,15 +156,18 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
             if page.updated:
                 self.updated[page.src] = page.updated.isoformat()
             if self.fast and not page.in_nav and file.page is None and page.front is not None:
-                made = _GeneratedPage(None, file, config)  # get_navigation makes the others
-                made.front, made.update_date = page.front, self.updated.get(page.src, self.newest)
-                unread.append((page.src, made.url, page.text, page.front, [made.edit_url, made.is_homepage]))
+                unread.append((page.src, file.url, page.text, page.front, _NOT_HOME))
         for path, data in content.data.items():
             files.append(self._file(config, path, data, InclusionLevel.UNDEFINED))
         self.files = files
-        if self.serving is None and forked_pages.hooked_alone(config.plugins.events):
-            for src in self.forked.withhold(unread):
-                files.src_uris[src].inclusion = InclusionLevel.EXCLUDED  # (in the sitemap: _build_sitemap)
+        alone = self.serving is None and forked_pages.hooked_alone(config.plugins.events)
+        taken = set(self.forked.withhold(unread) if alone else ())
+        for src, _, _, read, _ in unread:  # a withheld page has no Page (in the sitemap: _build_sitemap)
+            if src in taken:
+                files.src_uris[src].inclusion = InclusionLevel.EXCLUDED
+            else:  # get_navigation makes the others' Pages
+                made = _GeneratedPage(None, files.src_uris[src], config)
+                made.front, made.update_date = read, self.updated.get(src, self.newest)
         return files
 
     def _file(self, config: MkDocsConfig, src: str, data: str | bytes, inclusion: InclusionLevel) -> File:
@@ -217,15 +221,23 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
         for src in self.forked.start(self._write_withheld, fits):
             files.src_uris[src].inclusion = InclusionLevel.NOT_IN_NAV
-            build._populate_page(cast(Page, files.src_uris[src].page), config, files)
-        self._build_sitemap()  # while the child writes
+            build._populate_page(_GeneratedPage(None, files.src_uris[src], config), config, files)
+        self._build_sitemap(config)  # while the child writes
 
-    def _build_sitemap(self) -> None:
+    def _build_sitemap(self, config: MkDocsConfig) -> None:
         """The sitemap, as MkDocs renders it, if on_env left it for later (once a build)."""
         build_it, self.sitemap_due = self.sitemap_due, None
         if build_it is not None:
-            with self.forked.shown(self.files.src_uris, InclusionLevel.NOT_IN_NAV, InclusionLevel.EXCLUDED):
+            listed = functools.partial(self._listed, config.site_url)
+            with self.forked.shown(self.files.src_uris, InclusionLevel, listed):
                 build_it(self.nav)
+
+    def _listed(self, site_url: str | None, file: File) -> Page:
+        """A withheld page as the sitemap reads it, its URLs and date: made at a tenth of a Page's cost."""
+        page = _GeneratedPage.__new__(_GeneratedPage)
+        page.file, page.update_date = file, self.updated.get(file.src_uri, self.newest)
+        page._set_canonical_url(site_url)
+        return page
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
         # The sitemap prints each page's update_date, which MkDocs sets to the build day: the day the page's
@@ -253,7 +265,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         # "Skip to content" goes to the first entry of the table of contents: the heading (site/skip_link.py).
         body, anchor = skip_link.skip_target(self.bodies.pop(page.file.src_uri, html))
         if anchor:
-            page.toc = TableOfContents([AnchorLink(str(page.title or ""), anchor, 1)])
+            page.toc = _one_heading(str(page.title or ""), anchor)
         if self.fast and page.file.inclusion == InclusionLevel.NOT_IN_NAV and "template" not in page.meta:
             kind = fastpath.group_key(page.url, page.meta, anchor, [page.edit_url, page.is_homepage])
             # The kind's first page goes through the theme (and its probe, on_page_context); the others
@@ -265,38 +277,20 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        if self._site is not None:
-            context["paperfeed_site"] = site = self.site  # type: ignore[typeddict-unknown-key]
-            if self.feed is not None:
-                src = page.file.src_uri
-                links = feed_links.of_page(site, self.feed.tags, page.meta or {}, src)
-                context["paperfeed_feeds"] = links  # type: ignore[typeddict-unknown-key]
-                head = metadata.of_page(self.papers.get(src), page.meta, page.title, page.url, site)
-                context["paperfeed_head"] = head  # type: ignore[typeddict-unknown-key]
-        if page.file.src_uri in self.kinds.kinds:
-            self._fill(context, page)
+        values = cast(dict[str, Any], context)  # the theme's, with the plugin's own keys
+        values["paperfeed_site"] = site = self.site
+        if self.feed is not None:
+            src, meta = page.file.src_uri, page.meta
+            values["paperfeed_feeds"] = feed_links.of_page(site, self.feed.tags, meta or {}, src)
+            head = metadata.of_page(self.papers.get(src), meta, page.title, page.url, site)
+            values["paperfeed_head"] = head
+        if page.file.src_uri in self.kinds.kinds:  # the kind's first page is probed; the others, filled
+            main = cast(Environment, self.env).get_template("main.html")  # (on_env's)
+            if filled := self.kinds.render(page, values, main.render, _one_heading):
+                values["paperfeed_filled"], wrong = filled
+                if wrong:
+                    log.warning(fastpath.UNLIKE.format(page.file.src_uri))
         return context
-
-    def _fill(self, context: TemplateContext, page: Page) -> None:
-        """The kind's first page: render its probe into the kind's chrome. Any other: fill the chrome with
-        the page's values into the context of FILLED, or (no chrome) render the page as MkDocs would."""
-        values = fastpath.page_values(page, context["paperfeed_head"].html())  # type: ignore[typeddict-item]
-        main, src = cast(Environment, self.env).get_template("main.html"), page.file.src_uri  # (on_env's)
-        if self.kinds.first(src):
-            probe = fastpath.probe_of(
-                page, lambda title, anchor: TableOfContents([AnchorLink(title, anchor, 1)])
-            )
-            probe_context = dict(context, page=probe, paperfeed_head=fastpath.HeadProbe())
-            self.kinds.probe(src, values, main.render(probe_context))
-            return
-        del page.meta["template"]  # the meta as the page's own, for a theme that reads it
-        filled, wrong = self.kinds.fill(src, values, lambda: main.render(context))
-        if wrong:
-            log.warning(
-                f"{src}: the fast path's page differs from the theme's; build with {FAST_PAGES_ENV}=0 for "
-                "a right site, and report it"
-            )
-        context["paperfeed_filled"] = filled  # type: ignore[typeddict-unknown-key]
 
     def _write_withheld(self, src_uri: str, url: str, markdown: str, meta: dict[str, Any]) -> None:
         """A page MkDocs has not read, filled and written (by forked_pages' child, or here)."""
@@ -327,7 +321,7 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     @_readable
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._build_sitemap()
+        self._build_sitemap(config)
         written = self.forked.finish()
         forked.release_build()
         if self.serving is not None and self.feed is not None:
@@ -357,6 +351,11 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         if self.serving is not None:
             self.serving.reindex.cancel()
         self.serving = None
+
+
+def _one_heading(title: str, anchor: str) -> TableOfContents:
+    """The table of contents of a generated page: its heading."""
+    return TableOfContents([AnchorLink(title, anchor, 1)])
 
 
 class _GeneratedPage(Page):
@@ -397,4 +396,5 @@ THEME_TEMPLATES = ("assets/images/paperfeed-icons.svg", "assets/javascripts/pape
 _EPOCH = "1970-01-01"  # the sitemap date of a page in an empty feed
 SITEMAP = "sitemap.xml"
 FILLED = "paperfeed-filled.html"  # the one-slot template of a page filled into its kind's chrome
-FAST_PAGES_ENV = "PAPERFEED_FAST_PAGES"  # "0": every page through the theme, as MkDocs renders it
+# A generated page's Page as its kind sees it (group_key), but the home page's: MkDocs gives it no edit URL.
+_NOT_HOME = (None, False)

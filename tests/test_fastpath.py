@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.plugin import FAST_PAGES_ENV
 from generator.site import fastpath
+from generator.site.fastpath import FAST_PAGES_ENV
 from tests.sitebuild import ROOT, write_config
 
 SITE_URL = "https://papers.example.org/feed/"

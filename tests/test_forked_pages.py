@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from generator import forked
-from generator.plugin import FAST_PAGES_ENV
 from generator.site import forked_pages, htmlmin, search
+from generator.site.fastpath import FAST_PAGES_ENV
 from tests.forks import counted, meet
 from tests.sitebuild import ROOT, write_config
 from tests.test_fastpath import PAPERS, SITE_URL, SUMMARY, site_files, write_content

@@ -19,6 +19,12 @@ from typing import Any, cast
 
 from generator.site import htmlmin, skip_link
 
+FAST_PAGES_ENV = "PAPERFEED_FAST_PAGES"  # "0": every page through the theme, as MkDocs renders it
+# A page whose fill differs from the theme's render (Kinds.fill), as the build's log says it.
+UNLIKE = (
+    f"{{}}: the fast path's page differs from the theme's; build with {FAST_PAGES_ENV}=0 for a right site,"
+    " and report it"
+)
 # Slots that hold text: each marker is unique and changes under any escaping, stripping or quoting.
 TEXT_SLOTS = ("title", "description", "body", "head", "anchor")
 # A URL's variable segments (a slug, a day, a page number) as plain words: URLs are quoted, not escaped.
@@ -238,6 +244,29 @@ class Kinds:
         kind = self.kinds[src_uri]
         self.probed[kind] = (src_uri, values)
         self.chromes[kind] = Chrome.cut(probe_output)
+
+    def render(
+        self,
+        page: Any,
+        context: dict[str, Any],
+        render: Callable[[dict[str, Any]], str],
+        one_heading: Callable[[str, str], object],
+    ) -> tuple[str, bool] | None:
+        """A page of a kind (an MkDocs Page, the theme's context for it, the theme's render of a context):
+        the kind's first page renders its probe into the kind's chrome (None: the theme renders the page
+        itself, as for any page). Any other: `fill`'s, the chrome filled with the page's values (with the
+        meta as the page's own again, for a theme that reads it)."""
+        src = page.file.src_uri
+        values = page_values(page, context["paperfeed_head"].html())
+        if self.first(src):
+            self.probe(
+                src,
+                values,
+                render(dict(context, page=probe_of(page, one_heading), paperfeed_head=HeadProbe())),
+            )
+            return None
+        del page.meta["template"]
+        return self.fill(src, values, lambda: render(context))
 
     def fill(self, src_uri: str, values: dict[str, str], render: Callable[[], str]) -> tuple[str, bool]:
         """Any other page: its chrome filled with its values and made small (htmlmin), or `render` (the

@@ -96,17 +96,24 @@ class ForkedPages:
         return self._kinds[src_uri]
 
     @contextlib.contextmanager
-    def shown(self, files: Mapping[str, Any], included: object, excluded: object) -> Iterator[None]:
+    def shown(self, files: Mapping[str, Any], levels: Any, listed: Callable[[Any], object]) -> Iterator[None]:
         """The withheld pages and the kinds' first pages of `files` (MkDocs' by src_uri), which MkDocs does
-        not build, `included` meanwhile, then `excluded` again: in the sitemap, as the pages they are."""
+        not build, not in the nav meanwhile, then excluded again (`levels`: MkDocs' InclusionLevel): in the
+        sitemap, as the pages they are. A withheld page has no page of MkDocs' meanwhile: `listed(file)`
+        gives it one, for the sitemap."""
         withheld = [files[src] for src in (*self.taken, *self.firsts.values())]
+        bare = [file for file in withheld if file.page is None]
         for file in withheld:
-            file.inclusion = included
+            file.inclusion = levels.NOT_IN_NAV
+        for file in bare:
+            file.page = listed(file)
         try:
             yield
         finally:
             for file in withheld:
-                file.inclusion = excluded
+                file.inclusion = levels.EXCLUDED
+            for file in bare:
+                file.page = None
 
     def start(
         self,
