@@ -24,7 +24,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator import forked, records, urls
 from generator.config import SiteConfig
-from generator.data import feed_links, feeds
+from generator.data import feeds
 from generator.errors import PaperfeedError
 from generator.model import Feed, Paper
 from generator.site import (
@@ -280,9 +280,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         values = cast(dict[str, Any], context)  # the theme's, with the plugin's own keys
         values["paperfeed_site"] = site = self.site
         if self.feed is not None:
-            src, meta = page.file.src_uri, page.meta
-            values["paperfeed_feeds"] = feed_links.of_page(site, self.feed.tags, meta or {}, src)
-            head = metadata.of_page(self.papers.get(src), meta, page.title, page.url, site)
+            paper, src = self.papers.get(page.file.src_uri), page.file.src_uri
+            head = metadata.of_page(site, self.feed, paper, src, page.meta, page.title, page.url)
             values["paperfeed_head"] = head
         if page.file.src_uri in self.kinds.kinds:  # the kind's first page is probed; the others, filled
             main = cast(Environment, self.env).get_template("main.html")  # (on_env's)
@@ -294,7 +293,8 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
 
     def _write_withheld(self, src_uri: str, url: str, markdown: str, meta: dict[str, Any]) -> None:
         """A page MkDocs has not read, filled and written (by forked_pages' child, or here)."""
-        head = metadata.of_page(self.papers.get(src_uri), meta, meta["title"], url, self.site).html()
+        paper, feed = self.papers.get(src_uri), cast(Feed, self.feed)
+        head = metadata.of_page(self.site, feed, paper, src_uri, meta, meta["title"], url).html()
         values = fastpath.unread_values(url, markdown, meta, head)
         page = self.kinds.fill_kind(self.forked.kind_of(src_uri), values)
         forked_pages.write(self.files.src_uris[src_uri].abs_dest_path, page)

@@ -20,6 +20,12 @@ def tag(slug: str, page: int = 1) -> str:
     return f"tags/{slug}/" if page == 1 else f"tags/{slug}/page/{page}/"
 
 
+def tag_of(url_path: str) -> str | None:
+    """The tag whose page (or one of its list's pages) `url_path` is (tag's URL or its source), if any."""
+    parts = url_path.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "tags" and parts[1] else None
+
+
 def day(date: dt.date) -> str:
     return f"date/{date.isoformat()}/"
 

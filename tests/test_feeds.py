@@ -836,6 +836,19 @@ def test_feed_links_of_every_page_and_of_a_tag_page() -> None:
     ]
 
 
+@pytest.mark.parametrize("slug", ["yes", "on", "null", "true", "no"])
+def test_a_tag_pages_head_links_to_the_tags_feeds_whatever_its_slug(slug: str) -> None:
+    # The tag is read from the page's address, whatever YAML would make of its slug in a front matter.
+    tags = {slug: Tag(slug, slug.title())}
+    tag_feed = f'href="{urls.absolute(SITE.site_url, urls.feed("rss", slug))}"'
+    for src in (f"tags/{slug}/index.md", f"tags/{slug}/page/2/index.md"):
+        assert tag_feed in feed_links.of_page(SITE, tags, {}, src), src
+    # The tags' index, and a paper of that slug, name the site's feeds alone (a paper page its RSS feed).
+    assert "tags/" not in feed_links.of_page(SITE, tags, {}, "tags/index.md")
+    assert feed_links.of_page(SITE, tags, {}, f"papers/{slug}.md").count("<link ") == 1
+    assert feed_links.of_page(SITE, tags, {"feed_trending": True}, "trending/index.md").count("<link ") == 4
+
+
 # --- hostile records ---------------------------------------------------------------------------------------
 
 # One-line fields cannot hold '<' or '>' (check refuses them): what is left are quotes and entities, which

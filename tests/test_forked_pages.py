@@ -119,9 +119,10 @@ def test_the_withheld_pages_are_those_mkdocs_writes(
     marks = {path: fast.pop(path) for path in list(fast) if path.endswith(".by")}
     assert forks, "no child was forked"
     # The child (and this process) wrote the pages of each kind of three or more, but each kind's first
-    # and last (the theme renders those), and MkDocs none of them: 7 papers, 5 days, 3 months.
+    # and last (the theme renders those), and MkDocs none of them: 7 papers, 5 days, 3 months, and the
+    # first pages of 3 tags (one kind: a tag's pages differ in their slots alone, its feeds' links too).
     written = sorted(path.removesuffix(".by") for path in marks)
-    assert _kinds(written) == {"papers": 5, "date": 3, "month": 1}, written
+    assert _kinds(written) == {"papers": 5, "date": 3, "month": 1, "tags": 1}, written
     pages = {path for path in slow if path.endswith("index.html")}
     assert {path for path in by_mkdocs if path.endswith("index.html")} == pages - set(written)
     assert {int(pid) for pid in marks.values()} <= {forks[0], os.getpid()}
@@ -304,7 +305,8 @@ def test_a_kind_whose_chrome_fails_is_given_back_and_the_others_stay_withheld(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The project's theme, printing the title upper-cased in the head of the day pages only: the days have
-    # no chrome, and go through the theme; the papers and months are still written by the child and here.
+    # no chrome, and go through the theme; the papers, months and tags are still written by the child and
+    # here.
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     main = (theme / "main.html").read_text(encoding="utf-8")
@@ -330,7 +332,7 @@ def test_a_kind_whose_chrome_fails_is_given_back_and_the_others_stay_withheld(
     assert _kinds(list(map(_written_as, withheld[0])))["date"] == 3  # withheld, then given back
     site = tmp_path / "fast" / "site"
     written = [Path(path).relative_to(site).as_posix() for path in log.read_text("utf-8").splitlines()]
-    assert _kinds(written) == {"papers": 5, "month": 1}, written
+    assert _kinds(written) == {"papers": 5, "month": 1, "tags": 1}, written
     assert '<meta name="x-title" content="PAPERS OF ' in fast["date/2025-01-02/index.html"].decode()
 
 

@@ -1,10 +1,9 @@
 """A generated page's front matter, read without YAML, is what MkDocs' YAML reader gives: for every page the
 fixture feeds make, for titles of any characters, and for any front matter at all (what the fast reader
-does not know, it leaves to YAML); the tag pages' feed_tag is a string whatever the tag's slug."""
+does not know, it leaves to YAML)."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from mkdocs.utils import meta
 
-from generator import records
 from generator.config import SiteConfig
-from generator.model import Feed, Tag
 from generator.site import assemble, front_matter, pages
 from tests.test_fastpath import write_content
 
@@ -99,14 +96,6 @@ def test_what_the_fast_reader_does_not_know_is_left_to_yaml(line: str) -> None:
     page = f"---\n{line}\n---\nbody\n"
     assert front_matter._data(f"{line}\n") is None
     assert front_matter.read(page, meta.YAML_RE, meta.get_data) == meta.get_data(page)
-
-
-@pytest.mark.parametrize("slug", ["yes", "on", "null", "true", "no"])
-def test_a_tag_page_names_its_tag_whatever_its_slug(slug: str) -> None:
-    paper = dataclasses.replace(records.load_feed(SMALL).papers[0], tags=(slug,))
-    tagged = Feed.of([paper], {slug: Tag(slug, slug.title())})
-    read = [meta.get_data(page.text)[1] for page in pages.SiteBuilder(tagged, _site(SMALL)).tag_pages()]
-    assert [data["feed_tag"] for data in read if "feed_tag" in data] == [slug]
 
 
 @pytest.mark.parametrize(

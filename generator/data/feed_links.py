@@ -3,9 +3,12 @@ tag's, and the trending feed."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from markupsafe import escape
 
 from generator import urls
 from generator.config import SiteConfig
@@ -55,13 +58,25 @@ def page_feed_links(site: SiteConfig, tag: Tag | None, *, trending: bool, paper:
     return [link for link in links if link.kind == "rss"] if paper else links
 
 
-def of_page(
-    site: SiteConfig, tags: Mapping[str, Tag], meta: Mapping[str, Any], src_uri: str
-) -> list[FeedLink]:
-    """page_feed_links for a page of the site, from its front matter (`feed_tag`, `feed_trending`)."""
-    tag = tags.get(str(meta.get("feed_tag", "")))
-    paper = src_uri.startswith("papers/")
-    return page_feed_links(site, tag, trending=bool(meta.get("feed_trending")), paper=paper)
+def of_page(site: SiteConfig, tags: Mapping[str, Tag], meta: Mapping[str, Any], src_uri: str) -> str:
+    """The links of a page of the site to its feeds (page_feed_links), as its head has them: a tag's pages
+    name the tag's feeds; the front matter's `feed_trending` (the trending page's) the trending feed."""
+    tag = tags.get(urls.tag_of(src_uri) or "")
+    return head_links(site, tag, bool(meta.get("feed_trending")), src_uri.startswith("papers/"))
+
+
+@functools.cache
+def head_links(site: SiteConfig, tag: Tag | None, trending: bool, paper: bool) -> str:
+    """page_feed_links as `<link>` elements, each value escaped into its attribute; made once for all the
+    pages that have the same (every paper's page). The relation is "alternate feed", not just "alternate":
+    Material's script reads every link[rel=alternate] as a language version of the site and downloads
+    sitemap.xml from beside it on each page view (a 404 beside a tag's feed). Feed readers match the
+    alternate token, which is still there."""
+    return "\n  ".join(
+        f'<link rel="alternate feed" type="{escape(link.mime)}" title="{escape(link.title)}"'
+        f' href="{escape(link.url)}">'
+        for link in page_feed_links(site, tag, trending=trending, paper=paper)
+    )
 
 
 def trending_feed_link(site: SiteConfig) -> FeedLink:

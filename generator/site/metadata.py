@@ -1,12 +1,15 @@
-"""What a page's head tells other programs: citation_* tags (Google Scholar, Zotero), OpenGraph and Twitter
-card tags (link previews) and schema.org JSON-LD, all made from the model.
+"""What a page's head tells other programs: its links to its feeds (feed readers), citation_* tags (Google
+Scholar, Zotero), OpenGraph and Twitter card tags (link previews) and schema.org JSON-LD, all made from the
+model. The head is one slot of the fast path's chrome (generator/site/fastpath.py): pages that differ only
+here (each tag's, which link to their tag's feeds) share one.
 
-Values are plain text here; the theme escapes each one into its attribute. The JSON-LD is written so that no
-value can end its <script> element: `<`, `>` and `&` are JSON escapes, which HTML leaves alone.
+Values are plain text until Head.html() escapes each one into its attribute. The JSON-LD is written so that
+no value can end its <script> element: `<`, `>` and `&` are JSON escapes, which HTML leaves alone.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 from collections.abc import Mapping
@@ -15,8 +18,8 @@ from typing import Any
 
 from generator import urls
 from generator.config import SiteConfig
-from generator.data import citations, paperlinks
-from generator.model import Paper
+from generator.data import citations, feed_links, paperlinks
+from generator.model import Feed, Paper
 
 
 @dataclass(frozen=True)
@@ -31,15 +34,18 @@ class MetaTag:
 
 @dataclass(frozen=True)
 class Head:
-    """Everything a page adds to its head: meta tags in order, and the JSON-LD text (or none)."""
+    """Everything a page adds to its head: its links to its feeds (`<link>` elements:
+    generator/data/feed_links.py), meta tags in order, and the JSON-LD text (or none)."""
 
     tags: list[MetaTag] = field(default_factory=list)
     json_ld: str = ""
+    feeds: str = ""
 
     def html(self) -> str:
         """The elements, each value escaped into its attribute (made here, not in the theme: a template
         loop over a dozen tags on each of 10,000 pages costs a build a second)."""
-        lines = [
+        lines = [self.feeds] if self.feeds else []
+        lines += [
             f'<meta {t.attribute}="{html.escape(t.key)}" content="{html.escape(t.content)}">'
             for t in self.tags
         ]
@@ -117,11 +123,19 @@ def paper_head(paper: Paper, url: str, site_name: str) -> Head:
 
 
 def of_page(
-    paper: Paper | None, meta: Mapping[str, Any] | None, title: object, path: str, site: SiteConfig
+    site: SiteConfig,
+    feed: Feed,
+    paper: Paper | None,
+    src_uri: str,
+    meta: Mapping[str, Any] | None,
+    title: object,
+    path: str,
 ) -> Head:
-    """A built page's metadata, from its front matter's title (held escaped) or its own, and its path."""
+    """A built page's head: its `paper`'s metadata, or any other page's from its front matter's title (held
+    escaped) or its own, and its path; with its links to its feeds."""
     shown = html.unescape(str((meta or {}).get("title") or title or site.site_name))
-    return head_of(paper, shown, urls.absolute(site.site_url, path), site.site_name)
+    head = head_of(paper, shown, urls.absolute(site.site_url, path), site.site_name)
+    return dataclasses.replace(head, feeds=feed_links.of_page(site, feed.tags, meta or {}, src_uri))
 
 
 def head_of(paper: Paper | None, title: str, url: str, site_name: str) -> Head:
