@@ -9,7 +9,7 @@ in its week's, month's and tags' lists; a list of tags) once per prefix and valu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -57,12 +57,17 @@ class PageParts:
         items: dict[tuple[str, bool], Markup] = {}
         tag_lists: dict[tuple[str, ...], Markup] = {}
 
-        def title_item(paper: Paper, dated: bool = False) -> Markup:
-            """A paper's line in a list: the same in its week's, its month's and its tags' lists."""
-            item = items.get((paper.slug, dated))
-            if item is None:
-                item = items[paper.slug, dated] = macros.title_item(paper, dated=dated)
-            return item
+        def title_items(papers: Iterable[Paper], dated: bool = False) -> Markup:
+            """The papers' lines in a list, each ending its line. A paper's line is the same in its week's,
+            its month's and its tags' lists: made once (and the list in one call: a call from a template
+            costs more than the line, once made)."""
+            lines = []
+            for paper in papers:
+                item = items.get((paper.slug, dated))
+                if item is None:
+                    item = items[paper.slug, dated] = macros.title_item(paper, dated=dated)
+                lines.append(item)
+            return Markup("\n".join(lines) + "\n" if lines else "")
 
         def paper_tags(slugs: tuple[str, ...]) -> Markup:
             """A paper's tags, as its page and its card list them: the same for every paper so tagged."""
@@ -75,7 +80,7 @@ class PageParts:
             **self.common(),
             "link": link,
             "signal_always": signal_always,
-            "title_item": title_item,
+            "title_items": title_items,
             "paper_tags": paper_tags,
         }
         macros: Any = self.env.get_template("_macros.md.j2").make_module(values)
