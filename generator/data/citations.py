@@ -40,6 +40,7 @@ _NEW_ARXIV = re.compile(r"^([0-9]{2})([0-9]{2})\.[0-9]{4,5}")
 _OLD_ARXIV = re.compile(r"^[a-z][a-z-]*(?:\.[A-Z]{2})?/([0-9]{2})[0-9]{5}")
 _LIGATURE = re.compile(r"([-`'])(?=\1)")
 _NEEDS_ESCAPE = re.compile(r"[{}&%$#_~^\\]|--|``|''")
+_AND = re.compile(r"\band\b", re.IGNORECASE)  # in a name, which BibTeX would split there
 # What LaTeX reads as markup in a value, and what it writes them as.
 _SPECIALS = {
     "&": r"\&",
@@ -174,7 +175,7 @@ def _url(url: str) -> str:
 def _author(name: str) -> str:
     """One name of the author list; braced when BibTeX would split it ("and") or reorder it (a comma)."""
     value = tex(name)
-    if "," in name or re.search(r"\band\b", name, re.IGNORECASE):
+    if "," in name or _AND.search(name):
         return "{" + value + "}"
     return value
 

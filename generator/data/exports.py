@@ -65,15 +65,15 @@ def render_exports(
     paper's JSON line and BibTeX entry is made once, however many tags list it; `kept` keeps them from
     one call to the next, for the same site (`paperfeed serve`'s rebuilds)."""
     keys = keys if keys is not None else citations.citation_keys(feed)
-    made: dict[tuple[Paper, str], tuple[str, str]] = {}
-    for p in feed.papers:
-        key = (p, keys[p.slug])
-        made[key] = kept[key] if kept and key in kept else _paper_data(p, site, keys[p.slug])
-    if kept is not None:
+    if kept is None:  # a build: each paper once (a paper's hash, for `kept`, takes longer than its line)
+        made = {p.slug: _paper_data(p, site, keys[p.slug]) for p in feed.papers}
+    else:
+        found = {(p, keys[p.slug]): kept.get((p, keys[p.slug])) for p in feed.papers}
         kept.clear()
-        kept.update(made)
-    lines = {p.slug: made[p, keys[p.slug]][0] for p in feed.papers}
-    entries = {p.slug: made[p, keys[p.slug]][1] for p in feed.papers}
+        kept.update({key: data or _paper_data(key[0], site, key[1]) for key, data in found.items()})
+        made = {p.slug: data for (p, _), data in kept.items()}
+    lines = {slug: data[0] for slug, data in made.items()}
+    entries = {slug: data[1] for slug, data in made.items()}
 
     def write(papers: Sequence[Paper], title: str, page: str, tag: str | None = None) -> dict[str, str]:
         return {
