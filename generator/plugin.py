@@ -162,12 +162,12 @@ class PaperfeedPlugin(BasePlugin[_NoSchema]):  # type: ignore[no-untyped-call]
         self.files = files
         alone = self.serving is None and forked_pages.hooked_alone(config.plugins.events)
         taken = set(self.forked.withhold(unread) if alone else ())
-        for src, _, _, read, _ in unread:  # a withheld page has no Page (in the sitemap: _build_sitemap)
+        for src, _, _, parsed, _ in unread:  # a withheld page has no Page (in the sitemap: _build_sitemap)
             if src in taken:
                 files.src_uris[src].inclusion = InclusionLevel.EXCLUDED
             else:  # get_navigation makes the others' Pages
                 made = _GeneratedPage(None, files.src_uris[src], config)
-                made.front, made.update_date = read, self.updated.get(src, self.newest)
+                made.front, made.update_date = parsed, self.updated.get(src, self.newest)
         return files
 
     def _file(self, config: MkDocsConfig, src: str, data: str | bytes, inclusion: InclusionLevel) -> File:
@@ -396,5 +396,5 @@ THEME_TEMPLATES = ("assets/images/paperfeed-icons.svg", "assets/javascripts/pape
 _EPOCH = "1970-01-01"  # the sitemap date of a page in an empty feed
 SITEMAP = "sitemap.xml"
 FILLED = "paperfeed-filled.html"  # the one-slot template of a page filled into its kind's chrome
-# A generated page's Page as its kind sees it (group_key), but the home page's: MkDocs gives it no edit URL.
+# group_key's extra for a generated page not in the nav: MkDocs gives it no edit URL; it is not the home page.
 _NOT_HOME = (None, False)
